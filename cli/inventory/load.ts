@@ -1,0 +1,168 @@
+// Reading desa.yaml: size and content guards, YAML with positions, the schema, the cross-field checks
+// against the official list, then resolution. Reports every problem found in one run.
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { isAlias, LineCounter, parseDocument, visit, type Document } from 'yaml';
+import { AbortError, EXIT, InvalidInputError } from '../errors.ts';
+import { checkInventory } from './checks.ts';
+import { loadOfficialList, OfficialListError, type OfficialList } from './official.ts';
+import { Locator, zodProblems, type Problem } from './problems.ts';
+import { resolveInventory } from './resolve.ts';
+import { inventoryFile, unit, type InventoryFile } from './schema.ts';
+import type { Inventory } from './model.ts';
+
+/** Larger files are refused before parsing. The national inventory (83,762 units) is about 8 MiB. */
+export const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
+/** YAML aliases expanded at most this many times: stops "billion laughs" documents. */
+const MAX_ALIAS_COUNT = 1000;
+
+export interface LoadOptions {
+  maxBytes?: number;
+}
+
+export interface ParsedYaml {
+  doc: Document;
+  locator: Locator;
+  data: unknown;
+}
+
+/** Reads a YAML file with guards; throws InvalidInputError with located problems. */
+export function readYaml(file: string, opts: LoadOptions = {}): ParsedYaml {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    throw new AbortError(`${file} does not exist.`, {
+      exitCode: EXIT.invalidInput,
+      nextStep: 'Pass the inventory with --file PATH, or run from the directory that holds desa.yaml.',
+    });
+  }
+  const max = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (size > max) {
+    throw new InvalidInputError(file, [
+      {
+        file,
+        path: [],
+        message: `the file is ${mib(size)}; the limit is ${mib(max)} (the inventory of all 83,762 units of Indonesia is about 8 MiB)`,
+        hint: 'Check that this is the right file. To allow a larger one, set DESA_MAX_INVENTORY_MB.',
+      },
+    ]);
+  }
+  const text = readFileSync(file, 'utf8');
+  return parseYamlText(text, file);
+}
+
+export function parseYamlText(text: string, file: string): ParsedYaml {
+  const nul = text.indexOf('\0');
+  if (nul >= 0 || text.includes('\uFFFD')) {
+    throw new InvalidInputError(file, [{ file, path: [], message: 'the file is not UTF-8 text (it looks binary)' }]);
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
+  const locator = new Locator(doc, lines, file);
+  if (doc.errors.length) {
+    const problems = doc.errors.map((e) =>
+      locator.atOffset(e.pos[0], [], `YAML syntax: ${e.message.split('\n')[0]}`, yamlHint(e.code)),
+    );
+    throw new InvalidInputError(file, problems);
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    let offset: number | undefined;
+    visit(doc, { Alias: (_k, node) => ((offset = node.range?.[0]), visit.BREAK) });
+    throw new InvalidInputError(file, [
+      locator.atOffset(offset, [], `YAML aliases expand too much (${(e as Error).message})`, 'Write the values out instead of nesting aliases.'),
+    ]);
+  }
+  return { doc, locator, data };
+}
+
+function yamlHint(code: string): string | undefined {
+  if (code === 'DUPLICATE_KEY') return 'Each key may appear once in a mapping; remove or rename the repeated one.';
+  if (code === 'BAD_INDENT' || code === 'MISSING_CHAR') return 'Check the indentation: nested fields use two more spaces than their parent.';
+  if (code === 'TAB_AS_INDENT') return 'Indent with spaces, not tabs.';
+  return undefined;
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+export interface Loaded {
+  inventory: Inventory;
+  raw: InventoryFile;
+  parsed: ParsedYaml;
+  official: OfficialList;
+}
+
+/** Loads, validates and resolves an inventory. Throws InvalidInputError listing every problem. */
+export function loadInventory(file: string, opts: LoadOptions = {}): Loaded {
+  const envMax = Number(process.env.DESA_MAX_INVENTORY_MB);
+  const maxBytes = opts.maxBytes ?? (envMax > 0 ? envMax * 1024 * 1024 : undefined);
+  const parsed = readYaml(file, maxBytes ? { maxBytes } : {});
+  return validateParsed(parsed, file);
+}
+
+export function validateParsed(parsed: ParsedYaml, file: string): Loaded {
+  const at = parsed.locator;
+  const result = inventoryFile.safeParse(parsed.data, { reportInput: true });
+  if (result.success) {
+    const official = officialListOf(result.data, file, at);
+    const problems = checkInventory(result.data, result.data.units, official, at);
+    if (problems.length) throw new InvalidInputError(file, problems);
+    const inventory = resolveInventory(result.data, official, file);
+    const late = checkResolved(inventory, at);
+    if (late.length) throw new InvalidInputError(file, late);
+    return { inventory, raw: result.data, parsed, official };
+  }
+  // Report everything in one run: the schema's problems, and the cross-entry checks on every unit
+  // that is itself well-formed (when the kabupaten section is readable enough to run them).
+  const problems = zodProblems(result.error, inventoryFile, at);
+  const partial = inventoryFile.omit({ units: true }).strip().safeParse(parsed.data);
+  const rawUnits = (parsed.data as { units?: unknown })?.units;
+  if (partial.success && Array.isArray(rawUnits)) {
+    const units = rawUnits.map((u) => {
+      const r = unit.safeParse(u);
+      return r.success ? r.data : undefined;
+    });
+    try {
+      const official = officialListOf({ ...partial.data, units: [] }, file, at);
+      problems.push(...checkInventory({ ...partial.data, units: [] }, units, official, at));
+    } catch (e) {
+      if (e instanceof InvalidInputError) problems.push(...e.problems);
+      else throw e;
+    }
+  }
+  problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  throw new InvalidInputError(file, problems);
+}
+
+function officialListOf(raw: InventoryFile, file: string, at: Locator): OfficialList {
+  const path = resolvePath(dirname(file), raw.kabupaten.officialCodes.file);
+  try {
+    return loadOfficialList(path);
+  } catch (e) {
+    const why = e instanceof OfficialListError ? e.message : `cannot read ${path}`;
+    throw new InvalidInputError(file, [
+      at.at(['kabupaten', 'officialCodes', 'file'], why, 'Point it at a CSV with columns kode,nama,jenis,kecamatan, relative to this file.'),
+    ]);
+  }
+}
+
+/** Checks on derived names, which exist only after resolution. */
+function checkResolved(inv: Inventory, at: Locator): Problem[] {
+  const problems: Problem[] = [];
+  inv.units.forEach((u, i) => {
+    for (const [j, a] of u.services.email.accounts.entries()) {
+      const local = a.address.split('@')[0]!;
+      if (local.length > 64) {
+        problems.push(
+          at.at(['units', i, 'services', 'email', 'accounts', j], `the address ${a.address} has a local part of ${local.length} characters; mail allows 64`, 'Pin a shorter `slug:` for this desa or use a shorter role.'),
+        );
+      }
+    }
+  });
+  return problems;
+}

@@ -1,0 +1,81 @@
+// The desa CLI: commander program, commands registered from cli/commands, and the single error
+// handler that turns errors into text and exit codes.
+import { Command, CommanderError } from 'commander';
+import { AbortError, EXIT, InvalidInputError } from './errors.ts';
+import { commands } from './commands/index.ts';
+import { emitJson, log, paint } from './ui/output.ts';
+
+const program = new Command('desa')
+  .description(
+    'Provision and report the digital services of the desa and kelurahan of Kabupaten Bekasi:\n' +
+      'mailboxes, storage, a subdomain and a site per desa, with Pulumi on Kubernetes.',
+  )
+  .version('0.1.0', '-V, --version')
+  .showSuggestionAfterError(true)
+  .exitOverride()
+  .configureOutput({ outputError: (str, write) => write(str) })
+  .addHelpText(
+    'after',
+    `
+Examples:
+  desa validate                       check desa.yaml against the schema and the official codes
+  desa report --format html --out laporan.html
+  desa onboard --code 32.16.06.2002   complete a desa's entry (an ink form on a TTY)
+
+Exit codes: 0 ok, 1 unexpected failure, 2 wrong usage, 3 invalid input (nothing changed),
+4 an operation failed, 130 interrupted. See README.md.`,
+  );
+
+for (const register of commands) register(program);
+for (const cmd of program.commands) cmd.exitOverride();
+
+/** Maps any error to output and an exit code. The only place that decides exit codes. */
+export function handle(error: unknown, json: boolean): number {
+  if (error instanceof CommanderError) {
+    // Help and version "errors" are successes; everything else commander rejects is a usage error.
+    if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
+    return EXIT.usage;
+  }
+  if (error instanceof InvalidInputError) {
+    if (json) emitJson({ ok: false, error: error.message, file: error.file, problems: error.problems });
+    else {
+      const limit = 100;
+      process.stderr.write(`${error.render(limit)}\n`);
+      if (error.problems.length > limit) log.info(`… and ${error.problems.length - limit} more (--json lists all).`);
+      log.error(error.message);
+      if (error.nextStep) log.info(error.nextStep);
+    }
+    return error.exitCode;
+  }
+  if (error instanceof AbortError) {
+    if (json) emitJson({ ok: false, error: error.message, nextStep: error.nextStep ?? null });
+    else {
+      log.error(error.message);
+      if (error.nextStep) log.info(error.nextStep);
+    }
+    return error.exitCode;
+  }
+  // Anything else is a bug: show the stack, since the user cannot fix it.
+  log.error(`unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  log.info(paint('dim', 'This is a bug in desa. Please report it with the command you ran.'));
+  return EXIT.failure;
+}
+
+// A closed pipe (`desa report | head`) is the reader's choice, not a failure.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+    throw e;
+  });
+}
+
+process.on('SIGINT', () => {
+  log.info('Interrupted.');
+  process.exit(EXIT.interrupted);
+});
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = handle(error, process.argv.includes('--json'));
+}

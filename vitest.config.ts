@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['cli/**/*.test.ts', 'stacks/**/*.test.ts', 'templates/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Pulumi's mock runtime is process-global state: isolate test files in their own workers.
+    pool: 'forks',
+  },
+});
