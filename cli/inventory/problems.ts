@@ -40,16 +40,22 @@ export function didYouMean(word: string, options: readonly string[]): string | u
   return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
 
-/** Places problems in a parsed YAML document. */
+/** Places problems in a parsed YAML document, parsed on first use (only files with problems pay). */
 export class Locator {
-  private readonly doc: Document;
-  private readonly lines: LineCounter;
+  private readonly source: () => { doc: Document; lines: LineCounter };
   private readonly file: string;
 
-  constructor(doc: Document, lines: LineCounter, file: string) {
-    this.doc = doc;
-    this.lines = lines;
+  constructor(source: () => { doc: Document; lines: LineCounter }, file: string) {
+    this.source = source;
     this.file = file;
+  }
+
+  private get doc(): Document {
+    return this.source().doc;
+  }
+
+  private get lines(): LineCounter {
+    return this.source().lines;
   }
 
   /** The node at `path`, or the deepest ancestor that exists. */

@@ -5,8 +5,8 @@
 // pinned in desa.yaml (`slug:`), and pinned slugs are reserved before anything else is assigned: that
 // is what keeps every existing slug stable when other desa are added, whatever their names.
 
-/** Room left for the longest derived name: `desa-<slug>` namespaces and `<role>.<slug>` mail. */
-export const MAX_DERIVED_SLUG = 50;
+/** Room left for the longest derived name: `<slug>.<role>` mail local parts (64) with roles up to 23 characters. */
+export const MAX_DERIVED_SLUG = 40;
 
 /** Lower-case ASCII words joined by hyphens; diacritics dropped, apostrophes removed. */
 export function slugify(text: string): string {

@@ -1,0 +1,40 @@
+// Test helpers: copies of the real desa.yaml in temporary folders, edited per test, with the official
+// CSV beside them so the relative path in the file resolves. The repository's own files are never touched.
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const INVENTORY = join(ROOT, 'desa.yaml');
+export const OFFICIAL_CSV = join(ROOT, 'data/kepmendagri-2025-bekasi.csv');
+export const NATIONAL_CSV = resolve(ROOT, '../shared/data/indonesia-wilayah.csv');
+export const DESA_BIN = join(ROOT, 'bin/desa');
+
+export const shippedText = () => readFileSync(INVENTORY, 'utf8');
+
+/** A temp folder holding data/kepmendagri-2025-bekasi.csv and `desa.yaml` with the given text. */
+export function tempInventory(text: string = shippedText(), name = 'desa.yaml'): { dir: string; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'desa-test-'));
+  mkdirSync(join(dir, 'data'));
+  copyFileSync(OFFICIAL_CSV, join(dir, 'data/kepmendagri-2025-bekasi.csv'));
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return { dir, file };
+}
+
+/** Replaces the first occurrence of `from` after the line containing `after`. Throws if absent. */
+export function edit(text: string, from: string, to: string, after?: string): string {
+  const start = after ? text.indexOf(after) : 0;
+  if (start < 0) throw new Error(`anchor not found: ${after}`);
+  const i = text.indexOf(from, start);
+  if (i < 0) throw new Error(`text not found: ${from}`);
+  return text.slice(0, i) + to + text.slice(i + from.length);
+}
+
+/** The 1-based line of the first occurrence of `needle` after `after`. */
+export function lineOf(text: string, needle: string, after?: string): number {
+  const start = after ? text.indexOf(after) : 0;
+  const i = text.indexOf(needle, start);
+  if (i < 0) throw new Error(`text not found: ${needle}`);
+  return text.slice(0, i).split('\n').length;
+}
