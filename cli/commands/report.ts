@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { stripVTControlCharacters } from 'node:util';
+import { AbortError, EXIT } from '../errors.ts';
+import { loadInventory } from '../inventory/load.ts';
+import { buildReport } from '../report/model.ts';
+import { FORMATS, parseReportOptions } from '../report/options.ts';
+import { renderReport } from '../report/render.ts';
+import { emit, log } from '../ui/output.ts';
+import { fileOption } from './options.ts';
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('Report the connectivity rollout and digital services of every desa against the targets. Changes nothing.')
+    .addOption(fileOption())
+    .option('--format <format>', `${FORMATS.join(', ')} (default: terminal on a TTY, else markdown; with --out, from its extension)`)
+    .option('--lang <lang>', 'id (Bahasa Indonesia) or en', 'id')
+    .option('-o, --out <file>', 'write the report to this file instead of stdout')
+    .option('--as-of <date>', 'report as of this date, YYYY-MM-DD (default: today, or $DESA_TODAY)')
+    .addHelpText(
+      'after',
+      `
+Counts, per-kecamatan shares, the timeline against each dated target, a projection at the current
+pace, pilots, link quality, services, and which data is still unknown. json and csv carry data and
+codes (the same in every language); json is documented in cli/report/README.md (schemaVersion 1).
+
+Examples:
+  desa report                                     on a terminal: tables and bars
+  desa report --format html --out laporan.html    one self-contained file, printable on A4
+  desa report --format markdown >> "$GITHUB_STEP_SUMMARY"
+  desa report --format json --as-of 2023-12-31    reproducible: fixes "today"
+  desa report --lang en --out report.csv          format from the extension`,
+    )
+    .action((flags: Record<string, unknown>) => {
+      const opts = parseReportOptions(flags, { stdoutIsTTY: Boolean(process.stdout.isTTY) });
+      const { inventory } = loadInventory(opts.file);
+      const data = buildReport(inventory, { asOf: opts.asOf });
+      const text = renderReport(data, opts.format, { lang: opts.lang, columns: process.stdout.columns });
+      if (!opts.out) return emit(text);
+      try {
+        writeFileSync(opts.out, opts.format === 'terminal' ? stripVTControlCharacters(text) : text);
+      } catch (e) {
+        throw new AbortError(`cannot write ${opts.out}: ${(e as Error).message}`, { exitCode: EXIT.usage, nextStep: 'Check that the directory exists and is writable.' });
+      }
+      log.success(`Wrote ${opts.out} (${opts.format}, ${data.overall.units} units, as of ${data.asOf}).`);
+    });
+}

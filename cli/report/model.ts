@@ -1,0 +1,189 @@
+// The report as data: pure functions from the resolved inventory (and, later, what the stacks say is
+// provisioned) to ReportData. Every renderer draws from ReportData alone.
+import type { Inventory, Unit } from '../inventory/model.ts';
+import type { ConnectivityStatus } from '../inventory/schema.ts';
+import { SITE_TEMPLATES } from '../inventory/schema.ts';
+import {
+  SCHEMA_VERSION,
+  type KecamatanRow,
+  type ProvisionedServices,
+  type QualityFlag,
+  type ReportData,
+  type UnitRow,
+  type UnitServicesRow,
+  type UnknownField,
+  UNKNOWN_FIELDS,
+} from './schema.ts';
+import { percent } from './calc.ts';
+import { buildProjection, buildTargets, buildTimeline } from './timeline.ts';
+
+/** A link is flagged when its uptime is below this (percent) ... */
+export const MIN_UPTIME_PERCENT = 95;
+/** ... or it had more outages than this in its measured period. */
+export const MAX_OUTAGES = 4;
+
+export interface BuildOptions {
+  /** The report date (YYYY-MM-DD): connections after it are not counted. */
+  asOf: string;
+  /**
+   * What the Pulumi stacks say is provisioned, by slug. Without it (or for a slug it lacks) the
+   * services are those desa.yaml plans, marked source "inventory".
+   */
+  provisioned?: ReadonlyMap<string, ProvisionedServices>;
+}
+
+export function buildReport(inv: Inventory, opts: BuildOptions): ReportData {
+  const rows = inv.units.map((u) => unitRow(u, opts));
+  const counts = statusCounts(rows);
+  const desa = rows.filter((r) => r.kind === 'desa').length;
+  const timeline = buildTimeline(rows);
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    asOf: opts.asOf,
+    file: inv.file,
+    kabupaten: {
+      name: inv.kabupaten.name,
+      domain: inv.kabupaten.domain,
+      operator: inv.kabupaten.operator,
+      officialSource: inv.kabupaten.officialSource,
+    },
+    overall: {
+      units: rows.length,
+      desa,
+      kelurahan: rows.length - desa,
+      kecamatan: inv.kecamatan.length,
+      ...counts,
+      connectedDateUnknown: timeline.connectedDateUnknown,
+      sharePercent: percent(counts.connected, rows.length),
+    },
+    kecamatan: inv.kecamatan.map((k) => kecamatanRow(k, rows.filter((r) => r.kecamatanCode === k.code))),
+    targets: buildTargets(inv.targets, rows, opts.asOf),
+    timeline,
+    projection: buildProjection(rows, opts.asOf),
+    pilots: inv.programmes.map((p) => ({
+      id: p.id,
+      name: p.name,
+      year: p.year,
+      units: rows.filter((r) => r.programmes.includes(p.id)).map((r) => ({ ...ref(r), status: r.connectivity.status })),
+    })),
+    unknownData: {
+      unitsWithUnknowns: rows.filter((r) => r.unknownFields.length > 0).length,
+      fields: Object.fromEntries(UNKNOWN_FIELDS.map((f) => [f, rows.filter((r) => r.unknownFields.includes(f)).length])) as Record<UnknownField, number>,
+    },
+    quality: {
+      minUptimePercent: MIN_UPTIME_PERCENT,
+      maxOutages: MAX_OUTAGES,
+      measured: rows.filter((r) => r.connectivity.uptimePercent !== null || r.connectivity.outages !== null).length,
+      flagged: rows
+        .filter((r) => r.qualityFlags.length > 0)
+        .map((r) => ({
+          ...ref(r),
+          uptimePercent: r.connectivity.uptimePercent,
+          outages: r.connectivity.outages,
+          period: r.connectivity.period,
+          flags: r.qualityFlags,
+        })),
+    },
+    services: servicesSummary(rows, opts.provisioned ? 'stacks' : 'inventory'),
+    units: rows,
+  };
+}
+
+/** The status on the report date: a unit connected after it was still being connected then. */
+export function statusAsOf(u: Unit, asOf: string): ConnectivityStatus {
+  const c = u.connectivity;
+  return c.status === 'connected' && c.connectedOn !== null && c.connectedOn > asOf ? 'in-progress' : c.status;
+}
+
+/**
+ * The fields that matter for a status but are not known. A unit that is not connected needs none;
+ * one in progress has no date or quality yet; an unknown status leaves everything unknown.
+ */
+export function unknownFields(u: Unit, status: ConnectivityStatus): UnknownField[] {
+  if (status === 'not-connected') return [];
+  const c = u.connectivity;
+  const live = status === 'connected' || status === 'unknown';
+  const out: UnknownField[] = [];
+  if (status === 'unknown') out.push('status');
+  if (live && c.connectedOn === null) out.push('connectedOn');
+  if (c.technology === null) out.push('technology');
+  if (c.bandwidthMbps === null) out.push('bandwidth');
+  if (c.provider === null) out.push('provider');
+  if (live && c.quality.uptimePercent === null && c.quality.outages === null) out.push('quality');
+  return out;
+}
+
+export function qualityFlags(uptimePercent: number | null, outages: number | null): QualityFlag[] {
+  const flags: QualityFlag[] = [];
+  if (uptimePercent !== null && uptimePercent < MIN_UPTIME_PERCENT) flags.push('low-uptime');
+  if (outages !== null && outages > MAX_OUTAGES) flags.push('many-outages');
+  return flags;
+}
+
+/** The services desa.yaml plans for a unit. */
+export function inventoryServices(u: Unit): UnitServicesRow {
+  const s = u.services;
+  return {
+    source: 'inventory',
+    email: { enabled: s.email.enabled, accounts: s.email.enabled ? s.email.accounts.length : 0, quota: s.email.quota },
+    storage: { enabled: s.storage.enabled, quota: s.storage.quota },
+    subdomain: { enabled: s.subdomain.enabled, host: s.subdomain.host },
+    site: { enabled: s.site.enabled, template: s.site.template, url: s.site.url },
+  };
+}
+
+function unitRow(u: Unit, opts: BuildOptions): UnitRow {
+  const status = statusAsOf(u, opts.asOf);
+  const c = u.connectivity;
+  const provisioned = opts.provisioned?.get(u.slug);
+  return {
+    code: u.code,
+    name: u.name,
+    kind: u.kind,
+    kecamatan: u.kecamatan,
+    kecamatanCode: u.kecamatanCode,
+    slug: u.slug,
+    programmes: [...u.programmes],
+    pilot: u.programmes.length > 0,
+    connectivity: {
+      status,
+      connectedOn: c.connectedOn,
+      technology: c.technology,
+      bandwidthMbps: c.bandwidthMbps,
+      provider: c.provider,
+      uptimePercent: c.quality.uptimePercent,
+      outages: c.quality.outages,
+      period: c.quality.period,
+    },
+    unknownFields: unknownFields(u, status),
+    qualityFlags: qualityFlags(c.quality.uptimePercent, c.quality.outages),
+    services: provisioned ? { source: 'stacks', ...provisioned } : inventoryServices(u),
+  };
+}
+
+function statusCounts(rows: readonly UnitRow[]) {
+  const n = (s: ConnectivityStatus) => rows.filter((r) => r.connectivity.status === s).length;
+  return { connected: n('connected'), inProgress: n('in-progress'), notConnected: n('not-connected'), unknown: n('unknown') };
+}
+
+function kecamatanRow(k: { code: string; name: string }, rows: readonly UnitRow[]): KecamatanRow {
+  const counts = statusCounts(rows);
+  const desa = rows.filter((r) => r.kind === 'desa').length;
+  return { code: k.code, name: k.name, units: rows.length, desa, kelurahan: rows.length - desa, ...counts, sharePercent: percent(counts.connected, rows.length) };
+}
+
+function ref(r: UnitRow) {
+  return { code: r.code, name: r.name, kecamatan: r.kecamatan, slug: r.slug };
+}
+
+function servicesSummary(rows: readonly UnitRow[], source: 'inventory' | 'stacks'): ReportData['services'] {
+  const on = rows.map((r) => r.services);
+  const site = Object.fromEntries(SITE_TEMPLATES.map((t) => [t, on.filter((s) => s.site.enabled && s.site.template === t).length]));
+  return {
+    source,
+    email: { units: on.filter((s) => s.email.enabled).length, accounts: on.reduce((n, s) => n + (s.email.enabled ? s.email.accounts : 0), 0) },
+    storage: { units: on.filter((s) => s.storage.enabled).length },
+    subdomain: { units: on.filter((s) => s.subdomain.enabled).length },
+    site: site as ReportData['services']['site'],
+  };
+}

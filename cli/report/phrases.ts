@@ -1,0 +1,95 @@
+// Sentences and groupings shared by the human-readable renderers (terminal, markdown, html), so the
+// three say the same thing in the same words.
+import type { Messages } from './i18n.ts';
+import type { ReportData, TargetRow, UnitRow } from './schema.ts';
+
+export interface TargetText {
+  /** "terhubung-2023: 100% desa dan kelurahan terhubung paling lambat 31 Desember 2023" */
+  head: string;
+  /** "direvisi oleh target x" and the like, or empty. */
+  history: string[];
+  outcome: string;
+  met: boolean;
+  progress: string;
+  /** Set when units of unknown status could change the outcome. */
+  caveat: string | null;
+}
+
+export function targetText(tr: TargetRow, m: Messages, asOf: string): TargetText {
+  const { t } = m;
+  const history = [tr.revises ? t.revises(tr.revises) : '', tr.revisedBy ? t.revisedBy(tr.revisedBy) : ''].filter(Boolean);
+  let outcome: string;
+  const days = tr.daysAfterDue ?? 0;
+  if (tr.outcome === 'met') {
+    const when = tr.metOn ? (tr.metOnExact ? t.met(m.date(tr.metOn)) : t.metLatest(m.date(tr.metOn))) : t.met(t.none);
+    const vs = days < 0 ? t.early(m.num(-days)) : days > 0 ? t.late(m.num(days)) : t.onTime;
+    outcome = tr.metOn ? `${when}, ${vs}` : when;
+  } else if (tr.outcome === 'met-date-unknown') outcome = t.metDateUnknown;
+  else if (tr.outcome === 'not-met') outcome = `${t.notMet(m.num(days), m.date(asOf))}; ${t.gap(m.num(tr.gap))}`;
+  else outcome = `${t.pending(m.num(-days))}; ${t.gap(m.num(tr.gap))}`;
+  const met = tr.outcome === 'met' || tr.outcome === 'met-date-unknown';
+  return {
+    head: `${tr.id}: ${t.target(m.num(tr.coverage), m.scope(tr.scope), m.date(tr.due))}`,
+    history,
+    outcome,
+    met,
+    progress: `${t.progress(m.num(tr.connected), m.num(tr.required), m.num(tr.inScope))} · ${m.pct(tr.sharePercent)}`,
+    caveat: !met && tr.unknownStatus > 0 ? t.unverified(m.num(tr.unknownStatus)) : null,
+  };
+}
+
+/** The projection as a sentence and, when there is one, the method behind it. */
+export function projectionText(p: ReportData['projection'], m: Messages): { text: string; method: string | null } {
+  const { t } = m;
+  if (p.remaining === 0) return { text: t.complete, method: null };
+  if (!p.possible) return { text: `${t.noProjection}: ${t.reason[p.reason]}. (${t.remaining(m.num(p.remaining))}.)`, method: null };
+  return {
+    text: `${t.projected(m.num(p.perMonth), p.date ? m.date(p.date) : t.none)} (${t.remaining(m.num(p.remaining))}.)`,
+    method: t.method[p.method](m.date(p.windowFrom), m.date(p.windowTo), m.num(p.connectionsInWindow)),
+  };
+}
+
+export interface MonthPoint {
+  month: string;
+  added: number;
+  connected: number;
+}
+
+/** The timeline by calendar month: new connections and the running total at the month's end. */
+export function byMonth(points: ReportData['timeline']['points']): MonthPoint[] {
+  const out: MonthPoint[] = [];
+  for (const p of points) {
+    const month = p.date.slice(0, 7);
+    const last = out.at(-1);
+    if (last?.month === month) {
+      last.added += p.added;
+      last.connected = p.connected;
+    } else out.push({ month, added: p.added, connected: p.connected });
+  }
+  return out;
+}
+
+/** "kecamatan Tambun Selatan" style list of the unknown fields of a unit, translated. */
+export function unknownFieldsText(r: UnitRow, m: Messages): string {
+  return r.unknownFields.map((f) => m.t.field[f]).join(', ');
+}
+
+/** Services of a unit in a few words: "3 akun · 20Gi · profil". */
+export function servicesText(r: UnitRow, m: Messages): { email: string; storage: string; subdomain: string; site: string } {
+  const s = r.services;
+  const { t } = m;
+  return {
+    email: s.email.enabled ? `${m.num(s.email.accounts)} ${t.accounts} × ${s.email.quota}` : t.off,
+    storage: s.storage.enabled ? s.storage.quota : t.off,
+    subdomain: s.subdomain.enabled ? s.subdomain.host : t.off,
+    site: s.site.enabled ? t.template[s.site.template] : t.off,
+  };
+}
+
+/** "profil 186, eksternal 1": enabled sites by template, templates in use only. */
+export function sitesText(data: ReportData, m: Messages): string {
+  return Object.entries(data.services.site)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${m.t.template[k as keyof typeof data.services.site]} ${m.num(n)}`)
+    .join(', ');
+}
