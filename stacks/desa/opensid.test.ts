@@ -1,0 +1,80 @@
+// Lambangjaya (32.16.06.2003) switched to OpenSID in a fixture copy of desa.yaml: the larger quota,
+// MariaDB with generated credentials, claims within the quota, and site → database traffic allowed.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decode, fixtureInventory, installMocks, isSecretAt, PLATFORM_CONFIG, withServices } from '../testing/mocks.ts';
+import { mebibytes } from './sizing.ts';
+
+const inventory = fixtureInventory(withServices('lambangjaya', 'services:\n  site:\n    template: opensid'));
+const run = installMocks(
+  'lambangjaya',
+  { ...PLATFORM_CONFIG, 'desa:inventory': inventory, 'desa:images': JSON.stringify({ opensid: 'registry.bekasikab.go.id/opensid:24.05' }) },
+  ['desa:dnsTsigSecret'],
+);
+const { default: main } = await import('../index.ts');
+const P = 'desa.bekasikab.go.id';
+
+let outputs: Record<string, any>;
+beforeAll(async () => {
+  outputs = await main();
+  await run.settle();
+});
+
+describe('Lambangjaya on the opensid template', () => {
+  it('labels the namespace opensid and enforces the baseline pod security level', () => {
+    const ns = run.one('kubernetes:core/v1:Namespace', 'desa-lambangjaya');
+    expect(ns.inputs.metadata.labels).toMatchObject({ [`${P}/site-template`]: 'opensid', 'pod-security.kubernetes.io/enforce': 'baseline' });
+    expect(outputs.siteTemplate).toBe('opensid');
+  });
+
+  it('gets the larger quota, and the claims fit in its storage quota', () => {
+    const hard = run.one('kubernetes:core/v1:ResourceQuota', 'desa-quota').inputs.spec.hard;
+    expect(hard).toMatchObject({ 'limits.cpu': '3', 'limits.memory': '3Gi', pods: '8', persistentvolumeclaims: '4', 'requests.storage': '30Gi' });
+    const files = run.one('kubernetes:core/v1:PersistentVolumeClaim', 'opensid-files').inputs.spec.resources.requests.storage;
+    const db = run.one('kubernetes:apps/v1:StatefulSet', 'opensid-db').inputs.spec.volumeClaimTemplates[0].spec.resources.requests.storage;
+    expect([files, db]).toEqual(['5Gi', '10Gi']);
+    expect(mebibytes(files) + mebibytes(db)).toBeLessThanOrEqual(mebibytes(hard['requests.storage']));
+    const pvcMax = run.one('kubernetes:core/v1:LimitRange', 'desa-limits').inputs.spec.limits.find((l: any) => l.type === 'PersistentVolumeClaim');
+    expect(pvcMax.max.storage).toBe('20Gi');
+  });
+
+  it('generates the database passwords as secrets, the names in clear', () => {
+    const secret = run.one('kubernetes:core/v1:Secret', 'opensid-db');
+    expect(secret.inputs.metadata.namespace).toBe('desa-lambangjaya');
+    expect(decode(secret.inputs.data.MARIADB_DATABASE)).toBe('opensid');
+    const root = decode(secret.inputs.data.MARIADB_ROOT_PASSWORD);
+    const user = decode(secret.inputs.data.MARIADB_PASSWORD);
+    expect(root).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(user).not.toBe(root);
+    expect(isSecretAt(secret.raw, ['data', 'MARIADB_ROOT_PASSWORD'])).toBe(true);
+  });
+
+  it('runs OpenSID and MariaDB wired to the same Secret', () => {
+    const app = run.one('kubernetes:apps/v1:Deployment', 'opensid').inputs.spec;
+    expect(app.strategy).toEqual({ type: 'Recreate' });
+    const c = app.template.spec.containers[0];
+    expect(c.image).toBe('registry.bekasikab.go.id/opensid:24.05');
+    expect(c.env.find((e: any) => e.name === 'DB_PASSWORD').valueFrom.secretKeyRef).toEqual({ name: 'opensid-db', key: 'MARIADB_PASSWORD' });
+    expect(c.env.find((e: any) => e.name === 'DB_HOST').value).toBe('opensid-db');
+    const db = run.one('kubernetes:apps/v1:StatefulSet', 'opensid-db').inputs.spec;
+    expect(db.serviceName).toBe('opensid-db');
+    expect(db.template.spec.containers[0].image).toBe('docker.io/library/mariadb:10.11');
+    expect(run.one('kubernetes:core/v1:Service', 'opensid-db').inputs.spec.clusterIP).toBe('None');
+  });
+
+  it('allows the ingress controller to OpenSID and only OpenSID to MariaDB', () => {
+    const policies = run.ofType('kubernetes:networking.k8s.io/v1:NetworkPolicy').map((p) => p.inputs.metadata.name);
+    expect(policies).toEqual(['default-deny', 'allow-ingress-controller', 'allow-site-to-database']);
+    const toDb = run.one('kubernetes:networking.k8s.io/v1:NetworkPolicy', 'allow-site-to-database').inputs.spec;
+    expect(toDb.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'mariadb', 'app.kubernetes.io/component': 'database' });
+    expect(toDb.ingress).toEqual([
+      { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'opensid', 'app.kubernetes.io/component': 'site' } } }], ports: [{ protocol: 'TCP', port: 3306 }] },
+    ]);
+  });
+
+  it('routes the subdomain to the OpenSID Service', () => {
+    const ingress = run.one('kubernetes:networking.k8s.io/v1:Ingress', 'subdomain').inputs.spec;
+    expect(ingress.rules[0].host).toBe('lambangjaya.desa.bekasikab.go.id');
+    expect(ingress.rules[0].http.paths[0].backend.service).toEqual({ name: 'opensid', port: { number: 80 } });
+    expect(ingress.tls).toEqual([{ hosts: ['lambangjaya.desa.bekasikab.go.id'] }]);
+  });
+});

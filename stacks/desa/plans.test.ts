@@ -1,0 +1,142 @@
+// The pure parts of a desa: sizing, policies, mailbox/bucket/subdomain/site plans. No Pulumi runtime.
+import { describe, expect, it } from 'vitest';
+import { loadInventory } from '../../cli/inventory/load.ts';
+import type { Unit } from '../../cli/inventory/model.ts';
+import { INVENTORY } from '../testing/mocks.ts';
+import { parseSettings, platformRefs } from '../settings.ts';
+import { mailboxPlans } from './mailboxes.ts';
+import { networkPolicies } from './network.ts';
+import { sitePlanFor } from './site.ts';
+import { footprintOf, mebibytes, SIZING, sizingFor } from './sizing.ts';
+import { bucketPlan } from './storage.ts';
+import { subdomainPlan } from './subdomain.ts';
+
+const { inventory } = loadInventory(INVENTORY);
+const D = inventory.kabupaten.domain;
+const unit = (slug: string): Unit => structuredClone(inventory.units.find((u) => u.slug === slug)!);
+const settings = parseSettings({ images: { opensid: 'registry.example/opensid:1' } });
+const refs = platformRefs(settings, D);
+const plan = (u: Unit) => sitePlanFor({ unit: u, inventory, images: settings.images, sizing: sizingFor(u) });
+
+describe('sizing', () => {
+  it('sizes by what runs: profil, opensid, or nothing', () => {
+    expect(footprintOf(unit('sumberjaya'))).toBe('profil');
+    expect(footprintOf(unit('lambangsari'))).toBe('none');
+    const off = unit('sumberjaya');
+    off.services.site.enabled = false;
+    expect(footprintOf(off)).toBe('none');
+  });
+
+  it('gives opensid more than profil, and nothing to a namespace without workload', () => {
+    const cpu = (f: keyof typeof SIZING) => SIZING[f].quota['limits.cpu'];
+    expect([cpu('none'), cpu('profil'), cpu('opensid')]).toEqual(['0', '500m', '3']);
+    expect(SIZING.none.quota.pods).toBe('0');
+    expect(mebibytes(SIZING.opensid.quota['requests.storage']!)).toBeGreaterThanOrEqual(
+      mebibytes(SIZING.opensid.volumes!.files) + mebibytes(SIZING.opensid.volumes!.database),
+    );
+  });
+
+  it('keeps container defaults within the per-container maximum and the quota', () => {
+    for (const [name, s] of Object.entries(SIZING)) {
+      const c = s.limits.find((l) => l.type === 'Container') as any;
+      expect(mebibytes(c.default.memory), name).toBeLessThanOrEqual(mebibytes(c.max.memory));
+      if (name !== 'none') expect(mebibytes(c.default.memory), name).toBeLessThanOrEqual(mebibytes(s.quota['limits.memory']!));
+      expect(s.quota['services.loadbalancers']).toBe('0');
+      expect(s.quota['services.nodeports']).toBe('0');
+    }
+  });
+
+  it('reads quantities in Mi', () => {
+    expect(mebibytes('512Mi')).toBe(512);
+    expect(mebibytes('30Gi')).toBe(30 * 1024);
+    expect(mebibytes('0')).toBe(0);
+    expect(() => mebibytes('1G')).toThrow();
+  });
+});
+
+describe('networkPolicies', () => {
+  it('is a bare default-deny without a workload', () => {
+    expect(networkPolicies('traefik', null)).toEqual([{ name: 'default-deny', spec: { podSelector: {}, policyTypes: ['Ingress'] } }]);
+  });
+
+  it('admits the ingress namespace to the site pods on the http port', () => {
+    const [, allow] = networkPolicies('kube-system', plan(unit('sumberjaya')));
+    expect(allow!.spec.ingress).toEqual([
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }], ports: [{ protocol: 'TCP', port: 'http' }] },
+    ]);
+  });
+});
+
+describe('mailboxPlans', () => {
+  it('plans one Secret per account, with its own quota and aliases', () => {
+    const u = unit('sumberjaya');
+    u.services.email.accounts[2] = { role: 'operator', address: `sumberjaya.operator@${D}`, aliases: [`sumberjaya.admin@${D}`, `sumberjaya.it@${D}`], quota: '5Gi' };
+    const plans = mailboxPlans(u, D, 'desa-platform');
+    expect(plans.map((p) => p.metadata.name)).toEqual([
+      'mailbox-sumberjaya-kepala-desa',
+      'mailbox-sumberjaya-sekretaris-desa',
+      'mailbox-sumberjaya-operator',
+    ]);
+    expect(plans[2]!.metadata.annotations).toEqual({ [`${D}/quota`]: '5Gi', [`${D}/aliases`]: `sumberjaya.admin@${D},sumberjaya.it@${D}` });
+    expect(plans[2]!.metadata.labels).toMatchObject({ [`${D}/consumer`]: 'mailbox', [`${D}/role`]: 'operator', [`${D}/slug`]: 'sumberjaya' });
+    expect(plans[0]!.data).toEqual({ address: `sumberjaya.kepala-desa@${D}`, role: 'kepala-desa' });
+  });
+
+  it('plans nothing when email is disabled (kelurahan by default)', () => {
+    expect(mailboxPlans(unit('setia-asih'), D, 'desa-platform')).toEqual([]);
+  });
+});
+
+describe('bucketPlan', () => {
+  it('scopes the key to the desa bucket and carries the quota', () => {
+    expect(bucketPlan(unit('sumberjaya'), D, 'desa-platform')).toMatchObject({
+      bucket: 'desa-sumberjaya',
+      metadata: { name: 'bucket-sumberjaya', namespace: 'desa-platform', annotations: { [`${D}/quota`]: '20Gi' } },
+      data: { bucket: 'desa-sumberjaya', accessKeyId: 'desa-sumberjaya', policy: 'readwrite:desa-sumberjaya' },
+    });
+    expect(bucketPlan(unit('setia-asih'), D, 'desa-platform')).toBeNull();
+  });
+});
+
+describe('subdomainPlan', () => {
+  it('points the host at the site Service, TLS from the default certificate', () => {
+    const u = unit('sumberjaya');
+    const p = subdomainPlan(u, refs, plan(u))!;
+    expect(p.kind).toBe('site');
+    expect(p.ingress.spec.tls).toEqual([{ hosts: ['sumberjaya.desa.bekasikab.go.id'] }]);
+    expect(p.ingress.annotations['external-dns.alpha.kubernetes.io/ttl']).toBe('300');
+  });
+
+  it('redirects an external app with a known address, only when custom resources are on', () => {
+    const u = unit('lambangsari');
+    u.services.site.url = 'https://sid.example.id/';
+    expect(subdomainPlan(u, refs, null)!.redirect).toEqual({ url: 'https://sid.example.id/', middleware: 'redirect-external', service: 'redirect-external' });
+    expect(subdomainPlan(u, { ...refs, customResources: false }, null)).toBeNull();
+  });
+
+  it('publishes nothing for a disabled subdomain, an unknown external address or no site', () => {
+    expect(subdomainPlan(unit('lambangsari'), refs, null)).toBeNull();
+    const off = unit('sumberjaya');
+    off.services.subdomain.enabled = false;
+    expect(subdomainPlan(off, refs, plan(off))).toBeNull();
+    const noSite = unit('sumberjaya');
+    noSite.services.site.enabled = false;
+    expect(subdomainPlan(noSite, refs, plan(noSite))).toBeNull();
+  });
+});
+
+describe('sitePlanFor', () => {
+  it('picks the template of the unit', () => {
+    expect(plan(unit('sumberjaya'))!.backend).toEqual({ service: 'profil', port: 80 });
+    expect(plan(unit('lambangsari'))).toBeNull();
+    const sid = unit('sumberjaya');
+    sid.services.site.template = 'opensid';
+    expect(plan(sid)!.backend).toEqual({ service: 'opensid', port: 80 });
+  });
+
+  it('refuses opensid without an image', () => {
+    const sid = unit('sumberjaya');
+    sid.services.site.template = 'opensid';
+    expect(() => sitePlanFor({ unit: sid, inventory, images: parseSettings({}).images, sizing: sizingFor(sid) })).toThrow(/desa:images.opensid/);
+  });
+});

@@ -1,0 +1,64 @@
+// The desa's cloud storage: a bucket named desa-<slug> with its own access key, as a Secret in the
+// platform namespace that the storage service reads (label <domain>/consumer=bucket). The key may
+// only touch its own bucket; the quota is an annotation the storage service applies.
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import type { Unit } from '../../cli/inventory/model.ts';
+import { identityLabels, labelKeys } from '../labels.ts';
+import { keepGenerated, secretData, secretValue } from '../secrets.ts';
+
+export const BUCKET_GENERATED = ['secretAccessKey'] as const;
+
+export interface BucketPlan {
+  bucket: string;
+  metadata: { name: string; namespace: string; labels: Record<string, string>; annotations: Record<string, string> };
+  data: Record<string, string>;
+}
+
+export function bucketPlan(unit: Unit, domain: string, namespace: string): BucketPlan | null {
+  const storage = unit.services.storage;
+  if (!storage.enabled) return null;
+  return {
+    bucket: storage.bucket,
+    metadata: {
+      name: `bucket-${unit.slug}`,
+      namespace,
+      labels: { ...identityLabels(unit, domain), [labelKeys(domain).consumer]: 'bucket' },
+      annotations: { [`${domain}/quota`]: storage.quota },
+    },
+    // The access key id names the desa; only the secret key is secret.
+    data: { bucket: storage.bucket, accessKeyId: storage.bucket, policy: `readwrite:${storage.bucket}` },
+  };
+}
+
+export interface StorageSpaceArgs {
+  unit: Unit;
+  domain: string;
+  namespace: string;
+  provider: k8s.Provider;
+}
+
+export class StorageSpace extends pulumi.ComponentResource {
+  readonly bucket: string;
+  readonly credentials: pulumi.Output<{ bucket: string; accessKeyId: string; secretAccessKey: string }>;
+
+  constructor(name: string, args: StorageSpaceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('desa:desa:Storage', name, {}, opts);
+    const plan = bucketPlan(args.unit, args.domain, args.namespace);
+    if (!plan) throw new Error(`storage is not enabled for ${args.unit.slug}`);
+    const secret = new k8s.core.v1.Secret(
+      `${name}-credentials`,
+      { metadata: plan.metadata, type: 'Opaque', data: secretData(plan.data, BUCKET_GENERATED) },
+      { parent: this, provider: args.provider, ignoreChanges: keepGenerated(BUCKET_GENERATED) },
+    );
+    this.bucket = plan.bucket;
+    this.credentials = pulumi.secret(
+      secretValue(secret.data, 'secretAccessKey').apply((secretAccessKey) => ({
+        bucket: plan.bucket,
+        accessKeyId: plan.bucket,
+        secretAccessKey,
+      })),
+    );
+    this.registerOutputs({ bucket: this.bucket, credentials: this.credentials });
+  }
+}

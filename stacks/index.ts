@@ -1,0 +1,41 @@
+// Entry point of the Pulumi program (Pulumi.yaml `main`). Reads configuration and desa.yaml once, builds
+// the one Kubernetes provider, and runs the platform or the desa program by stack name. Loaded by
+// @pulumi/pulumi's run.js with import(): Node 24 strips the types, there is no build step.
+//
+// Only a default export: run.js refuses a module with both a default and named exports.
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { AbortError, InvalidInputError } from '../cli/errors.ts';
+import { loadInventory } from '../cli/inventory/load.ts';
+import type { Inventory } from '../cli/inventory/model.ts';
+import { runStack } from './program.ts';
+import { readStackConfig } from './settings.ts';
+
+/** The project root: the engine's (--root-directory, the directory of Pulumi.yaml), else the parent of
+ *  stacks/. Not the working directory: run.js changes it to stacks/. Mocks report a relative placeholder. */
+function projectRoot(): string {
+  const engine = pulumi.getRootDirectory();
+  return isAbsolute(engine) ? engine : fileURLToPath(new URL('..', import.meta.url));
+}
+
+function readInventory(file: string): Inventory {
+  try {
+    return loadInventory(file).inventory;
+  } catch (e) {
+    if (e instanceof InvalidInputError) throw new pulumi.RunError(`${e.message}\n${e.render(20)}\n${e.nextStep ?? ''}`.trimEnd());
+    if (e instanceof AbortError) {
+      throw new pulumi.RunError(`${e.message}\nSet \`desa:inventory\` to its path (absolute, or relative to the directory of Pulumi.yaml).`);
+    }
+    throw e;
+  }
+}
+
+export default async function main() {
+  const config = readStackConfig();
+  const file = config.settings.inventory;
+  const inventory = readInventory(isAbsolute(file) ? file : resolve(projectRoot(), file));
+  const provider = new k8s.Provider('kubernetes', { ...config.kubernetes, enableServerSideApply: true });
+  return runStack(pulumi.getStack(), inventory, config, provider);
+}

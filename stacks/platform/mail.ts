@@ -1,0 +1,107 @@
+// The mail service: docker-mailserver in the platform namespace, serving every desa mailbox under the
+// desa domain with the wildcard certificate (it covers the mail host), or an existing server. Either
+// way, the accounts are the desa stacks' mailbox Secrets (label <domain>/consumer=mailbox) in the
+// platform namespace; the sync that applies them to the server is described in stacks/README.md.
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { COMMON_LABELS } from '../labels.ts';
+import type { Settings } from '../settings.ts';
+
+export const MAIL_PORTS = [
+  { name: 'smtp', port: 25 },
+  { name: 'submissions', port: 465 },
+  { name: 'submission', port: 587 },
+  { name: 'imaps', port: 993 },
+] as const;
+
+export function mailDeployment(settings: Settings, mailHost: string): k8s.types.input.apps.v1.DeploymentSpec {
+  const labels = { ...COMMON_LABELS, 'app.kubernetes.io/name': 'mail' };
+  const tls = settings.customResources;
+  return {
+    replicas: 1,
+    strategy: { type: 'Recreate' },
+    selector: { matchLabels: { 'app.kubernetes.io/name': 'mail' } },
+    template: {
+      metadata: { labels },
+      spec: {
+        automountServiceAccountToken: false,
+        containers: [
+          {
+            name: 'mailserver',
+            image: settings.mail.image,
+            env: [
+              { name: 'OVERRIDE_HOSTNAME', value: mailHost },
+              { name: 'ENABLE_QUOTAS', value: '1' },
+              { name: 'PERMIT_DOCKER', value: 'none' },
+              { name: 'SSL_TYPE', value: tls ? 'manual' : '' },
+              ...(tls
+                ? [
+                    { name: 'SSL_CERT_PATH', value: '/etc/desa-tls/tls.crt' },
+                    { name: 'SSL_KEY_PATH', value: '/etc/desa-tls/tls.key' },
+                  ]
+                : []),
+            ],
+            ports: MAIL_PORTS.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),
+            readinessProbe: { tcpSocket: { port: 'smtp' }, periodSeconds: 15 },
+            volumeMounts: [
+              { name: 'data', mountPath: '/var/mail', subPath: 'mail' },
+              { name: 'data', mountPath: '/var/mail-state', subPath: 'state' },
+              { name: 'data', mountPath: '/tmp/docker-mailserver', subPath: 'config' },
+              ...(tls ? [{ name: 'tls', mountPath: '/etc/desa-tls', readOnly: true }] : []),
+            ],
+          },
+        ],
+        volumes: [
+          { name: 'data', persistentVolumeClaim: { claimName: 'mail-data' } },
+          ...(tls ? [{ name: 'tls', secret: { secretName: settings.tls.wildcardSecret } }] : []),
+        ],
+      },
+    },
+  };
+}
+
+export interface MailArgs {
+  settings: Settings;
+  mailHost: string;
+  platformNamespace: k8s.core.v1.Namespace;
+  provider: k8s.Provider;
+}
+
+export class Mail extends pulumi.ComponentResource {
+  readonly host: string;
+  readonly endpoint: string;
+
+  constructor(name: string, args: MailArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('desa:platform:Mail', name, {}, opts);
+    const { settings, provider } = args;
+    const ns = settings.platformNamespace;
+    if (settings.mail.mode === 'deploy') {
+      const child = { parent: this, provider, dependsOn: [args.platformNamespace] };
+      const meta = (n: string) => ({ name: n, namespace: ns, labels: { ...COMMON_LABELS, 'app.kubernetes.io/name': 'mail' } });
+      const pvc = new k8s.core.v1.PersistentVolumeClaim(
+        `${name}-data`,
+        { metadata: meta('mail-data'), spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: settings.mail.size } } } },
+        { ...child, protect: true },
+      );
+      new k8s.apps.v1.Deployment(`${name}-server`, { metadata: meta('mail'), spec: mailDeployment(settings, args.mailHost) }, {
+        ...child,
+        dependsOn: [args.platformNamespace, pvc],
+      });
+      new k8s.core.v1.Service(
+        `${name}-service`,
+        {
+          metadata: meta('mail'),
+          spec: {
+            type: 'LoadBalancer',
+            selector: { 'app.kubernetes.io/name': 'mail' },
+            ports: MAIL_PORTS.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: 'TCP' })),
+          },
+        },
+        child,
+      );
+    }
+    this.host = args.mailHost;
+    this.endpoint = settings.mail.mode === 'deploy' ? `mail.${ns}.svc.cluster.local` : args.mailHost;
+    this.registerOutputs({ host: this.host, endpoint: this.endpoint });
+  }
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { parseSettings } from '../settings.ts';
+import { clusterIssuer, defaultTlsStore, externalDnsValues, platformProblems, splitHostPort, traefikValues, wildcardCertificate } from './plans.ts';
+
+const D = 'desa.bekasikab.go.id';
+const full = parseSettings({
+  tls: { acmeEmail: 'ops@bekasikab.go.id', acmeServer: 'staging' },
+  dns: { rfc2136: { nameserver: '10.0.0.53:5353', tsigKeyName: 'desa.', tsigAlgorithm: 'HMACSHA512' } },
+});
+
+describe('platformProblems', () => {
+  it('accepts a complete configuration', () => {
+    expect(platformProblems(full, { tsigSecret: true })).toEqual([]);
+  });
+
+  it('asks for the ACME contact, the RFC 2136 server and the TSIG key', () => {
+    expect(platformProblems(parseSettings({}), { tsigSecret: false })).toHaveLength(3);
+  });
+
+  it('needs none of them on a bare control plane with existing DNS', () => {
+    expect(platformProblems(parseSettings({ customResources: false, dns: { mode: 'existing' } }), { tsigSecret: false })).toEqual([]);
+  });
+
+  it('needs an endpoint for existing storage', () => {
+    const s = parseSettings({ customResources: false, dns: { mode: 'existing' }, storage: { mode: 'existing' } });
+    expect(platformProblems(s, { tsigSecret: false })).toEqual([expect.stringContaining('desa:storage.endpoint')]);
+  });
+});
+
+describe('certificates', () => {
+  it('is one wildcard certificate for the domain and its apex', () => {
+    const c = wildcardCertificate(full, D);
+    expect(c.spec.dnsNames).toEqual([`*.${D}`, D]);
+    expect(c.spec.secretName).toBe('wildcard-tls');
+    expect(c.metadata.namespace).toBe('desa-platform');
+  });
+
+  it('issues from Let\'s Encrypt (staging when asked) over DNS-01 for the desa zone only', () => {
+    const i = clusterIssuer(full, D, 'tsig');
+    expect(i.spec.acme.server).toBe('https://acme-staging-v02.api.letsencrypt.org/directory');
+    expect(i.spec.acme.solvers).toEqual([
+      {
+        selector: { dnsZones: [D] },
+        dns01: { rfc2136: { nameserver: '10.0.0.53:5353', tsigKeyName: 'desa.', tsigAlgorithm: 'HMACSHA512', tsigSecretSecretRef: { name: 'tsig', key: 'secret' } } },
+      },
+    ]);
+  });
+
+  it('makes the wildcard Traefik\'s default certificate', () => {
+    expect(defaultTlsStore(full)).toMatchObject({ kind: 'TLSStore', metadata: { name: 'default', namespace: 'desa-platform' }, spec: { defaultCertificate: { secretName: 'wildcard-tls' } } });
+  });
+});
+
+describe('chart values', () => {
+  it('sends ExternalDNS to the RFC 2136 server with the algorithm it spells', () => {
+    const v = externalDnsValues(full, D, 'tsig');
+    expect(v.extraArgs).toEqual([
+      '--rfc2136-host=10.0.0.53',
+      '--rfc2136-port=5353',
+      `--rfc2136-zone=${D}`,
+      '--rfc2136-tsig-keyname=desa.',
+      '--rfc2136-tsig-secret-alg=hmac-sha512',
+      '--rfc2136-tsig-axfr',
+    ]);
+  });
+
+  it('turns Traefik\'s CRD provider off with custom resources', () => {
+    expect(traefikValues(parseSettings({ customResources: false })).providers.kubernetesCRD.enabled).toBe(false);
+  });
+
+  it('splits host and port of a nameserver', () => {
+    expect(splitHostPort('ns1.example.id')).toEqual({ host: 'ns1.example.id', port: 53 });
+    expect(splitHostPort('[2001:db8::53]:5353')).toEqual({ host: '2001:db8::53', port: 5353 });
+  });
+});

@@ -1,0 +1,133 @@
+// What the platform stack builds, as plain data: Helm values and custom resource bodies. Pure, and
+// tested without Pulumi. The components in this directory only create what these return.
+import type { Settings } from '../settings.ts';
+import { COMMON_LABELS } from '../labels.ts';
+
+export const ACME_SERVERS = {
+  production: 'https://acme-v02.api.letsencrypt.org/directory',
+  staging: 'https://acme-staging-v02.api.letsencrypt.org/directory',
+} as const;
+
+export const CLUSTER_ISSUER = 'letsencrypt-dns01';
+export const TSIG_SECRET_KEY = 'secret';
+
+/** Problems with the configuration for the platform stack, one line each; empty when it can run. */
+export function platformProblems(settings: Settings, has: { tsigSecret: boolean }): string[] {
+  const problems: string[] = [];
+  const needsRfc2136 = settings.customResources || settings.dns.mode === 'deploy';
+  if (settings.customResources && !settings.tls.acmeEmail) {
+    problems.push('desa:tls.acmeEmail is not set: Let\'s Encrypt needs a contact address for the wildcard certificate.');
+  }
+  if (needsRfc2136 && !settings.dns.rfc2136) {
+    problems.push('desa:dns.rfc2136 is not set: the DNS-01 challenge and ExternalDNS update the zone over RFC 2136 (nameserver, tsigKeyName).');
+  }
+  if (needsRfc2136 && !has.tsigSecret) {
+    problems.push('desa:dnsTsigSecret is not set: `pulumi config set --secret desa:dnsTsigSecret <base64 TSIG key>`.');
+  }
+  if (settings.storage.mode === 'existing' && !settings.storage.endpoint) {
+    problems.push('desa:storage.endpoint is not set: an existing storage service needs its S3 endpoint.');
+  }
+  return problems;
+}
+
+/** The one wildcard certificate all desa share (Let's Encrypt allows 50 certificates a week per registered domain). */
+export function wildcardCertificate(settings: Settings, domain: string) {
+  return {
+    apiVersion: 'cert-manager.io/v1',
+    kind: 'Certificate',
+    metadata: { name: 'wildcard', namespace: settings.platformNamespace, labels: COMMON_LABELS },
+    spec: {
+      secretName: settings.tls.wildcardSecret,
+      commonName: `*.${domain}`,
+      dnsNames: [`*.${domain}`, domain],
+      issuerRef: { name: CLUSTER_ISSUER, kind: 'ClusterIssuer', group: 'cert-manager.io' },
+      privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
+      secretTemplate: { labels: COMMON_LABELS },
+    },
+  };
+}
+
+export function clusterIssuer(settings: Settings, domain: string, tsigSecretName: string) {
+  const rfc = settings.dns.rfc2136!;
+  return {
+    apiVersion: 'cert-manager.io/v1',
+    kind: 'ClusterIssuer',
+    metadata: { name: CLUSTER_ISSUER, labels: COMMON_LABELS },
+    spec: {
+      acme: {
+        server: ACME_SERVERS[settings.tls.acmeServer],
+        email: settings.tls.acmeEmail!,
+        privateKeySecretRef: { name: `${CLUSTER_ISSUER}-account` },
+        solvers: [
+          {
+            selector: { dnsZones: [domain] },
+            dns01: {
+              rfc2136: {
+                nameserver: rfc.nameserver,
+                tsigKeyName: rfc.tsigKeyName,
+                tsigAlgorithm: rfc.tsigAlgorithm,
+                tsigSecretSecretRef: { name: tsigSecretName, key: TSIG_SECRET_KEY },
+              },
+            },
+          },
+        ],
+      },
+    },
+  };
+}
+
+/** Traefik's default TLS store: the wildcard certificate for every host without a secretName. */
+export function defaultTlsStore(settings: Settings) {
+  return {
+    apiVersion: 'traefik.io/v1alpha1',
+    kind: 'TLSStore',
+    // Traefik uses only the store named `default`, and ignores it if two namespaces define one.
+    metadata: { name: 'default', namespace: settings.platformNamespace, labels: COMMON_LABELS },
+    spec: { defaultCertificate: { secretName: settings.tls.wildcardSecret } },
+  };
+}
+
+export function traefikValues(settings: Settings) {
+  return {
+    ingressClass: { enabled: true, isDefaultClass: false, name: settings.ingress.className },
+    providers: {
+      // allowEmptyServices: redirect-only Ingresses name a Service with no pods (stacks/desa/subdomain.ts).
+      kubernetesIngress: { enabled: true, allowEmptyServices: true, publishedService: { enabled: true } },
+      kubernetesCRD: { enabled: settings.customResources, allowEmptyServices: true },
+    },
+    ports: { web: { redirections: { entryPoint: { to: 'websecure', scheme: 'https', permanent: true } } } },
+    service: { type: 'LoadBalancer' },
+  };
+}
+
+/** cert-manager and ExternalDNS name TSIG algorithms differently. */
+const EXTERNAL_DNS_ALG = { HMACSHA256: 'hmac-sha256', HMACSHA384: 'hmac-sha384', HMACSHA512: 'hmac-sha512' } as const;
+
+export function splitHostPort(nameserver: string): { host: string; port: number } {
+  const m = /^(.*?)(?::(\d+))?$/.exec(nameserver)!;
+  return { host: m[1]!.replace(/^\[|\]$/g, ''), port: m[2] ? Number(m[2]) : 53 };
+}
+
+export function externalDnsValues(settings: Settings, domain: string, tsigSecretName: string) {
+  const rfc = settings.dns.rfc2136!;
+  const { host, port } = splitHostPort(rfc.nameserver);
+  return {
+    provider: { name: 'rfc2136' },
+    sources: ['ingress'],
+    domainFilters: [domain],
+    // sync: records of deleted Ingresses are removed; TXT ownership keeps hands off records made elsewhere.
+    policy: 'sync',
+    registry: 'txt',
+    txtOwnerId: settings.platformNamespace,
+    extraArgs: [
+      `--rfc2136-host=${host}`,
+      `--rfc2136-port=${port}`,
+      `--rfc2136-zone=${domain}`,
+      `--rfc2136-tsig-keyname=${rfc.tsigKeyName}`,
+      `--rfc2136-tsig-secret-alg=${EXTERNAL_DNS_ALG[rfc.tsigAlgorithm]}`,
+      '--rfc2136-tsig-axfr',
+    ],
+    // The key comes from a Secret through the environment, never on the command line.
+    env: [{ name: 'EXTERNAL_DNS_RFC2136_TSIG_SECRET', valueFrom: { secretKeyRef: { name: tsigSecretName, key: TSIG_SECRET_KEY } } }],
+  };
+}

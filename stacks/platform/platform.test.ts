@@ -1,0 +1,127 @@
+// The platform stack with every service deployed and custom resources on (stacks/index.ts under mocks).
+import * as pulumi from '@pulumi/pulumi';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decode, installMocks, isSecretAt, PLATFORM_CONFIG, valueOf } from '../testing/mocks.ts';
+
+const run = installMocks('platform', PLATFORM_CONFIG, ['desa:dnsTsigSecret']);
+const { default: main } = await import('../index.ts');
+
+let outputs: Record<string, any>;
+beforeAll(async () => {
+  outputs = await main();
+  await run.settle();
+});
+
+const CR = 'kubernetes:';
+const chart = (name: string) => run.ofType('kubernetes:helm.sh/v4:Chart').find((c) => c.name === name)!;
+
+describe('platform stack', () => {
+  it('creates the desa-platform namespace and the controllers\' namespaces', () => {
+    const names = run.ofType('kubernetes:core/v1:Namespace').map((n) => n.inputs.metadata.name).sort();
+    expect(names).toEqual(['cert-manager', 'desa-platform', 'traefik']);
+  });
+
+  it('installs Traefik with its ingress class and a default TLS store holding the wildcard certificate', () => {
+    const traefik = chart('platform-ingress-traefik');
+    expect(traefik.inputs).toMatchObject({ chart: 'traefik', namespace: 'traefik', repositoryOpts: { repo: 'https://traefik.github.io/charts' } });
+    expect(traefik.inputs.values.ingressClass).toEqual({ enabled: true, isDefaultClass: false, name: 'traefik' });
+    expect(traefik.inputs.values.providers.kubernetesIngress.allowEmptyServices).toBe(true);
+    const store = run.one(`${CR}traefik.io/v1alpha1:TLSStore`, 'default');
+    expect(store.inputs.metadata.namespace).toBe('desa-platform');
+    expect(store.inputs.spec).toEqual({ defaultCertificate: { secretName: 'wildcard-tls' } });
+  });
+
+  it('issues ONE wildcard certificate for the desa domain through a DNS-01 ClusterIssuer', () => {
+    const certs = run.ofType(`${CR}cert-manager.io/v1:Certificate`);
+    expect(certs).toHaveLength(1);
+    const cert = certs[0]!.inputs;
+    expect(cert.metadata.namespace).toBe('desa-platform');
+    expect(cert.spec.dnsNames).toEqual(['*.desa.bekasikab.go.id', 'desa.bekasikab.go.id']);
+    expect(cert.spec.secretName).toBe('wildcard-tls');
+    expect(cert.spec.issuerRef).toEqual({ name: 'letsencrypt-dns01', kind: 'ClusterIssuer', group: 'cert-manager.io' });
+    const issuer = run.one(`${CR}cert-manager.io/v1:ClusterIssuer`, 'letsencrypt-dns01').inputs.spec.acme;
+    expect(issuer.server).toBe('https://acme-v02.api.letsencrypt.org/directory');
+    expect(issuer.email).toBe('diskominfosantik@bekasikab.go.id');
+    expect(issuer.solvers[0].selector).toEqual({ dnsZones: ['desa.bekasikab.go.id'] });
+    expect(issuer.solvers[0].dns01.rfc2136).toEqual({
+      nameserver: 'ns1.bekasikab.go.id:53',
+      tsigKeyName: 'desa-platform.',
+      tsigAlgorithm: 'HMACSHA256',
+      tsigSecretSecretRef: { name: 'rfc2136-tsig', key: 'secret' },
+    });
+    expect(chart('platform-tls-cert-manager').inputs).toMatchObject({ chart: 'oci://quay.io/jetstack/charts/cert-manager', namespace: 'cert-manager', values: { crds: { enabled: true } } });
+  });
+
+  it('keeps the TSIG key a secret, in cert-manager\'s namespace and in the platform namespace', () => {
+    const forIssuer = run.one('kubernetes:core/v1:Secret', 'rfc2136-tsig');
+    expect(forIssuer.inputs.metadata.namespace).toBe('cert-manager');
+    expect(decode(forIssuer.inputs.data.secret)).toBe('c2VjcmV0LXRzaWcta2V5LWZvci10ZXN0cw==');
+    expect(isSecretAt(forIssuer.raw, ['data', 'secret'])).toBe(true);
+    const forDns = run.one('kubernetes:core/v1:Secret', 'external-dns-tsig');
+    expect(forDns.inputs.metadata.namespace).toBe('desa-platform');
+    expect(isSecretAt(forDns.raw, ['data', 'secret'])).toBe(true);
+  });
+
+  it('runs ExternalDNS on Ingress hosts of the desa zone, the key from the environment', () => {
+    const values = chart('platform-dns-external-dns').inputs.values;
+    expect(values).toMatchObject({ provider: { name: 'rfc2136' }, sources: ['ingress'], domainFilters: ['desa.bekasikab.go.id'], policy: 'sync', txtOwnerId: 'desa-platform' });
+    expect(values.extraArgs).toContain('--rfc2136-host=ns1.bekasikab.go.id');
+    expect(values.extraArgs).toContain('--rfc2136-zone=desa.bekasikab.go.id');
+    expect(values.extraArgs.join(' ')).not.toContain('c2VjcmV0');
+    expect(values.env[0].valueFrom.secretKeyRef).toEqual({ name: 'external-dns-tsig', key: 'secret' });
+  });
+
+  it('deploys the mail server with the wildcard certificate for mail.desa.bekasikab.go.id', () => {
+    const mail = run.one('kubernetes:apps/v1:Deployment', 'mail').inputs;
+    expect(mail.metadata.namespace).toBe('desa-platform');
+    const c = mail.spec.template.spec.containers[0];
+    expect(c.env).toContainEqual({ name: 'OVERRIDE_HOSTNAME', value: 'mail.desa.bekasikab.go.id' });
+    expect(c.env).toContainEqual({ name: 'SSL_TYPE', value: 'manual' });
+    expect(mail.spec.template.spec.volumes).toContainEqual({ name: 'tls', secret: { secretName: 'wildcard-tls' } });
+    const svc = run.one('kubernetes:core/v1:Service', 'mail').inputs.spec;
+    expect(svc.ports.map((p: any) => p.port)).toEqual([25, 465, 587, 993]);
+  });
+
+  it('deploys the S3 storage service with a generated admin key', () => {
+    const admin = run.one('kubernetes:core/v1:Secret', 'storage-admin');
+    expect(decode(admin.inputs.data.AWS_SECRET_ACCESS_KEY)).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(isSecretAt(admin.raw, ['data', 'AWS_SECRET_ACCESS_KEY'])).toBe(true);
+    expect(run.one('kubernetes:core/v1:Service', 'storage').inputs.spec.ports[0].port).toBe(8333);
+    expect(run.one('kubernetes:core/v1:PersistentVolumeClaim', 'storage-data').inputs.spec.resources.requests.storage).toBe('500Gi');
+  });
+
+  it('uses component type tokens and names derived from the platform component', () => {
+    const components = run.resources.filter((r) => r.type.startsWith('desa:')).map((r) => `${r.type} ${r.name}`).sort();
+    expect(components).toEqual([
+      'desa:platform:Certificates platform-tls',
+      'desa:platform:Dns platform-dns',
+      'desa:platform:Ingress platform-ingress',
+      'desa:platform:Mail platform-mail',
+      'desa:platform:Platform platform',
+      'desa:platform:Storage platform-storage',
+    ]);
+    for (const r of run.resources.filter((x) => x.type.startsWith('kubernetes:'))) {
+      expect(r.name).toMatch(/^platform-/);
+      expect(r.provider).toMatch(/pulumi:providers:kubernetes::kubernetes::/);
+    }
+  });
+
+  it('exports what the desa stacks and operators need, no secrets', async () => {
+    expect(await valueOf(outputs.namespace)).toBe('desa-platform');
+    expect(outputs).toMatchObject({
+      ingressClass: 'traefik',
+      ingressNamespace: 'traefik',
+      defaultCertificate: 'desa-platform/wildcard-tls',
+      wildcardSecret: 'wildcard-tls',
+      wildcardDnsNames: ['*.desa.bekasikab.go.id', 'desa.bekasikab.go.id'],
+      clusterIssuer: 'letsencrypt-dns01',
+      dnsZone: 'desa.bekasikab.go.id',
+      mailHost: 'mail.desa.bekasikab.go.id',
+      storageEndpoint: 'http://storage.desa-platform.svc.cluster.local:8333',
+      modes: { ingress: 'deploy', certManager: 'deploy', dns: 'deploy', mail: 'deploy', storage: 'deploy' },
+    });
+    for (const [key, value] of Object.entries(outputs)) {
+      if (pulumi.Output.isInstance(value)) expect(await pulumi.isSecret(value), key).toBe(false);
+    }
+  });
+});

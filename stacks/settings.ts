@@ -1,0 +1,156 @@
+// Stack configuration: read once at the edge (stacks/index.ts), validated with zod, handed down as
+// typed values. Components never read config. Every key, its default and when it is needed is listed
+// in stacks/README.md.
+import * as pulumi from '@pulumi/pulumi';
+import { z } from 'zod';
+
+/** Images and chart versions pinned in one place. Not pulled on this machine: see stacks/README.md. */
+export const PINS = {
+  profilImage: 'docker.io/nginxinc/nginx-unprivileged:1.28-alpine',
+  mariadbImage: 'docker.io/library/mariadb:10.11',
+  mailImage: 'ghcr.io/docker-mailserver/docker-mailserver:15.0.0',
+  storageImage: 'docker.io/chrislusf/seaweedfs:3.97',
+  traefikChart: { chart: 'traefik', version: '42.4.1', repo: 'https://traefik.github.io/charts' },
+  certManagerChart: { chart: 'oci://quay.io/jetstack/charts/cert-manager', version: 'v1.21.1' },
+  externalDnsChart: { chart: 'external-dns', version: '1.21.1', repo: 'https://kubernetes-sigs.github.io/external-dns/' },
+} as const;
+
+const mode = z.enum(['deploy', 'existing']);
+const dnsLabel = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { message: 'expected a DNS label such as desa-platform' });
+const quantity = z.string().regex(/^[1-9][0-9]*(Mi|Gi|Ti)$/, { message: 'expected a size such as 50Gi' });
+
+const rfc2136 = z.strictObject({
+  /** host:port of the authoritative server that takes dynamic updates for the zone. */
+  nameserver: z.string().min(1),
+  tsigKeyName: z.string().min(1),
+  tsigAlgorithm: z.enum(['HMACSHA256', 'HMACSHA384', 'HMACSHA512']).default('HMACSHA256'),
+});
+
+export const settingsSchema = z.strictObject({
+  /** desa.yaml, relative to the project root (the directory of Pulumi.yaml). */
+  inventory: z.string().min(1).default('desa.yaml'),
+  platformNamespace: dnsLabel.default('desa-platform'),
+  /** Off on a bare control plane without cert-manager/Traefik CRDs: skips every CustomResource. */
+  customResources: z.boolean().default(true),
+  ingress: z
+    .strictObject({
+      mode: mode.default('deploy'),
+      className: dnsLabel.default('traefik'),
+      namespace: dnsLabel.default('traefik'),
+    })
+    .prefault({}),
+  tls: z
+    .strictObject({
+      certManager: mode.default('deploy'),
+      certManagerNamespace: dnsLabel.default('cert-manager'),
+      acmeEmail: z.email().optional(),
+      acmeServer: z.enum(['production', 'staging']).default('production'),
+      wildcardSecret: dnsLabel.default('wildcard-tls'),
+    })
+    .prefault({}),
+  dns: z
+    .strictObject({
+      mode: mode.default('deploy'),
+      rfc2136: rfc2136.optional(),
+      ttl: z.number().int().min(30).max(86400).default(300),
+    })
+    .prefault({}),
+  mail: z
+    .strictObject({
+      mode: mode.default('deploy'),
+      /** Defaults to mail.<domain>. */
+      host: z.string().min(1).optional(),
+      image: z.string().min(1).default(PINS.mailImage),
+      size: quantity.default('50Gi'),
+    })
+    .prefault({}),
+  storage: z
+    .strictObject({
+      mode: mode.default('deploy'),
+      /** Required when mode is existing: the S3 endpoint of the storage service. */
+      endpoint: z.url().optional(),
+      image: z.string().min(1).default(PINS.storageImage),
+      size: quantity.default('500Gi'),
+    })
+    .prefault({}),
+  images: z
+    .strictObject({
+      profil: z.string().min(1).default(PINS.profilImage),
+      /** No public image is pinned: set it before any desa uses the opensid template. */
+      opensid: z.string().min(1).optional(),
+      mariadb: z.string().min(1).default(PINS.mariadbImage),
+    })
+    .prefault({}),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export interface KubernetesSettings {
+  kubeconfig?: string;
+  context?: string;
+}
+
+/** Everything the program reads from configuration. */
+export interface StackConfig {
+  settings: Settings;
+  kubernetes: KubernetesSettings;
+  /** TSIG secret for RFC 2136 updates (cert-manager DNS-01, ExternalDNS), when set. */
+  tsigSecret: pulumi.Output<string> | undefined;
+}
+
+const OBJECT_KEYS = ['ingress', 'tls', 'dns', 'mail', 'storage', 'images'] as const;
+
+/** Validates raw config values (as `pulumi config` holds them); throws a RunError naming each bad key. */
+export function parseSettings(raw: Record<string, unknown>): Settings {
+  const result = settingsSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => {
+    const [head, ...rest] = i.path.map(String);
+    const key = head === undefined ? 'desa' : `desa:${head}${rest.length ? ` (${rest.join('.')})` : ''}`;
+    return `  ${key}: ${i.message}`;
+  });
+  throw new pulumi.RunError(`Invalid stack configuration:\n${lines.join('\n')}\nSet it with \`pulumi config set --path\`, see stacks/README.md.`);
+}
+
+/** Reads the `desa:` and `kubernetes:` config of the running stack. Called once, by stacks/index.ts. */
+export function readStackConfig(): StackConfig {
+  const desa = new pulumi.Config('desa');
+  const raw: Record<string, unknown> = {};
+  const put = (key: string, value: unknown) => {
+    if (value !== undefined) raw[key] = value;
+  };
+  put('inventory', desa.get('inventory'));
+  put('platformNamespace', desa.get('platformNamespace'));
+  put('customResources', desa.getBoolean('customResources'));
+  for (const key of OBJECT_KEYS) put(key, desa.getObject<unknown>(key));
+  const kube = new pulumi.Config('kubernetes');
+  const kubernetes: KubernetesSettings = {};
+  const kubeconfig = kube.get('kubeconfig');
+  const context = kube.get('context');
+  if (kubeconfig) kubernetes.kubeconfig = kubeconfig;
+  if (context) kubernetes.context = context;
+  return { settings: parseSettings(raw), kubernetes, tsigSecret: desa.getSecret('dnsTsigSecret') };
+}
+
+/** What desa stacks need to know about the platform. Derived from the shared settings, so the platform
+ *  stack and every desa stack agree without a StackReference. */
+export interface PlatformRefs {
+  namespace: string;
+  ingress: { className: string; namespace: string };
+  customResources: boolean;
+  /** namespace/name of the wildcard certificate's Secret, the ingress controller's default certificate. */
+  defaultCertificate: string;
+  dnsTtl: number;
+  mailHost: string;
+}
+
+export function platformRefs(settings: Settings, domain: string): PlatformRefs {
+  return {
+    namespace: settings.platformNamespace,
+    ingress: { className: settings.ingress.className, namespace: settings.ingress.namespace },
+    customResources: settings.customResources,
+    defaultCertificate: `${settings.platformNamespace}/${settings.tls.wildcardSecret}`,
+    dnsTtl: settings.dns.ttl,
+    mailHost: settings.mail.host ?? `mail.${domain}`,
+  };
+}
