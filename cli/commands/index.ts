@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
+import { registerImportConnectivity } from './import-connectivity.ts';
+import { registerOnboard } from './onboard.ts';
+import { registerReport } from './report.ts';
 import { registerValidate } from './validate.ts';
 
 /** Every command, in the order `desa --help` lists them. */
-export const commands: ((program: Command) => void)[] = [registerValidate];
+export const commands: ((program: Command) => void)[] = [registerValidate, registerOnboard, registerImportConnectivity, registerReport];

@@ -1,0 +1,71 @@
+import type { Command } from 'commander';
+import { prepareImport, readSurvey } from '../connectivity/import.ts';
+import { commit, openForEdit } from '../inventory/edit.ts';
+import { emitJson, log, paint } from '../ui/output.ts';
+import { fileOption, jsonOption } from './options.ts';
+
+const show = (v: unknown) => (v === undefined ? '(not set)' : typeof v === 'string' ? v : JSON.stringify(v));
+
+export function registerImportConnectivity(program: Command): void {
+  const imports = program.command('import').description('Update desa.yaml from a spreadsheet.');
+  imports
+    .command('connectivity <csv>')
+    .description('Update the connectivity records of desa.yaml from a survey CSV.')
+    .option('--source <text>', 'record this as the source of every record the survey changes (unless the row has its own)')
+    .option('--dry-run', 'show what would change and write nothing')
+    .addOption(fileOption())
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      `
+Columns are found by header (any case; Indonesian names accepted), in any order:
+  kode (code)                 required: the official code of the desa
+  nama (name), kecamatan      optional: checked against desa.yaml
+  status                      connected, in-progress, not-connected, unknown (terhubung, proses, belum)
+  tanggal_terhubung           date connected: 2023-05-01 or 01/05/2023 (connected_on)
+  teknologi (technology)      fibre, radio, 4g, vsat, adsl, cable, other (fiber optik, kabel, …)
+  bandwidth_mbps, penyedia (provider), uptime_persen (uptime_percent), gangguan (outages),
+  periode (period: 2024-01-01..2024-03-31), sumber (source), catatan (notes)
+
+An empty cell keeps what desa.yaml says. "unknown" or "tidak diketahui" records that the value is not
+known (period, source and notes are then removed). Comma, semicolon or tab separated; UTF-8.
+
+Every problem in the CSV is reported at once, as file:line:column with the column name, and then
+nothing is written (exit 3). desa.yaml is validated before it is written, keeps its comments and
+formatting, and is written atomically.
+
+Examples:
+  desa import connectivity survei-2024.csv --dry-run
+  desa import connectivity survei-2024.csv --source "Survei Diskominfosantik Maret 2024"
+  desa import connectivity survei-2024.csv --json > changes.json`,
+    )
+    .action((csv: string, opts: { file: string; json?: boolean; dryRun?: boolean; source?: string }) => {
+      const session = openForEdit(opts.file);
+      const { plan, proposal } = prepareImport(session, readSurvey(csv), csv, opts.source === undefined ? {} : { source: opts.source });
+      const written = proposal.changed && !opts.dryRun;
+      if (written) commit(session, proposal);
+      const fieldCount = plan.changes.reduce((n, u) => n + u.fields.length, 0);
+
+      if (opts.json) {
+        return emitJson({
+          ok: true,
+          file: opts.file,
+          csv,
+          dryRun: Boolean(opts.dryRun),
+          written,
+          rows: plan.rows,
+          changes: plan.changes.map((u) => ({ code: u.code, name: u.name, line: u.line, fields: u.fields.map((f) => ({ field: f.field, column: f.column, old: f.old ?? null, new: f.new ?? null })) })),
+          unchanged: plan.unchanged.map((u) => u.code),
+        });
+      }
+      for (const u of plan.changes) {
+        log.info(`${paint('bold', u.name)} (${u.code}, ${csv}:${u.line})`);
+        for (const f of u.fields) log.info(`  ${f.field}: ${show(f.old)} → ${f.new === undefined ? '(removed)' : show(f.new)}`);
+      }
+      if (!proposal.preserved) log.warn(`the formatting of ${opts.file} could not be kept around the changes.`);
+      const summary = `${plan.changes.length} desa, ${fieldCount} field(s) changed; ${plan.unchanged.length} row(s) already up to date`;
+      if (!plan.changes.length) log.success(`${csv}: ${plan.rows} row(s), nothing to change in ${opts.file}.`);
+      else if (opts.dryRun) log.info(`Dry run: ${summary}. Nothing was written.`);
+      else log.success(`Updated ${opts.file}: ${summary}.`);
+    });
+}
