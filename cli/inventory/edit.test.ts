@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { InvalidInputError } from '../errors.ts';
-import { insertUnit, renderPreserving, setField, unifiedDiff, validateProposed, writeAtomic } from './edit.ts';
+import { insertUnit, setField, validateProposed, writeAtomic } from './edit.ts';
+import { renderPreserving, unifiedDiff } from './text-merge.ts';
 
 const repoYaml = readFileSync(new URL('../../desa.yaml', import.meta.url), 'utf8');
 

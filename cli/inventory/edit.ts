@@ -1,16 +1,16 @@
 // Editing desa.yaml in place: change the parsed yaml Document, render it, and keep every line the edit
-// did not touch byte-identical (a three-way line merge against the file as written, so comments,
-// spacing and quoting the yaml writer would normalise survive). The result is validated with the same
-// validator as `desa validate` before anything is written, and written atomically.
+// did not touch byte-identical (text-merge.ts: a three-way line merge against the file as written, so
+// comments, spacing and quoting the yaml writer would normalise survive). The result is validated with
+// the same validator as `desa validate` before anything is written, and written atomically.
 import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
-import { isMap, isScalar, isSeq, Pair, parseDocument, Scalar, YAMLMap, YAMLSeq, type Document, type ToStringOptions } from 'yaml';
+import { isMap, isScalar, isSeq, Pair, parseDocument, Scalar, YAMLMap, YAMLSeq, type Document } from 'yaml';
 import { AbortError, EXIT, InvalidInputError } from '../errors.ts';
 import { loadInventory, parseYamlText, validateParsed, type Loaded } from './load.ts';
 import { formatPath, keysAt, type Path } from './problems.ts';
 import { inventoryFile } from './schema.ts';
+import { renderPreserving, unifiedDiff } from './text-merge.ts';
 
 // --- reading ---------------------------------------------------------------------------------------
 
@@ -195,214 +195,6 @@ export function insertUnit(doc: Document, entry: Record<string, unknown>, kecama
   if (seq.flow && seq.items.length === 0) seq.flow = false;
   seq.items.splice(index, 0, node);
   return index;
-}
-
-// --- rendering -------------------------------------------------------------------------------------
-
-/** Writer options that match the file's own indentation, so new lines look like their neighbours. */
-function stringifyOptions(text: string): ToStringOptions {
-  const lines = text.split('\n').filter((l) => l.trim() && !l.trimStart().startsWith('#'));
-  const indents = lines.map((l) => l.length - l.trimStart().length).filter((n) => n > 0);
-  const indent = indents.length ? Math.min(...indents) : 2;
-  let indentSeq = true;
-  for (let i = 1; i < lines.length; i++) {
-    const m = /^(\s*)- /.exec(lines[i]!);
-    const prev = lines[i - 1]!;
-    if (m && /:\s*$/.test(prev)) {
-      indentSeq = m[1]!.length > prev.length - prev.trimStart().length;
-      break;
-    }
-  }
-  return { indent: Math.min(Math.max(indent, 1), 8), indentSeq, lineWidth: 0, minContentWidth: 0, flowCollectionPadding: /: \[ \S/.test(text) };
-}
-
-export interface Rendered {
-  text: string;
-  /** False when the file's own formatting could not be kept and the writer's was used throughout. */
-  preserved: boolean;
-}
-
-/** The edited Document as text, with every line the edit did not change kept as it was in `original`. */
-export function renderPreserving(original: string, edited: Document): Rendered {
-  const opts = stringifyOptions(original);
-  // The writer ends lines with \n; a file written on Windows keeps its \r\n.
-  const eol = (t: string) => (original.includes('\r\n') ? t.replace(/\r?\n/g, '\r\n') : t);
-  const after = eol(edited.toString(opts));
-  const base = eol(parseDocument(original).toString(opts));
-  if (base === original) return { text: after, preserved: true };
-  const merged = merge3(splitLines(base), splitLines(original), splitLines(after));
-  const text = merged?.join('');
-  // The merge is only kept when it means exactly what the edited Document means.
-  if (text !== undefined) {
-    const check = parseDocument(text);
-    if (!check.errors.length && isDeepStrictEqual(check.toJS(), edited.toJS())) return { text, preserved: true };
-  }
-  return { text: after, preserved: false };
-}
-
-/** Lines with their line endings, so joining them gives the text back. */
-function splitLines(text: string): string[] {
-  return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
-}
-
-/**
- * For each line of `a`, the index of the line of `b` it is matched with in a shortest edit script
- * (Myers), or -1. Undefined when more than `maxD` lines differ.
- */
-function matchLines(a: readonly string[], b: readonly string[], maxD = 3000): Int32Array | undefined {
-  const match = new Int32Array(a.length).fill(-1);
-  let start = 0;
-  while (start < a.length && start < b.length && a[start] === b[start]) match[start] = start++;
-  let endA = a.length;
-  let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) match[--endA] = --endB;
-  const n = endA - start;
-  const m = endB - start;
-  const max = Math.min(n + m, maxD);
-  const off = max + 1;
-  const v = new Int32Array(2 * max + 3);
-  // trace[d]: the furthest x on diagonals -d-1..d+1 before round d, for the walk back.
-  const trace: Int32Array[] = [];
-  for (let d = 0; d <= max; d++) {
-    trace.push(v.slice(off - d - 1, off + d + 2));
-    for (let k = -d; k <= d; k += 2) {
-      const down = k === -d || (k !== d && v[off + k - 1]! < v[off + k + 1]!);
-      let x = down ? v[off + k + 1]! : v[off + k - 1]! + 1;
-      let y = x - k;
-      while (x < n && y < m && a[start + x] === b[start + y]) x++, y++;
-      v[off + k] = x;
-      if (x >= n && y >= m) {
-        backtrack(trace, n, m, (i, j) => (match[start + i] = start + j));
-        return match;
-      }
-    }
-  }
-  return undefined;
-}
-
-/** Walks a Myers trace back from (n, m), calling `matched` for every diagonal step. */
-function backtrack(trace: Int32Array[], n: number, m: number, matched: (i: number, j: number) => void): void {
-  let [x, y] = [n, m];
-  for (let d = trace.length - 1; d > 0; d--) {
-    const at = (k: number) => trace[d]![k + d + 1]!;
-    const k = x - y;
-    const down = k === -d || (k !== d && at(k - 1) < at(k + 1));
-    const prevK = down ? k + 1 : k - 1;
-    const px = at(prevK);
-    const py = px - prevK;
-    const [sx, sy] = down ? [px, py + 1] : [px + 1, py];
-    while (x > sx && y > sy) matched(--x, --y);
-    [x, y] = [px, py];
-  }
-  while (x > 0 && y > 0) matched(--x, --y);
-}
-
-/**
- * Three-way merge of lines: `base` rendered as is, `ours` the file as written, `theirs` the edit
- * rendered. Where only the edit changed a region it wins; where only the file differs from the
- * rendering the file wins; where both, the edit wins (its lines are needed). Undefined when the texts
- * are too far apart to compare.
- */
-function merge3(base: string[], ours: string[], theirs: string[]): string[] | undefined {
-  const toOurs = matchLines(base, ours);
-  const toTheirs = matchLines(base, theirs);
-  if (!toOurs || !toTheirs) return undefined;
-  const out: string[] = [];
-  let [b, o, t] = [0, 0, 0];
-  while (b < base.length || o < ours.length || t < theirs.length) {
-    if (b < base.length && toOurs[b] === o && toTheirs[b] === t) {
-      out.push(ours[o]!);
-      b++, o++, t++;
-      continue;
-    }
-    let nb = b;
-    while (nb < base.length && (toOurs[nb]! < 0 || toTheirs[nb]! < 0)) nb++;
-    const no = nb < base.length ? toOurs[nb]! : ours.length;
-    const nt = nb < base.length ? toTheirs[nb]! : theirs.length;
-    const baseChunk = base.slice(b, nb);
-    const ourChunk = ours.slice(o, no);
-    const theirChunk = theirs.slice(t, nt);
-    if (same(theirChunk, baseChunk)) out.push(...ourChunk);
-    else if (same(ourChunk, baseChunk)) out.push(...theirChunk);
-    else out.push(...(patch(baseChunk, ourChunk, theirChunk) ?? theirChunk));
-    [b, o, t] = [nb, no, nt];
-  }
-  return out;
-}
-
-const same = (x: string[], y: string[]) => x.length === y.length && x.every((l, i) => l === y[i]);
-
-/**
- * Where both sides changed a region: applies the edit's changes (base → theirs) to the file's lines
- * (ours) when each one lands on lines the file kept as rendered. Undefined when one does not.
- */
-function patch(base: string[], ours: string[], theirs: string[]): string[] | undefined {
-  const toTheirs = matchLines(base, theirs);
-  const toOurs = matchLines(base, ours);
-  if (!toTheirs || !toOurs) return undefined;
-  const out: string[] = [];
-  let copied = 0; // lines of ours already in out
-  let t = 0;
-  let b = 0;
-  while (b <= base.length) {
-    if (b < base.length && toTheirs[b] === t) {
-      b++, t++;
-      continue;
-    }
-    // A hunk: base[b..e) becomes theirs[t..nt).
-    let e = b;
-    while (e < base.length && toTheirs[e]! < 0) e++;
-    const nt = e < base.length ? toTheirs[e]! : theirs.length;
-    if (e === b && nt === t) break; // the end, nothing left
-    let at: number | undefined;
-    if (b > 0 && toOurs[b - 1]! >= 0) at = toOurs[b - 1]! + 1;
-    else if (b === 0) at = 0;
-    else if (e === b && b < base.length && toOurs[b]! >= 0) at = toOurs[b]!;
-    else if (b === base.length) at = ours.length;
-    if (at === undefined || at < copied) return undefined;
-    for (let i = b; i < e; i++) if (toOurs[i] !== at + (i - b)) return undefined;
-    out.push(...ours.slice(copied, at), ...theirs.slice(t, nt));
-    copied = at + (e - b);
-    [b, t] = [e, nt];
-  }
-  out.push(...ours.slice(copied));
-  return out;
-}
-
-/** A unified diff of two texts, for showing a change before it is made. Empty when they are equal. */
-export function unifiedDiff(before: string, after: string, file: string, context = 3): string {
-  const a = splitLines(before);
-  const c = splitLines(after);
-  const match = matchLines(a, c);
-  if (!match) return `(${file}: too many lines change to show them as a diff)\n`;
-  // Edit script: walk both sides in order.
-  const ops: { op: ' ' | '-' | '+'; line: string; ai: number; ci: number }[] = [];
-  let j = 0;
-  for (let i = 0; i < a.length; i++) {
-    if (match[i]! < 0) {
-      ops.push({ op: '-', line: a[i]!, ai: i, ci: j });
-      continue;
-    }
-    while (j < match[i]!) ops.push({ op: '+', line: c[j]!, ai: i, ci: j++ });
-    ops.push({ op: ' ', line: a[i]!, ai: i, ci: j++ });
-  }
-  while (j < c.length) ops.push({ op: '+', line: c[j]!, ai: a.length, ci: j++ });
-  const changed = ops.flatMap((x, i) => (x.op === ' ' ? [] : [i]));
-  if (!changed.length) return '';
-  const out = [`--- ${file}\n`, `+++ ${file} (proposed)\n`];
-  let i = 0;
-  while (i < changed.length) {
-    const from = Math.max(0, changed[i]! - context);
-    let to = Math.min(ops.length, changed[i]! + context + 1);
-    while (i + 1 < changed.length && changed[i + 1]! - context <= to) to = Math.min(ops.length, changed[++i]! + context + 1);
-    i++;
-    const hunk = ops.slice(from, to);
-    const aLen = hunk.filter((x) => x.op !== '+').length;
-    const cLen = hunk.filter((x) => x.op !== '-').length;
-    out.push(`@@ -${hunk[0]!.ai + 1},${aLen} +${hunk[0]!.ci + 1},${cLen} @@\n`);
-    for (const x of hunk) out.push(`${x.op}${x.line.endsWith('\n') ? x.line : `${x.line}\n\\ No newline at end of file\n`}`);
-  }
-  return out.join('');
 }
 
 // --- validating and writing ------------------------------------------------------------------------
