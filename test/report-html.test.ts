@@ -22,7 +22,9 @@ async function open(lang: 'id' | 'en', viewport = { width: 1100, height: 900 }):
   return page;
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('HTML report in Chromium', () => {
+// Skipped only on a developer machine without Chromium; in CI (npm test installs it) a missing
+// browser fails the run instead of hiding the test.
+describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('HTML report in Chromium', () => {
   beforeAll(async () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60_000 });
   }, 90_000);

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { prepareImport, readSurvey } from '../connectivity/import.ts';
-import { commit, openForEdit } from '../inventory/edit.ts';
 import { emitJson, log, paint } from '../ui/output.ts';
 import { fileOption, jsonOption } from './options.ts';
 
@@ -39,7 +37,11 @@ Examples:
   desa import connectivity survei-2024.csv --source "Survei Diskominfosantik Maret 2024"
   desa import connectivity survei-2024.csv --json > changes.json`,
     )
-    .action((csv: string, opts: { file: string; json?: boolean; dryRun?: boolean; source?: string }) => {
+    .action(async (csv: string, opts: { file: string; json?: boolean; dryRun?: boolean; source?: string }) => {
+      const [{ prepareImport, readSurvey }, { commit, openForEdit }] = await Promise.all([
+        import('../connectivity/import.ts'),
+        import('../inventory/edit.ts'),
+      ]);
       const session = openForEdit(opts.file);
       const { plan, proposal } = prepareImport(session, readSurvey(csv), csv, opts.source === undefined ? {} : { source: opts.source });
       const written = proposal.changed && !opts.dryRun;

@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { commit, openForEdit } from '../inventory/edit.ts';
-import { gatherOnboard } from '../onboard/gather.ts';
-import { describeEdits, headline, provisionCommand } from '../onboard/onboard.ts';
 import type { OnboardFlags } from '../onboard/request.ts';
 import { emit, emitJson, interactive, log, paint } from '../ui/output.ts';
 import { fileOption, jsonOption } from './options.ts';
@@ -64,6 +61,11 @@ Examples:
   desa onboard --code 32.16.06.2003 --no-email --dry-run`,
     )
     .action(async (opts: Opts) => {
+      const [{ commit, openForEdit }, { gatherOnboard }, { describeEdits, headline, provisionCommand }] = await Promise.all([
+        import('../inventory/edit.ts'),
+        import('../onboard/gather.ts'),
+        import('../onboard/onboard.ts'),
+      ]);
       const session = openForEdit(opts.file);
       const ask = interactive() && !opts.json ? (await import('../onboard/interactive.ts')).askOnboard : undefined;
       const { plan, proposal } = await gatherOnboard(session, opts, ask);

@@ -2,10 +2,7 @@ import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { stripVTControlCharacters } from 'node:util';
 import { AbortError, EXIT } from '../errors.ts';
-import { loadInventory } from '../inventory/load.ts';
-import { buildReport } from '../report/model.ts';
 import { FORMATS, parseReportOptions } from '../report/options.ts';
-import { renderReport } from '../report/render.ts';
 import { emit, log } from '../ui/output.ts';
 import { fileOption } from './options.ts';
 
@@ -32,11 +29,17 @@ Examples:
   desa report --format json --as-of 2023-12-31    reproducible: fixes "today"
   desa report --lang en --out report.csv          format from the extension`,
     )
-    .action((flags: Record<string, unknown>) => {
+    .action(async (flags: Record<string, unknown>) => {
       const opts = parseReportOptions(flags, { stdoutIsTTY: Boolean(process.stdout.isTTY) });
+      const [{ loadInventory }, { buildReport }, { renderReport }] = await Promise.all([
+        import('../inventory/load.ts'),
+        import('../report/model.ts'),
+        import('../report/render.ts'),
+      ]);
+      const terminal = opts.format === 'terminal' ? (await import('../report/render-terminal.ts')).renderTerminal : undefined;
       const { inventory } = loadInventory(opts.file);
       const data = buildReport(inventory, { asOf: opts.asOf });
-      const text = renderReport(data, opts.format, { lang: opts.lang, columns: process.stdout.columns });
+      const text = renderReport(data, opts.format, { lang: opts.lang, columns: process.stdout.columns, ...(terminal ? { terminal } : {}) });
       if (!opts.out) return emit(text);
       try {
         writeFileSync(opts.out, opts.format === 'terminal' ? stripVTControlCharacters(text) : text);

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { loadInventory } from '../inventory/load.ts';
-import { summarize } from '../inventory/summary.ts';
 import { emitJson, log } from '../ui/output.ts';
 import { fileOption, jsonOption } from './options.ts';
 
@@ -20,7 +18,8 @@ Examples:
   desa validate
   desa validate --file other/desa.yaml --json`,
     )
-    .action((opts: { file: string; json?: boolean }) => {
+    .action(async (opts: { file: string; json?: boolean }) => {
+      const [{ loadInventory }, { summarize }] = await Promise.all([import('../inventory/load.ts'), import('../inventory/summary.ts')]);
       const { inventory } = loadInventory(opts.file);
       const summary = summarize(inventory);
       if (opts.json) return emitJson({ ok: true, file: opts.file, ...summary });

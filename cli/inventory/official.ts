@@ -39,7 +39,7 @@ export function parseOfficialList(text: string, file: string): OfficialList {
   const units = new Map<string, OfficialUnit>();
   const kecamatan = new Map<string, string>();
   for (let i = 1; i < rows.length; i++) {
-    const r = rows[i]!;
+    const r = rows[i]!.map((cell) => cell.trim());
     const code = r[iKode!]!;
     const jenis = r[iJenis!];
     if (!/^\d{2}\.\d{2}\.\d{2}\.\d{4}$/.test(code) || (jenis !== 'desa' && jenis !== 'kelurahan')) {

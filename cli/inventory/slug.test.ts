@@ -84,3 +84,11 @@ describe('stability', () => {
     for (const u of bekasi) expect(slugs.get(u.code)).toBe(slugify(u.name));
   });
 });
+
+describe('the official lists', () => {
+  it('are read with surrounding spaces trimmed (the national file has names such as "Jambuk Makmur ")', () => {
+    const u = national.find((x) => x.code === '64.07.12.2012')!;
+    expect(u.name).toBe('Jambuk Makmur');
+    expect(bekasi).toHaveLength(187);
+  });
+});

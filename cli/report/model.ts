@@ -34,6 +34,8 @@ export interface BuildOptions {
 
 export function buildReport(inv: Inventory, opts: BuildOptions): ReportData {
   const rows = inv.units.map((u) => unitRow(u, opts));
+  // Grouped once: a filter per kecamatan is quadratic on a national inventory (7,285 kecamatan).
+  const byKecamatan = Map.groupBy(rows, (r) => r.kecamatanCode);
   const counts = statusCounts(rows);
   const desa = rows.filter((r) => r.kind === 'desa').length;
   const timeline = buildTimeline(rows);
@@ -56,7 +58,7 @@ export function buildReport(inv: Inventory, opts: BuildOptions): ReportData {
       connectedDateUnknown: timeline.connectedDateUnknown,
       sharePercent: percent(counts.connected, rows.length),
     },
-    kecamatan: inv.kecamatan.map((k) => kecamatanRow(k, rows.filter((r) => r.kecamatanCode === k.code))),
+    kecamatan: inv.kecamatan.map((k) => kecamatanRow(k, byKecamatan.get(k.code) ?? [])),
     targets: buildTargets(inv.targets, rows, opts.asOf),
     timeline,
     projection: buildProjection(rows, opts.asOf),

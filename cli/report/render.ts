@@ -4,11 +4,15 @@ import type { Format } from './options.ts';
 import { renderCsv } from './render-csv.ts';
 import { renderHtml } from './render-html.ts';
 import { renderMarkdown } from './render-markdown.ts';
-import { renderTerminal } from './render-terminal.ts';
 import type { ReportData } from './schema.ts';
 
 export interface RenderOptions {
   lang: Lang;
+  /**
+   * The terminal renderer (render-terminal.ts), passed in by the caller because it loads ink and
+   * React: a `--format json` run should not pay for them.
+   */
+  terminal?: (data: ReportData, m: ReturnType<typeof messages>, columns?: number) => string;
   /** Terminal width, for the terminal format. */
   columns?: number;
 }
@@ -17,7 +21,8 @@ export function renderReport(data: ReportData, format: Format, opts: RenderOptio
   const m = messages(opts.lang);
   switch (format) {
     case 'terminal':
-      return `${renderTerminal(data, m, opts.columns)}\n`;
+      if (!opts.terminal) throw new Error('renderReport: the terminal format needs opts.terminal');
+      return `${opts.terminal(data, m, opts.columns)}\n`;
     case 'markdown':
       return renderMarkdown(data, m);
     case 'json':
