@@ -1,7 +1,9 @@
 #!/bin/sh
 # Set-up shared by `npm start` and `npm test`: installs what is missing and nothing else, so a second run
 # costs well under a second. Progress goes to stderr.
-#   --test   also makes sure the test-only system packages are present (Debian's chromium).
+#   --test   also makes sure the test-only system packages are present (Debian's chromium), and builds
+#            the local control plane the cluster tests run (toolchain/build.sh cluster: about 16 min on
+#            a fresh machine, a no-op once cached).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -24,5 +26,12 @@ if [ "${1:-}" = "--test" ]; then
       say "chromium is missing: install Debian's 'chromium' package or set DESA_CHROMIUM=/path/to/chrome"
       exit 1
     fi
+  fi
+
+  # 3. Test-only: the local control plane (etcd, kube-apiserver, ..., kwok), built once into the cache.
+  if command -v go >/dev/null 2>&1; then
+    sh toolchain/build.sh cluster
+  else
+    say "go not found: not building the local control plane; the cluster tests need it (install Go 1.24+)"
   fi
 fi

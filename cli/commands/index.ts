@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
+import { registerCluster } from './cluster.ts';
+import { registerDoctor } from './doctor.ts';
 import { registerImportConnectivity } from './import-connectivity.ts';
 import { registerOnboard } from './onboard.ts';
 import { registerReport } from './report.ts';
 import { registerValidate } from './validate.ts';
 
 /** Every command, in the order `desa --help` lists them. */
-export const commands: ((program: Command) => void)[] = [registerValidate, registerOnboard, registerImportConnectivity, registerReport];
+export const commands: ((program: Command) => void)[] = [registerValidate, registerOnboard, registerImportConnectivity, registerReport, registerCluster, registerDoctor];

@@ -1,0 +1,183 @@
+// The embedded local control plane: a thin service over toolchain/build.sh (binaries, built once into the
+// cache) and toolchain/cluster.sh (processes, data under .desa/cluster/ beside the inventory). Progress
+// from both scripts goes to stderr; results are returned as data for the command to print.
+import { execa } from 'execa';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { AbortError, EXIT, OperationFailedError } from '../errors.ts';
+import { cacheDir, ROOT, stateDirs } from '../engine/paths.ts';
+import { kubectlPath, missingClusterBinaries, readPins, which } from '../engine/toolchain.ts';
+import { log } from '../ui/output.ts';
+import { apiUrl, type ClusterStatus, parseComponents, parsePortsEnv, type Ports, portsFromBase, summarizeNodes } from './state.ts';
+
+export type { ClusterStatus } from './state.ts';
+
+const CLUSTER_SH = join(ROOT, 'toolchain', 'cluster.sh');
+const BUILD_SH = join(ROOT, 'toolchain', 'build.sh');
+
+interface Where {
+  file: string;
+  env: NodeJS.ProcessEnv;
+}
+
+function locate({ file, env }: Where) {
+  if (!existsSync(file)) {
+    throw new AbortError(`${file} does not exist.`, {
+      exitCode: EXIT.invalidInput,
+      nextStep: 'The local cluster keeps its data in .desa/cluster/ beside the inventory: run desa in the folder that holds desa.yaml, or pass --file <path>.',
+    });
+  }
+  const dirs = stateDirs(file, env);
+  return { base: dirs.base, dir: dirs.cluster, kubeconfig: dirs.kubeconfig };
+}
+
+function ports(dir: string, env: NodeJS.ProcessEnv): Ports {
+  const remembered = existsSync(join(dir, 'ports.env')) ? parsePortsEnv(readFileSync(join(dir, 'ports.env'), 'utf8')) : null;
+  if (remembered) return remembered;
+  try {
+    return portsFromBase(env.DESA_CLUSTER_PORT_BASE);
+  } catch (e) {
+    throw new AbortError((e as Error).message, { nextStep: 'Unset DESA_CLUSTER_PORT_BASE or set it to a free port (it uses that port, +1 and +3).' });
+  }
+}
+
+const script = (args: string[], env: NodeJS.ProcessEnv) =>
+  execa('sh', args, { env, stdin: 'ignore', stdout: 2, stderr: 'inherit', reject: false });
+
+export async function clusterStatus(where: Where): Promise<ClusterStatus> {
+  const { dir, kubeconfig } = locate(where);
+  const created = existsSync(dir);
+  const p = ports(dir, where.env);
+  const status: ClusterStatus = {
+    running: false,
+    dataDir: dir,
+    created,
+    apiServer: apiUrl(p),
+    kubeconfig,
+    components: parseComponents(''),
+    nodes: null,
+    problem: 'not started yet',
+  };
+  // cluster.sh creates the folder it is given, so ask it only about one that exists.
+  if (!created) return status;
+  const r = await execa('sh', [CLUSTER_SH, 'status', dir], { env: where.env, stdin: 'ignore', reject: false, timeout: 30_000 });
+  status.components = parseComponents(r.stdout);
+  const stopped = status.components.filter((c) => !c.running).map((c) => c.name);
+  if (stopped.length === status.components.length) {
+    status.problem = 'stopped';
+    return status;
+  }
+  let apiProblem: string | null = null; // a stopped kube-apiserver is already named in `stopped`
+  if (status.components.find((c) => c.name === 'kube-apiserver')?.running) {
+    const kubectl = kubectlPath(cacheDir(where.env), readPins(ROOT));
+    const args = ['--kubeconfig', kubeconfig, '--request-timeout=5s', 'get', 'nodes', '-o', 'json'];
+    const k = await execa(kubectl, args, { env: where.env, stdin: 'ignore', reject: false, timeout: 20_000 });
+    try {
+      if (k.exitCode === 0) status.nodes = summarizeNodes(JSON.parse(k.stdout));
+    } catch {
+      // unreadable answer: reported below like no answer
+    }
+    if (!status.nodes) apiProblem = `the API server does not answer: ${(k.stderr || k.shortMessage || '').trim().split('\n').at(-1)}`;
+  }
+  status.running = stopped.length === 0 && status.nodes !== null;
+  status.problem = status.running
+    ? null
+    : [stopped.length > 0 ? `partly running (${stopped.join(', ')} stopped)` : null, apiProblem].filter(Boolean).join('; ');
+  return status;
+}
+
+/** Builds the control plane's binaries when some are missing (about 16 min cold; nothing when cached). */
+async function ensureBinaries(env: NodeJS.ProcessEnv): Promise<void> {
+  const cache = cacheDir(env);
+  const pins = readPins(ROOT);
+  const missing = missingClusterBinaries(cache, pins);
+  if (missing.length === 0) return;
+  if (!which('go', env)) {
+    throw new OperationFailedError(
+      `the local cluster's binaries are not built yet (${missing.join(', ')} missing), and Go is not on PATH to build them.`,
+      `Install Go 1.24 or newer (https://go.dev/dl/) and run \`desa cluster up\` again: it builds them once into ${join(cache, 'toolchain')}.`,
+    );
+  }
+  log.step(`building the local control plane (${missing.join(', ')}): toolchain/build.sh cluster, about 16 min the first time`);
+  const r = await script([BUILD_SH, 'cluster'], env);
+  if (r.exitCode !== 0) {
+    throw new OperationFailedError(
+      `building the local control plane failed (toolchain/build.sh exited with ${r.exitCode ?? r.signal}).`,
+      'See the toolchain: messages above. Pieces that finished are kept; run `desa cluster up` again once fixed.',
+    );
+  }
+  const still = missingClusterBinaries(cache, pins);
+  if (still.length > 0) {
+    throw new OperationFailedError(
+      `toolchain/build.sh finished but ${still.join(', ')} is still missing from ${join(cache, 'toolchain')}.`,
+      'Remove that piece’s folder there (it is incomplete) and run `desa cluster up` again.',
+    );
+  }
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+async function checkPorts(status: ClusterStatus, p: Ports): Promise<void> {
+  const isRunning = (name: string) => status.components.some((c) => c.name === name && c.running);
+  const wanted = [
+    ...(isRunning('etcd') ? [] : [p.etcd, p.etcdPeer]),
+    ...(isRunning('kube-apiserver') ? [] : [p.api]),
+  ];
+  const busy: number[] = [];
+  for (const port of wanted) if (!(await portFree(port))) busy.push(port);
+  if (busy.length > 0) {
+    throw new AbortError(`port${busy.length > 1 ? 's' : ''} ${busy.join(', ')} on 127.0.0.1 ${busy.length > 1 ? 'are' : 'is'} already in use.`, {
+      exitCode: EXIT.operationFailed,
+      nextStep: status.created
+        ? `Stop whatever holds ${busy.length > 1 ? 'them' : 'it'} (another desa cluster? \`desa cluster status --file <its desa.yaml>\`). This cluster's ports are fixed in ${join(status.dataDir, 'ports.env')}.`
+        : `Stop whatever holds ${busy.length > 1 ? 'them' : 'it'}, or pick other ports: DESA_CLUSTER_PORT_BASE=24790 desa cluster up (uses that port, +1 and +3).`,
+    });
+  }
+}
+
+export async function clusterUp(where: Where & { nodes: number }): Promise<ClusterStatus & { alreadyRunning: boolean }> {
+  const { base, dir } = locate(where);
+  await ensureBinaries(where.env);
+  const before = await clusterStatus(where);
+  if (before.running) return { ...before, alreadyRunning: true };
+  await checkPorts(before, ports(dir, where.env));
+  mkdirSync(base, { recursive: true });
+  // Keeps the cluster's keys and data out of git wherever the inventory lives.
+  if (!existsSync(join(base, '.gitignore'))) writeFileSync(join(base, '.gitignore'), '# desa state: local only\n*\n');
+  log.step(`starting the local cluster in ${dir}`);
+  const r = await script([CLUSTER_SH, 'start', dir, String(where.nodes)], { ...where.env });
+  const after = await clusterStatus(where);
+  if (r.exitCode !== 0 || !after.running) {
+    throw new OperationFailedError(
+      `the local cluster did not start${r.exitCode !== 0 ? ` (toolchain/cluster.sh exited with ${r.exitCode ?? r.signal})` : `: ${after.problem}`}.`,
+      `See the logs in ${join(dir, 'logs')}; then \`desa cluster down\` and \`desa cluster up\` again.`,
+    );
+  }
+  return { ...after, alreadyRunning: false };
+}
+
+export async function clusterDown(where: Where & { reset: boolean }): Promise<{ wasRunning: boolean; reset: boolean; dataDir: string }> {
+  const before = await clusterStatus(where);
+  const wasRunning = before.components.some((c) => c.running);
+  if (wasRunning) {
+    log.step(`stopping the local cluster in ${before.dataDir}`);
+    const r = await script([CLUSTER_SH, 'stop', before.dataDir], where.env);
+    const after = await clusterStatus(where);
+    const left = after.components.filter((c) => c.running).map((c) => c.name);
+    if (r.exitCode !== 0 || left.length > 0) {
+      throw new OperationFailedError(
+        `the local cluster did not stop cleanly${left.length ? `: ${left.join(', ')} still running` : ''}.`,
+        `Run \`desa cluster down\` again; see the logs in ${join(before.dataDir, 'logs')}.`,
+      );
+    }
+  }
+  if (where.reset && before.created) rmSync(before.dataDir, { recursive: true, force: true });
+  return { wasRunning, reset: where.reset && before.created, dataDir: before.dataDir };
+}

@@ -1,0 +1,77 @@
+// `desa doctor` as a user runs it: what was found, where, and an exit code that says whether `desa up`
+// can run. The control-plane binaries are cached on developer machines and built by bootstrap in CI.
+import { execa } from 'execa';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { STACK_TRACE } from './helpers/cli.ts';
+import { DESA_BIN, ROOT } from './helpers/inventory.ts';
+
+const CLUSTER_BINARIES = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubectl', 'kwok'];
+
+async function doctor(args: string[], env: Record<string, string> = {}) {
+  const r = await execa(DESA_BIN, ['doctor', ...args], { cwd: ROOT, env: { NO_COLOR: '1', CI: 'true', ...env }, reject: false, timeout: 120_000 });
+  return { code: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+interface Tool {
+  id: string;
+  name: string;
+  required: boolean;
+  found: boolean;
+  version: string | null;
+  path: string | null;
+  source: string | null;
+  fix?: string;
+}
+
+describe('desa doctor', () => {
+  it('--json lists every tool with version and source; exit 0 exactly when nothing required is missing', async () => {
+    const r = await doctor(['--json']);
+    expect(r.stderr).not.toMatch(STACK_TRACE);
+    const out = JSON.parse(r.stdout) as { ok: boolean; missing: string[]; tools: Tool[]; cluster: Record<string, unknown> | null };
+    expect(r.code).toBe(out.ok ? 0 : 4);
+    expect(out.tools.map((t) => t.id)).toEqual([
+      'node',
+      'node-path',
+      'pulumi',
+      'pulumi-language-nodejs',
+      'kubernetes-plugin',
+      ...CLUSTER_BINARIES,
+      'go',
+      'chromium',
+    ]);
+    for (const t of out.tools) {
+      expect(Object.keys(t)).toEqual(expect.arrayContaining(['id', 'name', 'required', 'found', 'version', 'path', 'source']));
+      if (t.found) expect(t.path && t.source, t.id).toBeTruthy();
+      else if (t.required) expect(t.fix, t.id).toBeTruthy();
+    }
+    expect(out.missing).toEqual(out.tools.filter((t) => t.required && !t.found).map((t) => t.id));
+    const byId = Object.fromEntries(out.tools.map((t) => [t.id, t]));
+    expect(byId.node).toMatchObject({ found: true, source: 'node_modules' });
+    expect(byId.node!.version).toMatch(/^v24\./);
+    expect(byId['kubernetes-plugin']!.version).toBe('v4.25.0');
+    expect(byId['pulumi-language-nodejs']!.required).toBe(false);
+    for (const id of CLUSTER_BINARIES) expect(byId[id], id).toMatchObject({ found: true, required: true, source: 'cache' });
+    expect(out.cluster).toMatchObject({ kubeconfig: join(ROOT, '.desa/cluster/admin.kubeconfig') });
+  }, 120_000);
+
+  it('prints one line per tool and the local cluster, same exit code as --json', async () => {
+    const r = await doctor([]);
+    expect([0, 4]).toContain(r.code);
+    expect(r.stdout).toMatch(/^ok +kwok +v0\.8\.0 /m);
+    expect(r.stdout).toMatch(/^local cluster: /m);
+    expect(r.stderr).toMatch(r.code === 0 ? /Everything `desa up` needs is here/ : /missing for `desa up`/);
+  }, 120_000);
+
+  it('exits 4 and says how to get the control plane when its binaries are not built', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'desa-cache-'));
+    const r = await doctor(['--json'], { DESA_CACHE: empty });
+    expect(r.code).toBe(4);
+    const out = JSON.parse(r.stdout) as { ok: boolean; missing: string[]; tools: Tool[] };
+    expect(out.ok).toBe(false);
+    expect(out.missing).toEqual(expect.arrayContaining(CLUSTER_BINARIES));
+    expect(out.tools.find((t) => t.id === 'kwok')!.fix).toContain('desa cluster up');
+  }, 120_000);
+});
