@@ -2,6 +2,7 @@
 // Thin: it collects field values and hands them to `preview`, which plans and validates. No JSX (Node
 // strips types, it does not compile JSX), so elements are made with React.createElement.
 import { Box, Text, useInput, useStdin } from 'ink';
+import { kindOfCode } from '../inventory/official.ts';
 import React, { createContext, useContext, useState } from 'react';
 import { SITE_TEMPLATES, type Kind } from '../inventory/schema.ts';
 import type { ChoiceKecamatan, ChoiceUnit, FormValues } from './choices.ts';
@@ -102,7 +103,7 @@ export function OnboardForm(props: OnboardFormProps): React.ReactElement {
       values: newUnit,
       onChange: (v: Record<string, unknown>) => setNewUnit(v as typeof newUnit),
       onSubmit: () => {
-        const kind: Kind = newUnit.code.charAt(9) === '1' ? 'kelurahan' : 'desa';
+        const kind: Kind = kindOfCode(newUnit.code.trim()) ?? 'desa';
         const kecName = kec?.name ?? init?.kecamatan;
         choose({ code: newUnit.code.trim(), kind, label: `${newUnit.name} (${newUnit.code})`, name: newUnit.name, source: newUnit.source, ...(kecName ? { kecamatan: kecName } : {}) });
       },
@@ -159,7 +160,7 @@ function Title({ text }: { text: string }): React.ReactElement {
 
 function pickedOf(init: NonNullable<OnboardFormProps['initial']>, kecamatan: ChoiceKecamatan[]): Picked {
   const u = kecamatan.flatMap((k) => k.units).find((x) => x.code === init.code);
-  const kind = init.kind ?? u?.kind ?? (init.code.charAt(9) === '1' ? 'kelurahan' : 'desa');
+  const kind = init.kind ?? u?.kind ?? kindOfCode(init.code) ?? 'desa';
   const p: Picked = { code: init.code, kind, label: `${init.name ?? u?.name ?? 'new unit'} (${init.code})` };
   for (const k of ['name', 'kecamatan', 'source'] as const) if (init[k] !== undefined) p[k] = init[k];
   return p;
