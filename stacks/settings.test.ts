@@ -20,7 +20,7 @@ describe('parseSettings', () => {
   });
 
   it('keeps defaults inside a partly given object', () => {
-    expect(parseSettings({ ingress: { mode: 'existing' } }).ingress).toEqual({ mode: 'existing', className: 'traefik', namespace: 'traefik' });
+    expect(parseSettings({ ingress: { mode: 'existing' } }).ingress).toEqual({ mode: 'existing', className: 'traefik', namespace: 'traefik', publishesStatus: true });
   });
 
   it('names every wrong key in one RunError', () => {
@@ -41,7 +41,7 @@ describe('platformRefs', () => {
   it('derives what desa stacks need from the shared settings', () => {
     expect(platformRefs(parseSettings({}), 'desa.bekasikab.go.id')).toEqual({
       namespace: 'desa-platform',
-      ingress: { className: 'traefik', namespace: 'traefik' },
+      ingress: { className: 'traefik', namespace: 'traefik', publishesStatus: true },
       customResources: true,
       defaultCertificate: 'desa-platform/wildcard-tls',
       dnsTtl: 300,

@@ -37,6 +37,12 @@ export const settingsSchema = z.strictObject({
       mode: mode.default('deploy'),
       className: dnsLabel.default('traefik'),
       namespace: dnsLabel.default('traefik'),
+      /**
+       * Whether the ingress controller writes its address into each Ingress's status. Pulumi waits for
+       * that address; set false where none will come (a controller outside the cluster, the local
+       * control plane), and desa Ingresses are then not awaited.
+       */
+      publishesStatus: z.boolean().default(true),
     })
     .prefault({}),
   tls: z
@@ -136,7 +142,7 @@ export function readStackConfig(): StackConfig {
  *  stack and every desa stack agree without a StackReference. */
 export interface PlatformRefs {
   namespace: string;
-  ingress: { className: string; namespace: string };
+  ingress: { className: string; namespace: string; publishesStatus: boolean };
   customResources: boolean;
   /** namespace/name of the wildcard certificate's Secret, the ingress controller's default certificate. */
   defaultCertificate: string;
@@ -147,7 +153,11 @@ export interface PlatformRefs {
 export function platformRefs(settings: Settings, domain: string): PlatformRefs {
   return {
     namespace: settings.platformNamespace,
-    ingress: { className: settings.ingress.className, namespace: settings.ingress.namespace },
+    ingress: {
+      className: settings.ingress.className,
+      namespace: settings.ingress.namespace,
+      publishesStatus: settings.ingress.publishesStatus,
+    },
     customResources: settings.customResources,
     defaultCertificate: `${settings.platformNamespace}/${settings.tls.wildcardSecret}`,
     dnsTtl: settings.dns.ttl,

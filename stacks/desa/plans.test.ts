@@ -105,6 +105,14 @@ describe('subdomainPlan', () => {
     expect(p.kind).toBe('site');
     expect(p.ingress.spec.tls).toEqual([{ hosts: ['sumberjaya.desa.bekasikab.go.id'] }]);
     expect(p.ingress.annotations['external-dns.alpha.kubernetes.io/ttl']).toBe('300');
+    // A controller that publishes its address is waited for, as Pulumi does by default.
+    expect(p.ingress.annotations['pulumi.com/skipAwait']).toBeUndefined();
+  });
+
+  it('does not wait for an address when the ingress controller publishes none (the local cluster)', () => {
+    const u = unit('sumberjaya');
+    const local = platformRefs(parseSettings({ ingress: { mode: 'existing', publishesStatus: false } }), D);
+    expect(subdomainPlan(u, local, plan(u))!.ingress.annotations['pulumi.com/skipAwait']).toBe('true');
   });
 
   it('redirects an external app with a known address, only when custom resources are on', () => {

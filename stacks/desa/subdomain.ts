@@ -37,6 +37,10 @@ export function subdomainPlan(unit: Unit, refs: PlatformRefs, site: SitePlan | n
     'traefik.ingress.kubernetes.io/router.tls': 'true',
   };
   if (redirect) annotations['traefik.ingress.kubernetes.io/router.middlewares'] = `${unit.namespace}-${redirect.middleware}@kubernetescrd`;
+  // Pulumi waits for the controller to publish an address in the Ingress status; where the controller
+  // publishes none, that wait would end only at its 10-minute timeout. Only the Ingress is skipped:
+  // Deployments and Services are still awaited for real.
+  if (!refs.ingress.publishesStatus) annotations['pulumi.com/skipAwait'] = 'true';
   const backend = site ? site.backend : { service: redirect!.service, port: 80 };
   return {
     host,
