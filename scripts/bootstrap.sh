@@ -29,8 +29,10 @@ if [ "${1:-}" = "--test" ]; then
   fi
 
   # 3. Test-only: the local control plane (etcd, kube-apiserver, ..., kwok), built once into the cache.
+  #    And the Pulumi engine `desa up` runs (toolchain/build.sh engine: CLI and kubernetes plugin).
   if command -v go >/dev/null 2>&1; then
     sh toolchain/build.sh cluster
+    sh toolchain/build.sh engine
   else
     say "go not found: not building the local control plane; the cluster tests need it (install Go 1.24+)"
   fi

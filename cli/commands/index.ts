@@ -4,7 +4,8 @@ import { registerDoctor } from './doctor.ts';
 import { registerImportConnectivity } from './import-connectivity.ts';
 import { registerOnboard } from './onboard.ts';
 import { registerReport } from './report.ts';
+import { registerUp } from './up.ts';
 import { registerValidate } from './validate.ts';
 
 /** Every command, in the order `desa --help` lists them. */
-export const commands: ((program: Command) => void)[] = [registerValidate, registerOnboard, registerImportConnectivity, registerReport, registerCluster, registerDoctor];
+export const commands: ((program: Command) => void)[] = [registerValidate, registerOnboard, registerImportConnectivity, registerReport, registerCluster, registerUp, registerDoctor];
