@@ -1,7 +1,8 @@
 import { type Command, Option } from 'commander';
 import { AbortError } from '../errors.ts';
 import { emit, emitJson } from '../ui/output.ts';
-import { fileOption, inventoryPath, jsonOption } from './options.ts';
+import { resolve } from 'node:path';
+import { fileOption, jsonOption } from './options.ts';
 
 const concurrencyOption = () =>
   new Option('--concurrency <n>', 'desa stacks run at the same time').default('2').argParser((v) => {
@@ -38,10 +39,10 @@ Examples:
     .action(async (opts: { file: string; only?: string[]; concurrency: string; kubeconfig?: string; context?: string; json?: boolean }) => {
       const { provision, summaryLines, failure } = await import('../engine/provision.ts');
       const s = await provision({
-        file: inventoryPath(opts.file).abs,
+        file: resolve(opts.file),
         only: opts.only ?? [],
         concurrency: Number(opts.concurrency),
-        ...(opts.kubeconfig ? { kubeconfig: inventoryPath(opts.kubeconfig).abs } : {}),
+        ...(opts.kubeconfig ? { kubeconfig: resolve(opts.kubeconfig) } : {}),
         ...(opts.context ? { context: opts.context } : {}),
         env: process.env,
       });
