@@ -3,6 +3,7 @@
 // @pulumi/pulumi's run.js with import(): Node 24 strips the types, there is no build step.
 //
 // Only a default export: run.js refuses a module with both a default and named exports.
+import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as k8s from '@pulumi/kubernetes';
@@ -20,9 +21,18 @@ function projectRoot(): string {
   return isAbsolute(engine) ? engine : fileURLToPath(new URL('..', import.meta.url));
 }
 
+// `desa up` runs many stacks' programs in one process: read desa.yaml once per version of the file.
+const cache = new Map<string, { stamp: string; inventory: Inventory }>();
+
 function readInventory(file: string): Inventory {
   try {
-    return loadInventory(file).inventory;
+    const st = statSync(file, { throwIfNoEntry: false });
+    const stamp = st ? `${st.mtimeMs}:${st.size}` : '';
+    const hit = cache.get(file);
+    if (hit?.stamp === stamp) return hit.inventory;
+    const inventory = loadInventory(file).inventory;
+    cache.set(file, { stamp, inventory });
+    return inventory;
   } catch (e) {
     if (e instanceof InvalidInputError) throw new pulumi.RunError(`${e.message}\n${e.render(20)}\n${e.nextStep ?? ''}`.trimEnd());
     if (e instanceof AbortError) {

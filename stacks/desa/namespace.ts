@@ -36,7 +36,9 @@ export class DesaNamespace extends pulumi.ComponentResource {
           annotations: namespaceAnnotations(unit, domain),
         },
       },
-      child,
+      // Deleting a namespace deletes the desa's volumes with it: it is data, kept by `desa destroy`
+      // (--exclude-protected) and only deleted with --delete-data.
+      { ...child, protect: true },
     );
     this.name = ns.metadata.name;
     const inNs = { parent: this, provider, dependsOn: [ns] };

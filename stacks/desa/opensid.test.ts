@@ -59,6 +59,9 @@ describe('Lambangjaya on the opensid template', () => {
     expect(db.serviceName).toBe('opensid-db');
     expect(db.template.spec.containers[0].image).toBe('docker.io/library/mariadb:10.11');
     expect(run.one('kubernetes:core/v1:Service', 'opensid-db').inputs.spec.clusterIP).toBe('None');
+    // Services are not awaited (a fixed 10 s settle); the workloads behind them are.
+    expect(run.one('kubernetes:core/v1:Service', 'opensid-db').inputs.metadata.annotations).toEqual({ 'pulumi.com/skipAwait': 'true' });
+    expect(run.one('kubernetes:apps/v1:StatefulSet', 'opensid-db').inputs.metadata.annotations).toBeUndefined();
   });
 
   it('allows the ingress controller to OpenSID and only OpenSID to MariaDB', () => {

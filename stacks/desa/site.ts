@@ -87,7 +87,12 @@ export class Site extends pulumi.ComponentResource {
       );
     }
     const workload = { ...child, dependsOn: [...child.dependsOn, ...inputs] };
-    for (const s of plan.services) new k8s.core.v1.Service(`${name}-${s.name}`, { metadata: meta(s), spec: s.spec }, child);
+    // A Service is not awaited: the provider's Service check waits a fixed 10 s for its endpoints to
+    // "settle" after the last change (pulumi-kubernetes pkg/await/service.go), which would be most of a
+    // desa's update. Readiness is still proven: the Deployment and StatefulSet below are awaited until
+    // their pods are Ready, and those pods are what the Service selects.
+    const unawaited = (s: { name: string; labels: Record<string, string> }) => ({ ...meta(s), annotations: { 'pulumi.com/skipAwait': 'true' } });
+    for (const s of plan.services) new k8s.core.v1.Service(`${name}-${s.name}`, { metadata: unawaited(s), spec: s.spec }, child);
     for (const s of plan.statefulSets) new k8s.apps.v1.StatefulSet(`${name}-${s.name}`, { metadata: meta(s), spec: s.spec }, workload);
     for (const d of plan.deployments) new k8s.apps.v1.Deployment(`${name}-${d.name}`, { metadata: meta(d), spec: d.spec }, workload);
 

@@ -49,7 +49,8 @@ export class StorageSpace extends pulumi.ComponentResource {
     const secret = new k8s.core.v1.Secret(
       `${name}-credentials`,
       { metadata: plan.metadata, type: 'Opaque', data: secretData(plan.data, BUCKET_GENERATED) },
-      { parent: this, provider: args.provider, ignoreChanges: keepGenerated(BUCKET_GENERATED) },
+      // The claim stands for the desa's bucket and its archive: data, kept unless --delete-data.
+      { parent: this, provider: args.provider, ignoreChanges: keepGenerated(BUCKET_GENERATED), protect: true },
     );
     this.bucket = plan.bucket;
     this.credentials = pulumi.secret(
