@@ -57,3 +57,15 @@ export class OperationFailedError extends AbortError {
     this.name = 'OperationFailedError';
   }
 }
+
+/**
+ * The command has already printed its result (a report, a summary, a --json document) and only the exit
+ * code remains to be set, with a short line on stderr unless --json. Lets commands keep exit codes out
+ * of their own hands.
+ */
+export class ReportedError extends AbortError {
+  constructor(exitCode: number, message: string, nextStep?: string) {
+    super(message, { exitCode, ...(nextStep ? { nextStep } : {}) });
+    this.name = 'ReportedError';
+  }
+}

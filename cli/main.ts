@@ -1,7 +1,8 @@
 // The desa CLI: commander program, commands registered from cli/commands, and the single error
 // handler that turns errors into text and exit codes.
 import { Command, CommanderError } from 'commander';
-import { AbortError, EXIT, InvalidInputError } from './errors.ts';
+import { AbortError, EXIT, InvalidInputError, ReportedError } from './errors.ts';
+import { interruptHandler } from './interrupt.ts';
 import { commands } from './commands/index.ts';
 import { emitJson, log, paint } from './ui/output.ts';
 
@@ -47,6 +48,14 @@ export function handle(error: unknown, json: boolean): number {
     }
     return error.exitCode;
   }
+  if (error instanceof ReportedError) {
+    // The result is already on stdout; --json readers have it there and get no second document.
+    if (!json) {
+      log.error(error.message);
+      if (error.nextStep) log.info(error.nextStep);
+    }
+    return error.exitCode;
+  }
   if (error instanceof AbortError) {
     if (json) emitJson({ ok: false, error: error.message, nextStep: error.nextStep ?? null });
     else {
@@ -69,10 +78,14 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-process.on('SIGINT', () => {
-  log.info('Interrupted.');
-  process.exit(EXIT.interrupted);
-});
+// Ctrl-C: a long operation that registered itself stops cleanly (cli/interrupt.ts); anything else just ends.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (interruptHandler()?.(signal)) return;
+    log.info('Interrupted.');
+    process.exit(EXIT.interrupted);
+  });
+}
 
 try {
   await program.parseAsync(process.argv);

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { AbortError, EXIT } from '../errors.ts';
+import { AbortError, EXIT, ReportedError } from '../errors.ts';
 import { emit, emitJson, log } from '../ui/output.ts';
 import { fileOption, jsonOption } from './options.ts';
 
@@ -102,6 +102,6 @@ Examples:
         if (!s.running) log.info(s.created && s.components.some((c) => c.running) ? 'Run `desa cluster up` to start what is stopped, or `desa cluster down`.' : 'Start it with `desa cluster up`.');
       }
       // A status, not an error: the report is printed either way, the exit code says whether it is up.
-      if (!s.running) process.exitCode = EXIT.operationFailed;
+      if (!s.running) throw new ReportedError(EXIT.operationFailed, 'The local cluster is not running.');
     });
 }

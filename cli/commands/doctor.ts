@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { EXIT } from '../errors.ts';
+import { EXIT, ReportedError } from '../errors.ts';
 import { emit, emitJson, log } from '../ui/output.ts';
 import { fileOption, jsonOption } from './options.ts';
 
@@ -43,9 +43,8 @@ Examples:
               : `local cluster: ${cluster.problem}; start it with \`desa cluster up\``,
         );
         if (ok) log.success('Everything `desa up` needs is here.');
-        else log.error(`missing for \`desa up\`: ${missing.join(', ')} (see → above).`);
       }
       // A report, not an error: it is printed either way, the exit code says whether desa up can run.
-      if (!ok) process.exitCode = EXIT.operationFailed;
+      if (!ok) throw new ReportedError(EXIT.operationFailed, `missing for \`desa up\`: ${missing.join(', ')} (see → above).`);
     });
 }
