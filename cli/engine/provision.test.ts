@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AbortError, EXIT } from '../errors.ts';
 import type { Inventory } from '../inventory/model.ts';
-import { describeChanges, localClusterConfig, pool, selectStacks, summaryLines } from './provision.ts';
-import { countChanges, parseLock, passphraseEnv, staleLocks, toConfigMap } from './workspace.ts';
+import { gzipSync } from 'node:zlib';
+import { summaryLines } from '../ui/run-summary.ts';
+import { exitCodeOf, localClusterConfig, orphanStacks, pool, selectStacks } from './provision.ts';
+import { backendUrl, countChanges, parseLock, passphraseEnv, pendingOperations, staleLocks } from './workspace.ts';
 
 const inventory = {
   file: '/x/desa.yaml',
@@ -55,21 +57,51 @@ describe('pool', () => {
   });
 });
 
-describe('summary text', () => {
-  it('describes changes', () => {
-    expect(describeChanges({ create: 21, update: 0, delete: 0, same: 0 }, 14.49)).toBe('21 created in 14.5s');
-    expect(describeChanges({ create: 0, update: 2, delete: 1, same: 5 }, 3)).toBe('2 updated, 1 deleted, 5 unchanged in 3.0s');
-    expect(describeChanges(null, 1)).toBe('no changes in 1.0s');
+describe('orphans', () => {
+  it('stacks whose desa left the inventory, never the platform', () => {
+    expect(orphanStacks(inventory, ['platform', 'sumberjaya', 'gone', 'sukamaju', 'also-gone'])).toEqual(['also-gone', 'gone']);
   });
-  it('one aligned line per stack, with the error of a failure', () => {
+  it('--only may name an orphan stack given as extra', () => {
+    expect(selectStacks(inventory, ['gone', 'sukamaju'], ['gone'])).toEqual(['sukamaju', 'gone']);
+  });
+});
+
+describe('pool stops scheduling when told to', () => {
+  it('items after the stop get the stopped result, running ones finish', async () => {
+    let stop = false;
+    const out = await pool([1, 2, 3, 4], 1, async (n) => {
+      if (n === 2) stop = true;
+      return `ran ${n}`;
+    }, () => (stop ? 'skipped' : null));
+    expect(out).toEqual(['ran 1', 'ran 2', 'skipped', 'skipped']);
+  });
+});
+
+describe('summary', () => {
+  const c = (create: number, same = 0) => ({ create, update: 0, delete: 0, same });
+  it('a line per stack that changed, failed or has a note; unchanged ones only counted', () => {
     const lines = summaryLines({
+      verb: 'up',
       ok: false,
+      interrupted: false,
       stacks: [
-        { stack: 'platform', result: 'succeeded', changes: { create: 9, update: 0, delete: 0, same: 0 }, seconds: 3.9 },
-        { stack: 'sumberjaya', result: 'failed', changes: null, seconds: 2, error: 'boom' },
+        { stack: 'platform', operation: 'up', result: 'succeeded', changes: c(0, 9), seconds: 3.5 },
+        { stack: 'sumberjaya', operation: 'up', result: 'succeeded', changes: c(21), seconds: 14.49 },
+        { stack: 'sukamaju', operation: 'up', result: 'failed', changes: null, seconds: 2, error: 'boom' },
+        { stack: 'gone', operation: 'destroy', result: 'succeeded', changes: { create: 0, update: 0, delete: 12, same: 0 }, seconds: 4, note: 'data kept' },
       ],
     });
-    expect(lines).toEqual(['platform    succeeded  9 created in 3.9s', 'sumberjaya  failed     no changes in 2.0s: boom']);
+    expect(lines).toEqual([
+      'sumberjaya  21 created in 14.5s',
+      'sukamaju    FAILED after 2.0s: boom',
+      'gone        12 deleted in 4.0s (data kept)',
+      '4 stack(s): 2 changed, 1 unchanged, 1 failed; resources: 21 created, 12 deleted, 9 unchanged.',
+    ]);
+  });
+  it('exit codes: 0 ok, 4 a failure, 130 interrupted', () => {
+    expect(exitCodeOf({ verb: 'up', ok: true, interrupted: false, stacks: [] })).toBe(0);
+    expect(exitCodeOf({ verb: 'up', ok: false, interrupted: false, stacks: [] })).toBe(4);
+    expect(exitCodeOf({ verb: 'up', ok: false, interrupted: true, stacks: [] })).toBe(130);
   });
   it('counts replacements as updates', () => {
     expect(countChanges({ create: 1, replace: 2, update: 1, same: 3 })).toEqual({ create: 1, update: 3, delete: 0, same: 3 });
@@ -77,12 +109,37 @@ describe('summary text', () => {
 });
 
 describe('config', () => {
-  it('local cluster: every platform service existing, objects as JSON', () => {
-    const m = toConfigMap(localClusterConfig('/x/desa.yaml', '/x/.desa/cluster/admin.kubeconfig'));
-    expect(m['desa:inventory']).toEqual({ value: '/x/desa.yaml' });
-    expect(m['desa:customResources']).toEqual({ value: 'false' });
-    expect(JSON.parse(m['desa:ingress']!.value!)).toEqual({ mode: 'existing', publishesStatus: false });
-    expect(JSON.parse(m['desa:storage']!.value!)).toEqual({ mode: 'existing', endpoint: 'http://127.0.0.1:9000' });
+  it('local cluster: every platform service existing', () => {
+    const m = localClusterConfig('/x/desa.yaml', '/x/.desa/cluster/admin.kubeconfig');
+    expect(m['desa:inventory']).toBe('/x/desa.yaml');
+    expect(m['desa:customResources']).toBe(false);
+    expect(m['desa:ingress']).toEqual({ mode: 'existing', publishesStatus: false });
+    expect(m['kubernetes:kubeconfig']).toBe('/x/.desa/cluster/admin.kubeconfig');
+  });
+  it('the backend: PULUMI_BACKEND_URL when set, else the file backend beside desa.yaml', () => {
+    const dirs = { backend: '/x/.desa/state' } as Parameters<typeof backendUrl>[0];
+    expect(backendUrl(dirs, {})).toBe('file:///x/.desa/state');
+    expect(backendUrl(dirs, { PULUMI_BACKEND_URL: 's3://bucket/desa' })).toBe('s3://bucket/desa');
+  });
+});
+
+describe('pending operations of a killed run', () => {
+  const write = (gz: boolean, latest: unknown) => {
+    const b = mkdtempSync(join(tmpdir(), 'state-'));
+    const dir = join(b, '.pulumi/stacks/desa');
+    mkdirSync(dir, { recursive: true });
+    const text = JSON.stringify({ version: 3, checkpoint: { stack: 'sumberjaya', latest } });
+    if (gz) writeFileSync(join(dir, 'sumberjaya.json.gz'), gzipSync(text));
+    else writeFileSync(join(dir, 'sumberjaya.json'), text);
+    return b;
+  };
+  it('counted from the checkpoint, plain or gzipped', () => {
+    expect(pendingOperations(write(false, { resources: [], pending_operations: [{ type: 'creating' }, { type: 'creating' }] }), 'sumberjaya')).toBe(2);
+    expect(pendingOperations(write(true, { resources: [], pending_operations: [{ type: 'creating' }] }), 'sumberjaya')).toBe(1);
+  });
+  it('none, or no state: 0', () => {
+    expect(pendingOperations(write(false, { resources: [] }), 'sumberjaya')).toBe(0);
+    expect(pendingOperations(write(false, null), 'other')).toBe(0);
   });
 });
 

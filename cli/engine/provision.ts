@@ -1,16 +1,19 @@
-// `desa up`: the platform stack first, then each selected desa with bounded concurrency. A failing desa
-// does not stop the others; the platform failing stops everything. Pure parts (selection, the worker
-// pool, summary lines) are exported for unit tests; the engine work is in workspace.ts.
+// The engine services behind `desa up`, `desa plan` and `desa destroy`: the platform stack first, then the
+// desa stacks with bounded concurrency. A failing desa does not stop the others; the platform failing
+// stops everything; an interrupt stops scheduling and asks running stacks to stop cleanly. Progress goes
+// to a listener (cli/engine/progress.ts); results come back as data. The pure parts (selection, the
+// worker pool, orphans) are exported for unit tests; the engine calls are in workspace.ts.
 import { performance } from 'node:perf_hooks';
-import { AbortError, EXIT, OperationFailedError } from '../errors.ts';
+import type { PulumiFn, Stack } from '@pulumi/pulumi/automation/index.js';
+import { AbortError, EXIT } from '../errors.ts';
 import type { Inventory } from '../inventory/model.ts';
 import { PLATFORM_STACK } from '../inventory/model.ts';
 import { didYouMean } from '../inventory/problems.ts';
-import { log } from '../ui/output.ts';
-import { stateDirs } from './paths.ts';
-import type { Changes } from './workspace.ts';
+import { type StateDirs, stateDirs } from './paths.ts';
+import type { Changes, Operation, ProgressListener, StackPhase, StackProgress } from './progress.ts';
+import type { Engine } from './workspace.ts';
 
-export interface UpOptions {
+export interface EngineOptions {
   /** desa.yaml, absolute. */
   file: string;
   only: string[];
@@ -18,70 +21,79 @@ export interface UpOptions {
   kubeconfig?: string;
   context?: string;
   env: NodeJS.ProcessEnv;
+  /** Aborted on Ctrl-C: no new stack starts, running ones are asked to stop. */
+  signal?: AbortSignal;
+  listener?: ProgressListener;
 }
+
+export interface UpOptions extends EngineOptions {
+  /** Refresh each stack's state from the cluster before updating it. */
+  refresh?: boolean;
+}
+
+export interface DestroyOptions extends EngineOptions {
+  /** Also delete the namespace, volumes and bucket claim (otherwise kept), and remove the stack. */
+  deleteData?: boolean;
+}
+
+export type Verb = 'up' | 'plan' | 'destroy';
 
 export interface StackResult {
   stack: string;
-  result: 'succeeded' | 'failed' | 'skipped';
+  operation: Operation;
+  result: 'succeeded' | 'failed' | 'skipped' | 'cancelled';
   changes: Changes | null;
   seconds: number;
   error?: string;
+  /** Something the user should know besides the changes ("not in desa.yaml: destroyed, data kept"). */
+  note?: string;
 }
 
-export interface UpSummary {
+export interface RunSummary {
+  verb: Verb;
   ok: boolean;
+  interrupted: boolean;
   stacks: StackResult[];
 }
 
 /** The desa stacks to run: every unit, or those named by `only` (slug or stack name), in inventory order. */
-export function selectStacks(inventory: Inventory, only: string[]): string[] {
+export function selectStacks(inventory: Inventory, only: string[], extra: readonly string[] = []): string[] {
   const all = inventory.units.map((u) => u.stack);
   if (only.length === 0) return all;
-  const known = new Set([...all, ...inventory.units.map((u) => u.slug)]);
+  const known = new Set([...all, ...inventory.units.map((u) => u.slug), ...extra]);
   for (const s of only) {
     if (!known.has(s)) {
       const hint = didYouMean(s, [...known]);
       throw new AbortError(`--only ${s}: no desa or kelurahan with that slug in ${inventory.file}.`, {
         exitCode: EXIT.usage,
-        nextStep: hint ? `Did you mean \`${hint}\`?` : 'Run `desa validate` to list the slugs.',
+        nextStep: hint ? `Did you mean \`${hint}\`?` : 'Run `desa validate` to list the slugs, or `desa status` for the stacks.',
       });
     }
   }
   const wanted = new Set(only);
-  return inventory.units.filter((u) => wanted.has(u.slug) || wanted.has(u.stack)).map((u) => u.stack);
+  const fromInventory = inventory.units.filter((u) => wanted.has(u.slug) || wanted.has(u.stack)).map((u) => u.stack);
+  return [...fromInventory, ...extra.filter((s) => wanted.has(s))];
 }
 
-/** Runs `work` over `items`, at most `limit` at a time; results in the order of `items`. */
-export async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+/** Stacks in the backend whose desa is no longer in the inventory (never the platform). */
+export function orphanStacks(inventory: Inventory, existing: readonly string[]): string[] {
+  const wanted = new Set(inventory.units.map((u) => u.stack));
+  return existing.filter((s) => s !== PLATFORM_STACK && !wanted.has(s)).sort();
+}
+
+/** Runs `work` over `items`, at most `limit` at a time, until `stop()` says so; results in the order of `items`. */
+export async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>, stopped: (item: T) => R | null = () => null): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
-      out[i] = await work(items[i]!);
+      const item = items[i]!;
+      out[i] = stopped(item) ?? (await work(item));
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   return out;
-}
-
-/** `21 created, 2 updated in 14.5s`; `no changes` when nothing changed. */
-export function describeChanges(c: Changes | null, seconds: number): string {
-  const parts: string[] = [];
-  if (c?.create) parts.push(`${c.create} created`);
-  if (c?.update) parts.push(`${c.update} updated`);
-  if (c?.delete) parts.push(`${c.delete} deleted`);
-  if (c?.same) parts.push(`${c.same} unchanged`);
-  return `${parts.length ? parts.join(', ') : 'no changes'} in ${seconds.toFixed(1)}s`;
-}
-
-export function summaryLines(s: UpSummary): string[] {
-  const width = Math.max(...s.stacks.map((r) => r.stack.length));
-  return s.stacks.map((r) => {
-    const head = `${r.stack.padEnd(width)}  ${r.result.padEnd(9)}`;
-    if (r.result === 'skipped') return `${head}  ${r.error ?? ''}`.trimEnd();
-    return `${head}  ${describeChanges(r.changes, r.seconds)}${r.error ? `: ${r.error}` : ''}`;
-  });
 }
 
 /** Stack config for the local cluster `desa cluster up` runs: every platform service is "existing". */
@@ -98,16 +110,48 @@ export function localClusterConfig(inventory: string, kubeconfig: string): Recor
   };
 }
 
-export async function provision(o: UpOptions): Promise<UpSummary> {
+/** Follows one stack's run and reports a fresh snapshot to the listener on every change. */
+class Tracker {
+  readonly p: StackProgress;
+  private readonly t0 = performance.now();
+  private readonly listener: ProgressListener | undefined;
+  constructor(stack: string, operation: Operation, expected: number | null, listener: ProgressListener | undefined) {
+    this.listener = listener;
+    this.p = { stack, operation, phase: 'queued', resourcesDone: 0, resourcesExpected: expected, startedAt: null, endedAt: null, changes: null };
+  }
+  seconds(): number {
+    return Math.round((performance.now() - this.t0) / 100) / 10;
+  }
+  set(change: Partial<StackProgress>): void {
+    Object.assign(this.p, change);
+    if (this.p.startedAt === null && this.p.phase !== 'queued') this.p.startedAt = Date.now();
+    if (['succeeded', 'failed', 'skipped', 'cancelled'].includes(this.p.phase)) this.p.endedAt = Date.now();
+    this.listener?.({ ...this.p });
+  }
+  end(phase: StackPhase & StackResult['result'], change: Partial<StackProgress> = {}): StackResult {
+    this.set({ ...change, phase });
+    const { stack, operation, changes, error } = this.p;
+    return { stack, operation, result: phase, changes, seconds: this.seconds(), ...(error ? { error } : {}) };
+  }
+}
+
+/** What every verb needs: the inventory, where state lives, the engine, the program and its config. */
+interface Context {
+  inventory: Inventory;
+  dirs: StateDirs;
+  engine: Engine;
+  config: Record<string, unknown>;
+  program: PulumiFn;
+  ws: typeof import('./workspace.ts');
+}
+
+async function prepare(o: EngineOptions): Promise<Context> {
   // Validate everything the user typed before anything runs.
   const { loadInventory } = await import('../inventory/load.ts');
   const inventory = loadInventory(o.file).inventory;
-  const desas = selectStacks(inventory, o.only);
   const dirs = stateDirs(o.file, o.env);
-
   const ws = await import('./workspace.ts');
   const engine = await ws.findEngine(o.env);
-
   let config: Record<string, unknown>;
   if (o.kubeconfig || o.context) {
     config = { 'desa:inventory': o.file };
@@ -119,49 +163,206 @@ export async function provision(o: UpOptions): Promise<UpSummary> {
     config = localClusterConfig(o.file, c.kubeconfig);
   }
   const program = (await import('../../stacks/index.ts')).default;
-
-  const run = async (name: string): Promise<StackResult> => {
-    const t0 = performance.now();
-    const seconds = () => Math.round((performance.now() - t0) / 100) / 10;
-    const say = (msg: string) => log.info(`[${name}] ${msg}`);
-    try {
-      const stack = await ws.openStack({ stack: name, dirs, engine, program, env: o.env });
-      await stack.setAllConfig(ws.toConfigMap(config));
-      const stale = ws.staleLocks(dirs.backend, name);
-      if (stale.length > 0) {
-        say(`lock left by a run that is gone (${stale.length} lock file(s)); cancelling it`);
-        await stack.cancel();
-      }
-      say('updating…');
-      const r = await ws.upStack(stack);
-      if (r.ok) {
-        say(`done: ${describeChanges(r.changes, seconds())}`);
-        return { stack: name, result: 'succeeded', changes: r.changes, seconds: seconds() };
-      }
-      say(`failed after ${seconds().toFixed(1)}s: ${r.error}`);
-      return { stack: name, result: 'failed', changes: r.changes, seconds: seconds(), error: r.error };
-    } catch (e) {
-      const error = (e instanceof Error ? e.message : String(e)).split('\n').find((l) => l.trim()) ?? 'failed';
-      say(`failed: ${error}`);
-      return { stack: name, result: 'failed', changes: null, seconds: seconds(), error };
-    }
-  };
-
-  const results: StackResult[] = [await run(PLATFORM_STACK)];
-  if (results[0]!.result === 'failed') {
-    for (const d of desas) results.push({ stack: d, result: 'skipped', changes: null, seconds: 0, error: 'platform failed' });
-  } else {
-    results.push(...(await pool(desas, o.concurrency, run)));
-  }
-  return { ok: results.every((r) => r.result === 'succeeded'), stacks: results };
+  return { inventory, dirs, engine, config, program, ws };
 }
 
-/** The error `desa up` ends with when a stack failed (exit 4). */
-export function failure(s: UpSummary): OperationFailedError {
+/** Opens a stack with its config written and a killed run's leftovers recovered. */
+async function open(ctx: Context, name: string, o: EngineOptions, t: Tracker): Promise<Stack> {
+  t.set({ phase: 'preparing' });
+  const stack = await ctx.ws.openStack({ stack: name, dirs: ctx.dirs, engine: ctx.engine, program: ctx.program, env: o.env });
+  await ctx.ws.writeConfig(stack, ctx.config);
+  const recovered = await ctx.ws.recover(stack, ctx.dirs.backend, o.signal);
+  if (recovered) t.set({ message: recovered });
+  return stack;
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n').map((l) => l.trim()).find((l) => l) ?? 'failed';
+}
+
+/** Runs `op` on an opened stack, counting finished resources into the tracker. */
+async function operate(ctx: Context, stack: Stack, op: Operation, t: Tracker, o: EngineOptions, extra: { refresh?: boolean; excludeProtected?: boolean } = {}): Promise<StackResult> {
+  t.set({ phase: 'running' });
+  let done = 0;
+  const r = await ctx.ws.runOperation(stack, op, {
+    ...extra,
+    ...(o.signal ? { signal: o.signal } : {}),
+    onEvent: (e) => {
+      if (e.resOutputsEvent && !e.resOutputsEvent.metadata.type.startsWith('pulumi:')) t.set({ resourcesDone: ++done, message: undefined });
+    },
+  });
+  if (r.ok) return t.end('succeeded', { changes: r.changes });
+  return t.end(r.cancelled ? 'cancelled' : 'failed', { changes: r.changes, error: r.error });
+}
+
+type Job = { stack: string; run: (t: Tracker) => Promise<StackResult>; operation: Operation };
+
+/**
+ * The shared loop: the platform first (its failure skips the rest), then the jobs, which are planned
+ * only after it (orphans are known once the platform stack is open), with bounded concurrency.
+ */
+async function runAll(verb: Verb, o: EngineOptions, platform: Job | null, plan: () => Job[], expected: () => Map<string, number>): Promise<RunSummary> {
+  const trackers = new Map<string, Tracker>();
+  const track = (j: Job) => {
+    const t = new Tracker(j.stack, j.operation, expected().get(j.stack) ?? null, o.listener);
+    trackers.set(j.stack, t);
+    o.listener?.({ ...t.p });
+    return t;
+  };
+  const attempt = async (j: Job): Promise<StackResult> => {
+    const t = trackers.get(j.stack)!;
+    try {
+      return await j.run(t);
+    } catch (e) {
+      return t.end(o.signal?.aborted ? 'cancelled' : 'failed', { error: o.signal?.aborted ? 'interrupted' : firstLine(e) });
+    }
+  };
+  const skip = (j: Job, why: string) => trackers.get(j.stack)!.end('skipped', { error: why });
+
+  const results: StackResult[] = [];
+  let platformFailed = false;
+  if (platform) {
+    track(platform);
+    const r = o.signal?.aborted ? skip(platform, 'interrupted') : await attempt(platform);
+    results.push(r);
+    platformFailed = r.result !== 'succeeded';
+  }
+  const jobs = plan();
+  for (const j of jobs) track(j);
+  if (platformFailed) {
+    for (const j of jobs) results.push(skip(j, o.signal?.aborted ? 'interrupted' : 'platform failed'));
+  } else {
+    results.push(...(await pool(jobs, o.concurrency, attempt, (j) => (o.signal?.aborted ? skip(j, 'interrupted') : null))));
+  }
+  const interrupted = o.signal?.aborted === true;
+  return { verb, ok: !interrupted && results.every((r) => r.result === 'succeeded'), interrupted, stacks: results };
+}
+
+/** Existing stacks and their resource counts (one CLI call), through any opened stack's workspace. */
+async function existingStacks(stack: Stack): Promise<Map<string, number>> {
+  const list = await stack.workspace.listStacks();
+  return new Map(list.map((s) => [s.name, s.resourceCount ?? 0]));
+}
+
+/** `desa up`: platform, then each selected desa; without --only, stacks of desa gone from desa.yaml are destroyed, data kept. */
+export async function up(o: UpOptions): Promise<RunSummary> {
+  const ctx = await prepare(o);
+  const desas = selectStacks(ctx.inventory, o.only);
+  let existing = new Map<string, number>();
+  let platformStack: Stack | undefined;
+  const extra = o.refresh ? { refresh: true } : {};
+  const platform: Job = {
+    stack: PLATFORM_STACK,
+    operation: 'up',
+    run: async (t) => {
+      platformStack = await open(ctx, PLATFORM_STACK, o, t);
+      existing = await existingStacks(platformStack);
+      return operate(ctx, platformStack, 'up', t, o, extra);
+    },
+  };
+  const jobs = (): Job[] => [
+    ...desas.map((stack): Job => ({ stack, operation: 'up', run: async (t) => operate(ctx, await open(ctx, stack, o, t), 'up', t, o, extra) })),
+    ...(o.only.length === 0 ? orphanStacks(ctx.inventory, [...existing.keys()]).map((stack) => offboardJob(ctx, stack, o, false)) : []),
+  ];
+  return runAll('up', o, platform, jobs, () => existing);
+}
+
+/** Destroys a desa stack. Kept: protected resources (namespace, volumes, bucket claim) unless deleteData. */
+function offboardJob(ctx: Context, stack: string, o: EngineOptions, deleteData: boolean): Job {
+  return {
+    stack,
+    operation: 'destroy',
+    run: async (t) => {
+      const s = await open(ctx, stack, o, t);
+      const held = await ctx.ws.heldResources(s);
+      if (!deleteData && held.total > 0 && held.total === held.protected) {
+        return { ...t.end('succeeded', { changes: { create: 0, update: 0, delete: 0, same: 0 } }), note: `already destroyed; ${held.protected} resource(s) of data kept` };
+      }
+      if (deleteData) await ctx.ws.unprotectAll(s);
+      const r = await operate(ctx, s, 'destroy', t, o, deleteData ? {} : { excludeProtected: true });
+      if (r.result !== 'succeeded') return r;
+      if (deleteData) {
+        await s.workspace.removeStack(stack);
+        return { ...r, note: 'data deleted; stack removed' };
+      }
+      return { ...r, note: held.protected > 0 ? `data kept: ${held.protected} protected resource(s)` : 'destroyed' };
+    },
+  };
+}
+
+/** `desa plan`: a preview of the platform and each selected desa; removed desa show what `up` would destroy. */
+export async function plan(o: EngineOptions): Promise<RunSummary> {
+  const ctx = await prepare(o);
+  const desas = selectStacks(ctx.inventory, o.only);
+  let existing = new Map<string, number>();
+  const platform: Job = {
+    stack: PLATFORM_STACK,
+    operation: 'preview',
+    run: async (t) => {
+      const s = await open(ctx, PLATFORM_STACK, o, t);
+      existing = await existingStacks(s);
+      return operate(ctx, s, 'preview', t, o);
+    },
+  };
+  const jobs = (): Job[] => [
+    ...desas.map((stack): Job => ({ stack, operation: 'preview', run: async (t) => operate(ctx, await open(ctx, stack, o, t), 'preview', t, o) })),
+    ...(o.only.length === 0 ? orphanStacks(ctx.inventory, [...existing.keys()]) : []).map(
+      (stack): Job => ({
+        stack,
+        operation: 'preview',
+        run: async (t) => {
+          const held = await ctx.ws.heldResources(await open(ctx, stack, o, t));
+          const changes = { create: 0, update: 0, delete: held.total - held.protected, same: held.protected };
+          return { ...t.end('succeeded', { changes }), note: 'not in desa.yaml: `desa up` destroys it, keeping its data' };
+        },
+      }),
+    ),
+  ];
+  return runAll('plan', o, platform, jobs, () => existing);
+}
+
+/** `desa destroy --only …`: offboards the named desa (or stacks left by removed desa). Never the platform. */
+export async function destroy(o: DestroyOptions): Promise<RunSummary> {
+  if (o.only.length === 0) throw new AbortError('desa destroy needs --only with the desa to offboard.', { exitCode: EXIT.usage, nextStep: 'For example: desa destroy --only sukamaju' });
+  if (o.only.includes(PLATFORM_STACK)) {
+    throw new AbortError('The platform stack serves every desa and is not destroyed by desa destroy.', {
+      exitCode: EXIT.usage,
+      nextStep: 'Offboard the desa first; to drop the local cluster entirely, run `desa cluster down` and delete .desa/.',
+    });
+  }
+  const ctx = await prepare(o);
+  // A stack whose desa has left desa.yaml can still be named: look the stacks up first.
+  const existing = await existingStacks(await ctx.ws.openStack({ stack: PLATFORM_STACK, dirs: ctx.dirs, engine: ctx.engine, program: ctx.program, env: o.env }));
+  const targets = selectStacks(ctx.inventory, o.only, orphanStacks(ctx.inventory, [...existing.keys()]));
+  const jobs = targets.map((stack): Job => {
+    if (!existing.has(stack)) {
+      return { stack, operation: 'destroy', run: async (t) => ({ ...t.end('succeeded', { changes: { create: 0, update: 0, delete: 0, same: 0 } }), note: 'never provisioned: nothing to destroy' }) };
+    }
+    return offboardJob(ctx, stack, o, o.deleteData === true);
+  });
+  return runAll('destroy', o, null, () => jobs, () => existing);
+}
+
+/** The exit status of a run: 0 ok, 130 interrupted, 4 a stack failed. */
+export function exitCodeOf(s: RunSummary): number {
+  if (s.interrupted) return EXIT.interrupted;
+  return s.ok ? EXIT.ok : EXIT.operationFailed;
+}
+
+/** One line on why a run did not succeed, and what to do. */
+export function failureMessage(s: RunSummary): { message: string; nextStep: string } {
+  if (s.interrupted) {
+    return {
+      message: `Interrupted: ${s.stacks.filter((r) => r.result === 'succeeded').length} stack(s) finished, the rest were stopped or not started.`,
+      nextStep: `Run \`desa ${s.verb}\` again: finished stacks show no changes and interrupted ones pick up where they stopped.`,
+    };
+  }
   const failed = s.stacks.filter((r) => r.result === 'failed').map((r) => r.stack);
-  const platform = failed.includes(PLATFORM_STACK);
-  return new OperationFailedError(
-    platform ? 'The platform stack failed; no desa was provisioned.' : `${failed.length} stack(s) failed: ${failed.join(', ')}.`,
-    'Fix the cause shown above and run `desa up` again; stacks that succeeded will show no changes.',
-  );
+  if (failed.includes(PLATFORM_STACK)) {
+    return { message: 'The platform stack failed; no desa was touched.', nextStep: `Fix the cause shown above and run \`desa ${s.verb}\` again.` };
+  }
+  return {
+    message: `${failed.length} stack(s) failed: ${failed.join(', ')}.`,
+    nextStep: `Fix the cause shown above and run \`desa ${s.verb}\` again${s.verb === 'up' ? '; stacks that succeeded will show no changes' : ''}.`,
+  };
 }

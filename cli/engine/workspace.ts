@@ -1,14 +1,16 @@
-// The Automation API behind a few verbs: open a stack (inline program, file backend, one work directory
-// per stack), set its configuration, recover a lock left by a killed run, and run `up`. No output here
-// beyond what the caller's callbacks print; errors are returned as data by `upStack`.
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+// The Automation API behind a few verbs: open a stack (inline program, one work directory per stack),
+// write its configuration, recover from a run that was killed, and run up / preview / destroy with the
+// outcome as data. No output here beyond what the caller's callbacks print.
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import * as pulumi from '@pulumi/pulumi';
-import type { ConfigMap, EngineEvent, PulumiCommand, PulumiFn, Stack } from '@pulumi/pulumi/automation/index.js';
+import type { EngineEvent, PulumiCommand, PulumiFn, Stack } from '@pulumi/pulumi/automation/index.js';
 import { AbortError, EXIT } from '../errors.ts';
-import type { StateDirs } from './paths.ts';
+import { cacheDir, type StateDirs } from './paths.ts';
+import type { Changes, Operation } from './progress.ts';
 import { defaultContext, findTools, verdict } from './toolchain.ts';
 
 export const PROJECT = 'desa';
@@ -62,34 +64,72 @@ export interface OpenOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-let command: Promise<PulumiCommand> | undefined;
+/**
+ * The Pulumi CLI as desa runs it: in a session of its own (setsid), so that a Ctrl-C at the terminal
+ * reaches desa alone and desa asks each running update to stop exactly once (a second SIGINT makes the
+ * CLI abandon its work). A two-line wrapper in the cache; the CLI itself when setsid is not there.
+ */
+export function sessionRoot(engine: Engine, env: NodeJS.ProcessEnv = process.env): string {
+  const setsid = (env.PATH ?? '').split(delimiter).map((d) => join(d, 'setsid')).find((f) => existsSync(f));
+  if (!setsid) return engine.cliRoot;
+  const cli = join(engine.cliRoot, 'bin', 'pulumi');
+  const root = join(cacheDir(env), 'pulumi-session', createHash('sha256').update(cli).digest('hex').slice(0, 12));
+  const wrapper = join(root, 'bin', 'pulumi');
+  const text = `#!/bin/sh\n# Written by desa: the Pulumi CLI in its own session (see cli/engine/workspace.ts).\nexec ${setsid} '${cli.replaceAll("'", "'\\''")}' "$@"\n`;
+  if (!existsSync(wrapper) || readFileSync(wrapper, 'utf8') !== text) {
+    mkdirSync(dirname(wrapper), { recursive: true });
+    writeFileSync(wrapper, text);
+    chmodSync(wrapper, 0o755);
+  }
+  return root;
+}
+
+/** The backend: the caller's PULUMI_BACKEND_URL when set (S3, Pulumi Cloud, …), else the file backend beside desa.yaml. */
+export function backendUrl(dirs: StateDirs, env: NodeJS.ProcessEnv = process.env): string {
+  return env.PULUMI_BACKEND_URL || `file://${dirs.backend}`;
+}
+
+const commands = new Map<string, Promise<PulumiCommand>>();
 
 export async function openStack(o: OpenOptions): Promise<Stack> {
-  command ??= pulumi.automation.PulumiCommand.get({ root: o.engine.cliRoot, skipVersionCheck: true });
+  const env = o.env ?? process.env;
+  const root = sessionRoot(o.engine, env);
+  let command = commands.get(root);
+  if (!command) commands.set(root, (command = pulumi.automation.PulumiCommand.get({ root, skipVersionCheck: true })));
   const workDir = join(o.dirs.work, o.stack);
   mkdirSync(workDir, { recursive: true });
-  mkdirSync(o.dirs.backend, { recursive: true });
-  return pulumi.automation.LocalWorkspace.createOrSelectStack(
+  const url = backendUrl(o.dirs, env);
+  if (url.startsWith('file://')) mkdirSync(url.slice('file://'.length), { recursive: true });
+  const stack = await pulumi.automation.LocalWorkspace.createOrSelectStack(
     { stackName: o.stack, projectName: PROJECT, program: o.program },
     {
       workDir,
       pulumiCommand: await command,
-      projectSettings: { name: PROJECT, runtime: 'nodejs', backend: { url: `file://${o.dirs.backend}` } },
+      projectSettings: { name: PROJECT, runtime: 'nodejs', backend: { url } },
       envVars: {
         PULUMI_HOME: o.engine.pulumiHome,
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
         PULUMI_SKIP_UPDATE_CHECK: 'true',
-        ...passphraseEnv(o.dirs.passphraseFile, o.env),
+        ...passphraseEnv(o.dirs.passphraseFile, env),
       },
     },
   );
+  // After every up and destroy, Stack reads the outputs twice and the history once: three more CLI
+  // processes, about 1.3 s of CPU per stack, for results desa does not use (the changes come from the
+  // engine's summary event; outputs are read from the state when asked for). Skip them.
+  return Object.assign(stack, { outputs: async () => ({}), info: async () => undefined });
 }
 
-/** Config values as the Automation API takes them: objects as JSON (Config.getObject parses them). */
-export function toConfigMap(values: Record<string, unknown>): ConfigMap {
-  const out: ConfigMap = {};
-  for (const [k, v] of Object.entries(values)) out[k] = { value: typeof v === 'string' ? v : JSON.stringify(v) };
-  return out;
+/**
+ * Writes the stack's configuration (plain values; objects as JSON, which Config.getObject parses) into
+ * its settings file, keeping what Pulumi put there (the encryption salt). No CLI process.
+ */
+export async function writeConfig(stack: Stack, values: Record<string, unknown>): Promise<void> {
+  const ws = stack.workspace;
+  const settings = await ws.stackSettings(stack.name);
+  const config: Record<string, string> = {};
+  for (const [k, v] of Object.entries(values)) config[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  await ws.saveStackSettings(stack.name, { ...settings, config });
 }
 
 /** A lock file's recorded owner, when it names one. */
@@ -134,31 +174,97 @@ export function staleLocks(backend: string, stack: string, host = hostname(), is
     });
 }
 
-export interface Changes {
-  create: number;
-  update: number;
-  delete: number;
-  same: number;
+/** Operations a killed run left half done in the file backend's checkpoint (0 when unknown). */
+export function pendingOperations(backend: string, stack: string): number {
+  const base = join(backend, '.pulumi', 'stacks', PROJECT, `${stack}.json`);
+  let text: string;
+  try {
+    text = existsSync(base) ? readFileSync(base, 'utf8') : gunzipSync(readFileSync(`${base}.gz`)).toString('utf8');
+  } catch {
+    return 0;
+  }
+  try {
+    const j = JSON.parse(text) as { checkpoint?: { latest?: { pending_operations?: unknown[] } } };
+    return j.checkpoint?.latest?.pending_operations?.length ?? 0;
+  } catch {
+    return 0;
+  }
 }
 
-export type UpOutcome = { ok: true; changes: Changes } | { ok: false; changes: Changes | null; error: string };
+/**
+ * Makes a stack usable after a run that was killed: cancels a lock whose process is gone, and when
+ * operations were left pending, refreshes with --clear-pending-creates (objects created meanwhile are
+ * adopted by the next update: server-side apply upserts). Returns what was done, for a progress line.
+ */
+export async function recover(stack: Stack, backend: string, signal?: AbortSignal): Promise<string | null> {
+  const done: string[] = [];
+  if (staleLocks(backend, stack.name).length > 0) {
+    await stack.cancel();
+    done.push('cancelled the lock left by a run that was killed');
+  }
+  const pending = pendingOperations(backend, stack.name);
+  if (pending > 0) {
+    await stack.refresh({ clearPendingCreates: true, ...(signal ? { signal } : {}) });
+    done.push(`refreshed to clear ${pending} operation(s) it left pending`);
+  }
+  return done.length > 0 ? done.join('; ') : null;
+}
 
-/** `up`, with the first error diagnostic (or the error's first line) as the failure message. */
-export async function upStack(stack: Stack, onEvent?: (e: EngineEvent) => void): Promise<UpOutcome> {
+/** Marks every resource of the stack unprotected (before `destroy --delete-data`). */
+export async function unprotectAll(stack: Stack): Promise<number> {
+  const state = await stack.exportStack();
+  const resources = ((state.deployment as { resources?: { protect?: boolean }[] }).resources ?? []);
+  const protectedOnes = resources.filter((r) => r.protect);
+  if (protectedOnes.length === 0) return 0;
+  for (const r of protectedOnes) r.protect = false;
+  await stack.importStack(state);
+  return protectedOnes.length;
+}
+
+/** The resources a stack holds besides its root and providers, and how many of those are protected. */
+export async function heldResources(stack: Stack): Promise<{ total: number; protected: number }> {
+  const state = await stack.exportStack();
+  const resources = ((state.deployment as { resources?: { type?: string; protect?: boolean }[] }).resources ?? []).filter(
+    (r) => r.type !== 'pulumi:pulumi:Stack' && !r.type?.startsWith('pulumi:providers:') && !r.type?.startsWith('desa:'),
+  );
+  return { total: resources.length, protected: resources.filter((r) => r.protect).length };
+}
+
+export type Outcome =
+  | { ok: true; changes: Changes }
+  | { ok: false; changes: Changes | null; error: string; cancelled: boolean };
+
+export interface RunHooks {
+  onEvent?: (e: EngineEvent) => void;
+  signal?: AbortSignal;
+  /** up: refresh the state from the cluster first. */
+  refresh?: boolean;
+  /** destroy: keep protected resources (the desa's data). */
+  excludeProtected?: boolean;
+}
+
+/** Runs one operation; the changes come from the engine's summary event, the error from its first diagnostic. */
+export async function runOperation(stack: Stack, op: Operation, hooks: RunHooks = {}): Promise<Outcome> {
   let diagnostic: string | undefined;
-  const listen = (e: EngineEvent) => {
+  let summary: Record<string, number> | undefined;
+  const onEvent = (e: EngineEvent) => {
     const d = e.diagnosticEvent;
     if (d && d.severity === 'error' && diagnostic === undefined) {
       diagnostic = d.message.split('\n').map((l) => l.trim()).find((l) => l.length > 0);
     }
-    onEvent?.(e);
+    if (e.summaryEvent) summary = e.summaryEvent.resourceChanges as Record<string, number>;
+    hooks.onEvent?.(e);
   };
+  const signal = hooks.signal ? { signal: hooks.signal } : {};
   try {
-    const r = await stack.up({ onEvent: listen });
-    return { ok: true, changes: countChanges(r.summary.resourceChanges) };
+    if (op === 'up') await stack.up({ onEvent, ...signal, ...(hooks.refresh ? { refresh: true } : {}) });
+    else if (op === 'preview') await stack.preview({ onEvent, ...signal });
+    else await stack.destroy({ onEvent, ...signal, ...(hooks.excludeProtected ? { excludeProtected: true } : {}) });
+    return { ok: true, changes: countChanges(summary) };
   } catch (e) {
     const first = (e instanceof Error ? e.message : String(e)).split('\n').map((l) => l.trim()).find((l) => l.length > 0);
-    return { ok: false, changes: null, error: diagnostic ?? first ?? 'failed' };
+    const cancelled = hooks.signal?.aborted === true;
+    return { ok: false, changes: summary ? countChanges(summary) : null, error: cancelled ? 'interrupted' : (diagnostic ?? first ?? 'failed'), cancelled };
   }
 }
 

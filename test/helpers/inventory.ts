@@ -3,6 +3,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const INVENTORY = join(ROOT, 'desa.yaml');
@@ -37,4 +38,13 @@ export function lineOf(text: string, needle: string, after?: string): number {
   const i = text.indexOf(needle, start);
   if (i < 0) throw new Error(`text not found: ${needle}`);
   return text.slice(0, i).split('\n').length;
+}
+
+/** desa.yaml with only the units of these slugs (in the file's order); everything else as written. */
+export function keepUnits(text: string, slugs: readonly string[]): string {
+  const doc = parseDocument(text);
+  const units = doc.get('units') as YAMLSeq<YAMLMap>;
+  units.items = units.items.filter((u) => slugs.includes(String(u.get('slug'))));
+  if (units.items.length !== slugs.length) throw new Error(`not every slug is in the inventory: ${slugs.join(', ')}`);
+  return doc.toString();
 }

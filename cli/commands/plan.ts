@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import type { EngineOptions } from '../engine/provision.ts';
+import { concurrencyOption, runStacks, type StackFlags } from './run-stacks.ts';
+import { fileOption, jsonOption } from './options.ts';
+
+export function registerPlan(program: Command): void {
+  program
+    .command('plan')
+    .description('Preview what `desa up` would change, stack by stack (create / update / delete / unchanged). Changes nothing.')
+    .addOption(fileOption())
+    .option('--only <slug...>', 'only these desa (slugs); the platform stack is always previewed first')
+    .addOption(concurrencyOption())
+    .option('--kubeconfig <path>', 'preview against this cluster instead of the local one')
+    .option('--context <name>', 'the kubeconfig context to use')
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      `
+A real Pulumi preview of each stack against the cluster (the local one is started if it is not
+running). Stacks of desa no longer in desa.yaml are listed with what \`desa up\` would delete.
+The summary names every stack that would change; --json gives the changes of each.
+
+Exit codes: 0 the preview ran (whether or not there are changes), 2 wrong usage, 3 invalid desa.yaml,
+4 a preview failed, 130 interrupted.
+
+Examples:
+  desa plan
+  desa plan --only sumberjaya --json | jq '.stacks[] | {stack, changes}'`,
+    )
+    .action(async (opts: StackFlags) => {
+      const { plan } = await import('../engine/provision.ts');
+      await runStacks<EngineOptions>('plan', opts, {}, plan);
+    });
+}

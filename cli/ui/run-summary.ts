@@ -1,0 +1,42 @@
+// The summary a run of up / plan / destroy ends with, on stdout: a line for every stack that changed,
+// failed, was skipped or carries a note, then the totals. Unchanged stacks are only counted, so a
+// no-change run of 188 stacks prints two lines, not 188.
+import type { RunSummary, StackResult } from '../engine/provision.ts';
+import type { Changes } from '../engine/progress.ts';
+import { describeChanges, formatSeconds } from './stack-lines.ts';
+
+const changed = (c: Changes | null) => c !== null && c.create + c.update + c.delete > 0;
+
+function describe(r: StackResult): string {
+  const note = r.note ? ` (${r.note})` : '';
+  switch (r.result) {
+    case 'succeeded':
+      return `${describeChanges(r.changes ?? { create: 0, update: 0, delete: 0, same: 0 }, r.seconds, r.operation)}${note}`;
+    case 'failed':
+      return `FAILED after ${formatSeconds(r.seconds)}: ${r.error ?? 'failed'}`;
+    case 'cancelled':
+      return `cancelled after ${formatSeconds(r.seconds)}${r.changes && changed(r.changes) ? `, ${describeChanges(r.changes, null, r.operation)} before it stopped` : ''}`;
+    case 'skipped':
+      return `skipped: ${r.error ?? ''}`.trimEnd();
+  }
+}
+
+export function summaryLines(s: RunSummary): string[] {
+  const shown = s.stacks.filter((r) => r.result !== 'succeeded' || changed(r.changes) || r.note);
+  const width = Math.max(0, ...shown.map((r) => r.stack.length));
+  const lines = shown.map((r) => `${r.stack.padEnd(width)}  ${describe(r)}`);
+  const count = (result: StackResult['result']) => s.stacks.filter((r) => r.result === result).length;
+  const ok = s.stacks.filter((r) => r.result === 'succeeded');
+  const totals: Changes = { create: 0, update: 0, delete: 0, same: 0 };
+  for (const r of s.stacks) for (const k of ['create', 'update', 'delete', 'same'] as const) totals[k] += r.changes?.[k] ?? 0;
+  const parts = [
+    `${ok.filter((r) => changed(r.changes)).length} ${s.verb === 'plan' ? 'would change' : 'changed'}`,
+    `${ok.filter((r) => !changed(r.changes)).length} unchanged`,
+    ...(count('failed') ? [`${count('failed')} failed`] : []),
+    ...(count('cancelled') ? [`${count('cancelled')} cancelled`] : []),
+    ...(count('skipped') ? [`${count('skipped')} skipped`] : []),
+  ];
+  const op = s.verb === 'plan' ? 'preview' : s.verb;
+  lines.push(`${s.stacks.length} stack(s): ${parts.join(', ')}; resources: ${describeChanges(totals, null, op)}.`);
+  return lines;
+}
