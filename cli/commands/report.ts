@@ -15,12 +15,15 @@ export function registerReport(program: Command): void {
     .option('--lang <lang>', 'id (Bahasa Indonesia) or en', 'id')
     .option('-o, --out <file>', 'write the report to this file instead of stdout')
     .option('--as-of <date>', 'report as of this date, YYYY-MM-DD (default: today, or $DESA_TODAY)')
+    .option('--no-state', "services from desa.yaml's plan only, without reading the stack state")
     .addHelpText(
       'after',
       `
 Counts, per-kecamatan shares, the timeline against each dated target, a projection at the current
 pace, pilots, link quality, services, and which data is still unknown. json and csv carry data and
 codes (the same in every language); json is documented in cli/report/README.md (schemaVersion 1).
+Services of the desa whose stack is provisioned come from its outputs (source "stacks", read from the
+state as \`desa status\` does); the others are desa.yaml's plan (source "inventory"). --no-state: all plan.
 
 Examples:
   desa report                                     on a terminal: tables and bars
@@ -31,14 +34,16 @@ Examples:
     )
     .action(async (flags: Record<string, unknown>) => {
       const opts = parseReportOptions(flags, { stdoutIsTTY: Boolean(process.stdout.isTTY) });
-      const [{ loadInventory }, { buildReport }, { renderReport }] = await Promise.all([
+      const [{ loadInventory }, { buildReport }, { renderReport }, { readProvisioned }] = await Promise.all([
         import('../inventory/load.ts'),
         import('../report/model.ts'),
         import('../report/render.ts'),
+        import('../report/provisioned.ts'),
       ]);
       const terminal = opts.format === 'terminal' ? (await import('../report/render-terminal.ts')).renderTerminal : undefined;
       const { inventory } = loadInventory(opts.file);
-      const data = buildReport(inventory, { asOf: opts.asOf });
+      const provisioned = opts.state ? await readProvisioned(opts.file, inventory.units, process.env) : undefined;
+      const data = buildReport(inventory, { asOf: opts.asOf, ...(provisioned ? { provisioned } : {}) });
       const text = renderReport(data, opts.format, { lang: opts.lang, columns: process.stdout.columns, ...(terminal ? { terminal } : {}) });
       if (!opts.out) return emit(text);
       try {

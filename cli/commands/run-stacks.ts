@@ -4,7 +4,7 @@ import { Option } from 'commander';
 import { AbortError, ReportedError } from '../errors.ts';
 import type { EngineOptions, RunSummary, Verb } from '../engine/provision.ts';
 import type { Operation } from '../engine/progress.ts';
-import { emit, emitJson, interactive } from '../ui/output.ts';
+import { emit, emitJson, interactive, log } from '../ui/output.ts';
 import { resolve } from 'node:path';
 
 export const concurrencyOption = () =>
@@ -52,7 +52,12 @@ export async function runStacks<O extends EngineOptions>(verb: Verb, flags: Stac
     await presenter.finish();
   }
   if (flags.json) emitJson(summary);
-  else emit(summaryLines(summary).join('\n'));
+  else {
+    emit(summaryLines(summary).join('\n'));
+    if (summary.localKubeconfig) {
+      log.info(`The local cluster keeps running: export KUBECONFIG=${summary.localKubeconfig} for kubectl; \`desa cluster down\` stops it.`);
+    }
+  }
   const code = exitCodeOf(summary);
   if (code !== 0) {
     const { message, nextStep } = failureMessage(summary);

@@ -6,6 +6,9 @@ import { dirname, join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
+/** The Pulumi project of every stack (the platform and one per desa). */
+export const PROJECT = 'desa';
+
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.DESA_CACHE ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'desa');
 }

@@ -10,6 +10,7 @@ import type { Inventory } from '../inventory/model.ts';
 import { PLATFORM_STACK } from '../inventory/model.ts';
 import { didYouMean } from '../inventory/problems.ts';
 import { type StateDirs, stateDirs } from './paths.ts';
+import { backendFor } from './state.ts';
 import type { Changes, Operation, ProgressListener, StackPhase, StackProgress } from './progress.ts';
 import type { Engine } from './workspace.ts';
 
@@ -54,6 +55,8 @@ export interface RunSummary {
   ok: boolean;
   interrupted: boolean;
   stacks: StackResult[];
+  /** The local cluster's kubeconfig when the run used it (no --kubeconfig/--context). */
+  localKubeconfig?: string;
 }
 
 /** The desa stacks to run: every unit, or those named by `only` (slug or stack name), in inventory order. */
@@ -143,6 +146,9 @@ interface Context {
   config: Record<string, unknown>;
   program: PulumiFn;
   ws: typeof import('./workspace.ts');
+  localKubeconfig: string | null;
+  /** The file backend's directory (lock files, checkpoints); null for other backends. */
+  backendDir: string | null;
 }
 
 async function prepare(o: EngineOptions): Promise<Context> {
@@ -153,6 +159,7 @@ async function prepare(o: EngineOptions): Promise<Context> {
   const ws = await import('./workspace.ts');
   const engine = await ws.findEngine(o.env);
   let config: Record<string, unknown>;
+  let localKubeconfig: string | null = null;
   if (o.kubeconfig || o.context) {
     config = { 'desa:inventory': o.file };
     if (o.kubeconfig) config['kubernetes:kubeconfig'] = o.kubeconfig;
@@ -161,9 +168,11 @@ async function prepare(o: EngineOptions): Promise<Context> {
     const { clusterUp } = await import('../cluster/local-cluster.ts');
     const c = await clusterUp({ file: o.file, nodes: 1, env: o.env });
     config = localClusterConfig(o.file, c.kubeconfig);
+    localKubeconfig = c.kubeconfig;
   }
   const program = (await import('../../stacks/index.ts')).default;
-  return { inventory, dirs, engine, config, program, ws };
+  const backend = backendFor(o.file, o.env);
+  return { inventory, dirs, engine, config, program, ws, localKubeconfig, backendDir: backend.kind === 'file' ? backend.dir : null };
 }
 
 /** Opens a stack with its config written and a killed run's leftovers recovered. */
@@ -171,7 +180,7 @@ async function open(ctx: Context, name: string, o: EngineOptions, t: Tracker): P
   t.set({ phase: 'preparing' });
   const stack = await ctx.ws.openStack({ stack: name, dirs: ctx.dirs, engine: ctx.engine, program: ctx.program, env: o.env });
   await ctx.ws.writeConfig(stack, ctx.config);
-  const recovered = await ctx.ws.recover(stack, ctx.dirs.backend, o.signal);
+  const recovered = await ctx.ws.recover(stack, ctx.backendDir, o.signal);
   if (recovered) t.set({ message: recovered });
   return stack;
 }
@@ -238,6 +247,10 @@ async function runAll(verb: Verb, o: EngineOptions, platform: Job | null, plan: 
   return { verb, ok: !interrupted && results.every((r) => r.result === 'succeeded'), interrupted, stacks: results };
 }
 
+function withCluster(ctx: Context, s: RunSummary): RunSummary {
+  return ctx.localKubeconfig ? { ...s, localKubeconfig: ctx.localKubeconfig } : s;
+}
+
 /** Existing stacks and their resource counts (one CLI call), through any opened stack's workspace. */
 async function existingStacks(stack: Stack): Promise<Map<string, number>> {
   const list = await stack.workspace.listStacks();
@@ -264,7 +277,7 @@ export async function up(o: UpOptions): Promise<RunSummary> {
     ...desas.map((stack): Job => ({ stack, operation: 'up', run: async (t) => operate(ctx, await open(ctx, stack, o, t), 'up', t, o, extra) })),
     ...(o.only.length === 0 ? orphanStacks(ctx.inventory, [...existing.keys()]).map((stack) => offboardJob(ctx, stack, o, false)) : []),
   ];
-  return runAll('up', o, platform, jobs, () => existing);
+  return withCluster(ctx, await runAll('up', o, platform, jobs, () => existing));
 }
 
 /** Destroys a desa stack. Kept: protected resources (namespace, volumes, bucket claim) unless deleteData. */
@@ -318,7 +331,7 @@ export async function plan(o: EngineOptions): Promise<RunSummary> {
       }),
     ),
   ];
-  return runAll('plan', o, platform, jobs, () => existing);
+  return withCluster(ctx, await runAll('plan', o, platform, jobs, () => existing));
 }
 
 /** `desa destroy --only …`: offboards the named desa (or stacks left by removed desa). Never the platform. */
@@ -340,7 +353,7 @@ export async function destroy(o: DestroyOptions): Promise<RunSummary> {
     }
     return offboardJob(ctx, stack, o, o.deleteData === true);
   });
-  return runAll('destroy', o, null, () => jobs, () => existing);
+  return withCluster(ctx, await runAll('destroy', o, null, () => jobs, () => existing));
 }
 
 /** The exit status of a run: 0 ok, 130 interrupted, 4 a stack failed. */

@@ -5,15 +5,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import * as pulumi from '@pulumi/pulumi';
 import type { EngineEvent, PulumiCommand, PulumiFn, Stack } from '@pulumi/pulumi/automation/index.js';
 import { AbortError, EXIT } from '../errors.ts';
-import { cacheDir, type StateDirs } from './paths.ts';
+import { cacheDir, PROJECT, type StateDirs } from './paths.ts';
+import { backendAt, readCheckpoint } from './state.ts';
 import type { Changes, Operation } from './progress.ts';
 import { defaultContext, findTools, verdict } from './toolchain.ts';
 
-export const PROJECT = 'desa';
+export { PROJECT } from './paths.ts';
 
 /** Where the engine lives: the Pulumi CLI's root (root/bin/pulumi) and the PULUMI_HOME holding the plugin. */
 export interface Engine {
@@ -86,7 +86,7 @@ export function sessionRoot(engine: Engine, env: NodeJS.ProcessEnv = process.env
 
 /** The backend: the caller's PULUMI_BACKEND_URL when set (S3, Pulumi Cloud, …), else the file backend beside desa.yaml. */
 export function backendUrl(dirs: StateDirs, env: NodeJS.ProcessEnv = process.env): string {
-  return env.PULUMI_BACKEND_URL || `file://${dirs.backend}`;
+  return backendAt(dirs.backend, env).url;
 }
 
 const commands = new Map<string, Promise<PulumiCommand>>();
@@ -174,18 +174,10 @@ export function staleLocks(backend: string, stack: string, host = hostname(), is
     });
 }
 
-/** Operations a killed run left half done in the file backend's checkpoint (0 when unknown). */
-export function pendingOperations(backend: string, stack: string): number {
-  const base = join(backend, '.pulumi', 'stacks', PROJECT, `${stack}.json`);
-  let text: string;
+/** Operations a killed run left half done in a file backend's checkpoint (0 when there are none, or no state). */
+export function pendingOperations(backendDir: string, stack: string): number {
   try {
-    text = existsSync(base) ? readFileSync(base, 'utf8') : gunzipSync(readFileSync(`${base}.gz`)).toString('utf8');
-  } catch {
-    return 0;
-  }
-  try {
-    const j = JSON.parse(text) as { checkpoint?: { latest?: { pending_operations?: unknown[] } } };
-    return j.checkpoint?.latest?.pending_operations?.length ?? 0;
+    return readCheckpoint(backendDir, stack)?.checkpoint?.latest?.pending_operations?.length ?? 0;
   } catch {
     return 0;
   }
@@ -196,13 +188,15 @@ export function pendingOperations(backend: string, stack: string): number {
  * operations were left pending, refreshes with --clear-pending-creates (objects created meanwhile are
  * adopted by the next update: server-side apply upserts). Returns what was done, for a progress line.
  */
-export async function recover(stack: Stack, backend: string, signal?: AbortSignal): Promise<string | null> {
+export async function recover(stack: Stack, backendDir: string | null, signal?: AbortSignal): Promise<string | null> {
+  // Other backends keep their own leases; only a file backend's lock files and checkpoint are read here.
+  if (backendDir === null) return null;
   const done: string[] = [];
-  if (staleLocks(backend, stack.name).length > 0) {
+  if (staleLocks(backendDir, stack.name).length > 0) {
     await stack.cancel();
     done.push('cancelled the lock left by a run that was killed');
   }
-  const pending = pendingOperations(backend, stack.name);
+  const pending = pendingOperations(backendDir, stack.name);
   if (pending > 0) {
     await stack.refresh({ clearPendingCreates: true, ...(signal ? { signal } : {}) });
     done.push(`refreshed to clear ${pending} operation(s) it left pending`);

@@ -1,5 +1,5 @@
-// The report as data: pure functions from the resolved inventory (and, later, what the stacks say is
-// provisioned) to ReportData. Every renderer draws from ReportData alone.
+// The report as data: pure functions from the resolved inventory (and what the stacks say is
+// provisioned, provisioned.ts) to ReportData. Every renderer draws from ReportData alone.
 import type { Inventory, Unit } from '../inventory/model.ts';
 import type { ConnectivityStatus } from '../inventory/schema.ts';
 import { SITE_TEMPLATES } from '../inventory/schema.ts';

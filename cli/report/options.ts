@@ -13,7 +13,7 @@ export type Format = (typeof FORMATS)[number];
 /** The format an --out file's extension implies, when --format is not given. */
 const BY_EXTENSION: Record<string, Format> = { '.md': 'markdown', '.markdown': 'markdown', '.json': 'json', '.csv': 'csv', '.html': 'html', '.htm': 'html', '.txt': 'terminal' };
 
-const FLAGS: Record<string, string> = { format: '--format', lang: '--lang', out: '--out', asOf: '--as-of', file: '--file' };
+const FLAGS: Record<string, string> = { format: '--format', lang: '--lang', out: '--out', asOf: '--as-of', file: '--file', state: '--no-state' };
 
 const raw = z.object({
   file: z.string().min(1, { message: 'expected a path' }),
@@ -21,6 +21,7 @@ const raw = z.object({
   lang: z.enum(LANGS, { message: `expected one of ${LANGS.join(', ')} (Bahasa Indonesia or English)` }).default('id'),
   out: z.string().min(1, { message: 'expected a file path' }).optional(),
   asOf: z.string().refine(isCalendarDate, { message: 'expected a date as YYYY-MM-DD, such as 2023-12-31' }).optional(),
+  state: z.boolean().default(true),
 });
 
 export interface ReportOptions {
@@ -29,6 +30,8 @@ export interface ReportOptions {
   lang: Lang;
   out: string | undefined;
   asOf: string;
+  /** Read the services of provisioned desa from the stack state (false: --no-state). */
+  state: boolean;
 }
 
 /**
@@ -54,5 +57,6 @@ export function parseReportOptions(input: Record<string, unknown>, env: { stdout
     lang: o.lang,
     out: o.out,
     asOf: o.asOf ?? today(),
+    state: o.state,
   };
 }

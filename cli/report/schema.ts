@@ -158,5 +158,5 @@ export type TargetRow = z.infer<typeof targetRow>;
 export type Projection = z.infer<typeof projection>;
 export type UnknownField = (typeof UNKNOWN_FIELDS)[number];
 export type QualityFlag = (typeof QUALITY_FLAGS)[number];
-/** What a stack reports as provisioned for one unit (a later issue reads it from stack outputs). */
+/** What a stack reports as provisioned for one unit (provisioned.ts reads it from the stack outputs). */
 export type ProvisionedServices = Omit<UnitServicesRow, 'source'>;

@@ -1,0 +1,68 @@
+// `desa outputs SLUG`: the stack outputs of one desa, or of the platform, read from the state (state.ts);
+// secrets through the engine only when asked for.
+import { AbortError, EXIT } from '../errors.ts';
+import { loadInventory } from '../inventory/load.ts';
+import type { Inventory } from '../inventory/model.ts';
+import { PLATFORM_STACK } from '../inventory/model.ts';
+import { didYouMean } from '../inventory/problems.ts';
+import { readStates, revealSecrets } from './state.ts';
+
+/** An output value on one line: strings as they are, anything else as JSON. */
+export const formatValue = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+
+/** `key: value` lines, keys sorted. */
+export function outputLines(outputs: Record<string, unknown>): string[] {
+  return Object.keys(outputs)
+    .sort()
+    .map((k) => `${k}: ${formatValue(outputs[k])}`);
+}
+
+export interface OutputsOptions {
+  file: string;
+  /** A slug, a desa's stack name, `platform`, or a stack no longer in desa.yaml. */
+  name: string;
+  showSecrets: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+/** What `desa outputs --json` prints. */
+export interface OutputsDocument {
+  ok: true;
+  stack: string;
+  lastUpdate: string | null;
+  outputs: Record<string, unknown>;
+}
+
+/** The stack `name` designates; a usage error with a suggestion when none. */
+export function resolveStack(inventory: Inventory, stateNames: readonly string[], name: string): string {
+  if (name === PLATFORM_STACK) return name;
+  const unit = inventory.units.find((u) => u.slug === name || u.stack === name);
+  if (unit) return unit.stack;
+  if (stateNames.includes(name)) return name;
+  const hint = didYouMean(name, [PLATFORM_STACK, ...inventory.units.map((u) => u.slug), ...stateNames]);
+  throw new AbortError(`${name}: no desa or kelurahan with that slug in ${inventory.file}, and no stack of that name.`, {
+    exitCode: EXIT.usage,
+    nextStep: hint ? `Did you mean \`${hint}\`?` : 'Run `desa status` to list the slugs and stacks.',
+  });
+}
+
+function nextStepFor(inventory: Inventory, stack: string): string {
+  if (stack === PLATFORM_STACK) return 'Run `desa up`: the platform stack runs first.';
+  const unit = inventory.units.find((u) => u.stack === stack);
+  return unit ? `Run \`desa up --only ${unit.slug}\`.` : 'It is not in desa.yaml: `desa up` removes its stack.';
+}
+
+export async function readOutputs(o: OutputsOptions): Promise<OutputsDocument> {
+  const { inventory } = loadInventory(o.file);
+  const states = await readStates(o.file, o.env);
+  const stack = resolveStack(inventory, states.stacks.map((s) => s.name), o.name);
+  const state = states.stacks.find((s) => s.name === stack);
+  if (!state?.provisioned) {
+    throw new AbortError(`${stack} is not provisioned: ${state ? 'its stack holds no resources' : 'it has no stack'} in ${states.backend.url}.`, {
+      exitCode: EXIT.failure,
+      nextStep: nextStepFor(inventory, stack),
+    });
+  }
+  const [shown] = o.showSecrets ? await revealSecrets(o.file, [state], o.env) : [state];
+  return { ok: true, stack, lastUpdate: state.lastUpdate, outputs: shown!.outputs };
+}

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { realInventory } from '../report/fixtures.ts';
+import { SECRET, type StackState, type States } from './state.ts';
+import { buildStatus, headerLine, secretKeysOf, shortTime, statusLines } from './status.ts';
+
+const TZ = process.env.TZ;
+beforeAll(() => void (process.env.TZ = 'Asia/Jakarta'));
+afterAll(() => void (TZ === undefined ? delete process.env.TZ : (process.env.TZ = TZ)));
+
+const state = (name: string, o: Partial<StackState> = {}): StackState => ({
+  name,
+  provisioned: true,
+  dataKept: false,
+  lastUpdate: '2026-11-22T14:10:00.000Z',
+  resourceCount: 21,
+  outputs: {
+    url: `https://${name}.desa.bekasikab.go.id/`,
+    siteTemplate: 'profil',
+    mailboxes: [`${name}.operator@desa.bekasikab.go.id`],
+    mailPasswords: SECRET,
+  },
+  updateInProgress: false,
+  ...o,
+});
+
+const states = (...stacks: StackState[]): States => ({ backend: { kind: 'file', url: 'file:///x/.desa/state', dir: '/x/.desa/state' }, stacks });
+const all = () => realInventory().units.map((u) => u.stack);
+
+describe('buildStatus', () => {
+  it('one row per unit with what its stack holds; counts; the platform; stacks of no unit', () => {
+    const doc = buildStatus(
+      realInventory(),
+      all(),
+      states(state('platform', { resourceCount: 9, outputs: {} }), state('sumberjaya'), state('lambangsari', { provisioned: false, updateInProgress: true, outputs: {} }), state('desa-lama')),
+      false,
+    );
+    expect(doc.counts).toEqual({ units: 187, provisioned: 1, updating: 1, stacks: 4, notInInventory: 1 });
+    expect(doc.platform).toMatchObject({ stack: 'platform', provisioned: true, resourceCount: 9 });
+    expect(doc.units.find((u) => u.slug === 'sumberjaya')).toMatchObject({
+      code: '32.16.06.2010',
+      kecamatan: 'Tambun Selatan',
+      provisioned: true,
+      url: 'https://sumberjaya.desa.bekasikab.go.id/',
+      siteTemplate: 'profil',
+      mailboxes: 1,
+      outputs: { mailPasswords: SECRET },
+    });
+    expect(doc.units.find((u) => u.slug === 'karangmukti')).toMatchObject({ provisioned: false, lastUpdate: null, url: null, mailboxes: null, outputs: null });
+    expect(doc.notInInventory.map((s) => s.stack)).toEqual(['desa-lama']);
+  });
+
+  it('with --only: those units, and no stacks of other units', () => {
+    const doc = buildStatus(realInventory(), ['sumberjaya'], states(state('sumberjaya'), state('desa-lama')), true);
+    expect(doc.units.map((u) => u.slug)).toEqual(['sumberjaya']);
+    expect(doc.notInInventory).toEqual([]);
+  });
+});
+
+describe('status lines', () => {
+  const doc = () => buildStatus(realInventory(), ['lambangsari', 'sumberjaya'], states(state('platform', { outputs: {} }), state('sumberjaya'), state('desa-lama')), false);
+
+  it('a header with the platform and the counts, in local time', () => {
+    expect(shortTime('2026-11-22T14:10:00.000Z')).toBe('2026-11-22 21:10');
+    expect(headerLine(doc())).toBe('platform provisioned 2026-11-22 21:10; 1 of 2 desa provisioned; 1 stack(s) not in desa.yaml');
+    expect(headerLine(buildStatus(realInventory(), all(), states(), false))).toBe('platform not provisioned; 0 of 187 desa provisioned');
+  });
+
+  it('a table, stacks of no unit last with what `desa up` will do', () => {
+    const lines = statusLines(doc());
+    expect(lines.slice(1).map((l) => l.split(/\s{2,}/))).toEqual([
+      ['SLUG', 'KECAMATAN', 'STATE', 'LAST UPDATE', 'URL', 'SITE', 'MAILBOXES'],
+      ['lambangsari', 'Tambun Selatan', 'not provisioned', '-', '-', '-', '-'],
+      ['sumberjaya', 'Tambun Selatan', 'provisioned', '2026-11-22 21:10', 'https://sumberjaya.desa.bekasikab.go.id/', 'profil', '1'],
+      ['desa-lama', '-', 'provisioned', '2026-11-22 21:10', '-', '-', '-', 'not in desa.yaml: `desa up` destroys it, keeping its data'],
+    ]);
+  });
+
+  it('with secrets shown: the secret outputs under their row', () => {
+    const masked = states(state('sumberjaya'));
+    const shown = states(state('sumberjaya', { outputs: { ...state('sumberjaya').outputs, mailPasswords: { 'a@b': 'rahasia' } } }));
+    const lines = statusLines(buildStatus(realInventory(), ['sumberjaya'], shown, true), secretKeysOf(masked.stacks));
+    expect(lines[3]).toBe('    mailPasswords: {"a@b":"rahasia"}');
+  });
+});
