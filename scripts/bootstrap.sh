@@ -1,9 +1,8 @@
 #!/bin/sh
 # Set-up shared by `npm start` and `npm test`: installs what is missing and nothing else, so a second run
-# costs well under a second. Progress goes to stderr.
-#   --test   also makes sure the test-only system packages are present (Debian's chromium), and builds
-#            the local control plane the cluster tests run (toolchain/build.sh cluster: about 16 min on
-#            a fresh machine, a no-op once cached).
+# costs well under a second. Progress goes to stderr. Builds, once into the cache, the Pulumi engine and
+# the local control plane `desa up` runs (toolchain/build.sh: about 38 min on a fresh machine).
+#   --test   also makes sure the test-only system packages are present (Debian's chromium).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -27,13 +26,13 @@ if [ "${1:-}" = "--test" ]; then
       exit 1
     fi
   fi
+fi
 
-  # 3. Test-only: the local control plane (etcd, kube-apiserver, ..., kwok), built once into the cache.
-  #    And the Pulumi engine `desa up` runs (toolchain/build.sh engine: CLI and kubernetes plugin).
-  if command -v go >/dev/null 2>&1; then
-    sh toolchain/build.sh cluster
-    sh toolchain/build.sh engine
-  else
-    say "go not found: not building the local control plane; the cluster tests need it (install Go 1.24+)"
-  fi
+# 3. The Pulumi engine (CLI and kubernetes plugin) and the local control plane (etcd, kube-apiserver,
+#    ..., kwok), built from the Go module proxy at pinned versions; a no-op once cached.
+if command -v go >/dev/null 2>&1; then
+  sh toolchain/build.sh engine
+  sh toolchain/build.sh cluster
+else
+  say "go not found: not building the Pulumi engine and the local cluster; install Go 1.24+ (see README)"
 fi

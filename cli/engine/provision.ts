@@ -116,18 +116,23 @@ export function localClusterConfig(inventory: string, kubeconfig: string): Recor
 /** Follows one stack's run and reports a fresh snapshot to the listener on every change. */
 class Tracker {
   readonly p: StackProgress;
-  private readonly t0 = performance.now();
+  /** performance.now() when the stack left the queue. */
+  private t0: number | null = null;
   private readonly listener: ProgressListener | undefined;
   constructor(stack: string, operation: Operation, expected: number | null, listener: ProgressListener | undefined) {
     this.listener = listener;
     this.p = { stack, operation, phase: 'queued', resourcesDone: 0, resourcesExpected: expected, startedAt: null, endedAt: null, changes: null };
   }
+  /** Seconds since the stack left the queue (0 for one that never did). */
   seconds(): number {
-    return Math.round((performance.now() - this.t0) / 100) / 10;
+    return this.t0 === null ? 0 : Math.round((performance.now() - this.t0) / 100) / 10;
   }
   set(change: Partial<StackProgress>): void {
     Object.assign(this.p, change);
-    if (this.p.startedAt === null && this.p.phase !== 'queued') this.p.startedAt = Date.now();
+    if (this.p.startedAt === null && this.p.phase !== 'queued' && this.p.phase !== 'skipped') {
+      this.p.startedAt = Date.now();
+      this.t0 = performance.now();
+    }
     if (['succeeded', 'failed', 'skipped', 'cancelled'].includes(this.p.phase)) this.p.endedAt = Date.now();
     this.listener?.({ ...this.p });
   }

@@ -121,15 +121,22 @@ export async function openStack(o: OpenOptions): Promise<Stack> {
 }
 
 /**
- * Writes the stack's configuration (plain values; objects as JSON, which Config.getObject parses) into
- * its settings file, keeping what Pulumi put there (the encryption salt). No CLI process.
+ * Sets configuration values of the stack (plain values; objects as JSON, which Config.getObject parses)
+ * in its settings file, as `pulumi config set-all` would: other keys (set by hand with `pulumi config`)
+ * and what Pulumi put there (the encryption salt) are kept. No CLI process; unchanged files are not
+ * rewritten.
  */
 export async function writeConfig(stack: Stack, values: Record<string, unknown>): Promise<void> {
   const ws = stack.workspace;
   const settings = await ws.stackSettings(stack.name);
-  const config: Record<string, string> = {};
-  for (const [k, v] of Object.entries(values)) config[k] = typeof v === 'string' ? v : JSON.stringify(v);
-  await ws.saveStackSettings(stack.name, { ...settings, config });
+  const config = { ...(settings.config ?? {}) };
+  let changed = false;
+  for (const [k, v] of Object.entries(values)) {
+    const value = typeof v === 'string' ? v : JSON.stringify(v);
+    if (config[k] !== value) changed = true;
+    config[k] = value;
+  }
+  if (changed) await ws.saveStackSettings(stack.name, { ...settings, config });
 }
 
 /** A lock file's recorded owner, when it names one. */
