@@ -3,6 +3,8 @@
 // stops everything; an interrupt stops scheduling and asks running stacks to stop cleanly. Progress goes
 // to a listener (cli/engine/progress.ts); results come back as data. The pure parts (selection, the
 // worker pool, orphans) are exported for unit tests; the engine calls are in workspace.ts.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { PulumiFn, Stack } from '@pulumi/pulumi/automation/index.js';
 import { AbortError, EXIT } from '../errors.ts';
@@ -48,6 +50,8 @@ export interface StackResult {
   error?: string;
   /** Something the user should know besides the changes ("not in desa.yaml: destroyed, data kept"). */
   note?: string;
+  /** Not run: its inputs and its state are those of its last successful update (cli/engine/fingerprint.ts). */
+  unchangedInputs?: true;
 }
 
 export interface RunSummary {
@@ -278,8 +282,47 @@ export async function up(o: UpOptions): Promise<RunSummary> {
       return operate(ctx, platformStack, 'up', t, o, extra);
     },
   };
+  const fp = await import('./fingerprint.ts');
+  const code = fp.codeHash();
+  const { readCheckpoint, lockHeld } = await import('./state.ts');
+  const upDesa = async (stack: string, t: Tracker): Promise<StackResult> => {
+    const workDir = join(ctx.dirs.work, stack);
+    const unit = ctx.inventory.units.find((u) => u.stack === stack)!;
+    const settings = join(workDir, `Pulumi.${stack}.yaml`);
+    const inputs = fp.fingerprint({
+      unit,
+      kabupaten: ctx.inventory.kabupaten,
+      programmes: ctx.inventory.programmes,
+      config: ctx.config,
+      settings: existsSync(settings) ? readFileSync(settings, 'utf8') : null,
+      code,
+    });
+    const stateOf = () => {
+      try {
+        return ctx.backendDir ? readCheckpoint(ctx.backendDir, stack)?.checkpoint?.latest : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    const before = stateOf();
+    const current = {
+      fingerprint: inputs,
+      stateTime: before?.manifest?.time ?? null,
+      pending: before?.pending_operations?.length ?? 0,
+      locked: ctx.backendDir === null || lockHeld(ctx.backendDir, stack),
+    };
+    if (!o.refresh && fp.unchanged(fp.readLastUpdate(workDir), current)) {
+      const same = (before?.resources ?? []).filter((r) => r.type !== 'pulumi:pulumi:Stack' && !r.type?.startsWith('pulumi:providers:')).length;
+      return { ...t.end('succeeded', { changes: { create: 0, update: 0, delete: 0, same } }), unchangedInputs: true };
+    }
+    fp.forgetLastUpdate(workDir);
+    const r = await operate(ctx, await open(ctx, stack, o, t), 'up', t, o, extra);
+    const after = stateOf()?.manifest?.time;
+    if (r.result === 'succeeded' && after) fp.writeLastUpdate(workDir, { fingerprint: inputs, stateTime: after });
+    return r;
+  };
   const jobs = (): Job[] => [
-    ...desas.map((stack): Job => ({ stack, operation: 'up', run: async (t) => operate(ctx, await open(ctx, stack, o, t), 'up', t, o, extra) })),
+    ...desas.map((stack): Job => ({ stack, operation: 'up', run: (t) => upDesa(stack, t) })),
     ...(o.only.length === 0 ? orphanStacks(ctx.inventory, [...existing.keys()]).map((stack) => offboardJob(ctx, stack, o, false)) : []),
   ];
   return withCluster(ctx, await runAll('up', o, platform, jobs, () => existing));
@@ -293,9 +336,17 @@ function offboardJob(ctx: Context, stack: string, o: EngineOptions, deleteData: 
     run: async (t) => {
       const s = await open(ctx, stack, o, t);
       const held = await ctx.ws.heldResources(s);
-      if (!deleteData && held.total > 0 && held.total === held.protected) {
-        return { ...t.end('succeeded', { changes: { create: 0, update: 0, delete: 0, same: 0 } }), note: `already destroyed; ${held.protected} resource(s) of data kept` };
+      const none = { create: 0, update: 0, delete: 0, same: 0 };
+      if (held.total === 0) {
+        // Never provisioned (a plan creates the stack) or already emptied: nothing to keep.
+        await s.workspace.removeStack(stack);
+        return { ...t.end('succeeded', { changes: none }), note: 'held nothing; stack removed' };
       }
+      if (!deleteData && held.total === held.protected) {
+        return { ...t.end('succeeded', { changes: none }), note: `already destroyed; ${held.protected} resource(s) of data kept` };
+      }
+      const { forgetLastUpdate } = await import('./fingerprint.ts');
+      forgetLastUpdate(join(ctx.dirs.work, stack));
       if (deleteData) await ctx.ws.unprotectAll(s);
       const r = await operate(ctx, s, 'destroy', t, o, deleteData ? {} : { excludeProtected: true });
       if (r.result !== 'succeeded') return r;

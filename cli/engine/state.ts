@@ -111,7 +111,8 @@ export function checkpointFiles(stacksDir: string, names: readonly string[]): Ma
   return files;
 }
 
-function lockHeld(dir: string, stack: string): boolean {
+/** An update holds (or a killed run left) the lock of `stack` in the file backend at `dir`. */
+export function lockHeld(dir: string, stack: string): boolean {
   try {
     return readdirSync(join(dir, '.pulumi', 'locks', 'organization', PROJECT, stack)).some((n) => n.endsWith('.json'));
   } catch {

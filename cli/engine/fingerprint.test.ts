@@ -1,0 +1,45 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { codeHash, fingerprint, forgetLastUpdate, readLastUpdate, unchanged, writeLastUpdate } from './fingerprint.ts';
+
+describe('fingerprint of a stack’s inputs', () => {
+  it('does not depend on key order, does on any value', () => {
+    expect(fingerprint({ a: 1, b: { c: [1, 2], d: 'x' } })).toBe(fingerprint({ b: { d: 'x', c: [1, 2] }, a: 1 }));
+    expect(fingerprint({ a: 1, b: { c: [1, 2] } })).not.toBe(fingerprint({ a: 1, b: { c: [2, 1] } }));
+  });
+
+  it('the code hash follows the files, not their tests', () => {
+    const root = mkdtempSync(join(tmpdir(), 'code-'));
+    mkdirSync(join(root, 'stacks'));
+    writeFileSync(join(root, 'stacks/index.ts'), 'one');
+    const first = codeHash(root, ['stacks', 'missing.txt']);
+    writeFileSync(join(root, 'stacks/index.test.ts'), 'a test');
+    expect(codeHash(root, ['stacks', 'missing.txt'])).toBe(first);
+    writeFileSync(join(root, 'stacks/index.ts'), 'two');
+    expect(codeHash(root, ['stacks', 'missing.txt'])).not.toBe(first);
+  });
+});
+
+describe('skipping an unchanged stack', () => {
+  const last = { fingerprint: 'f', stateTime: '2026-11-22T21:00:00Z' };
+  const now = { fingerprint: 'f', stateTime: '2026-11-22T21:00:00Z', pending: 0, locked: false };
+  it('only when the inputs and the state are those of the last successful update', () => {
+    expect(unchanged(last, now)).toBe(true);
+    expect(unchanged(null, now)).toBe(false);
+    expect(unchanged(last, { ...now, fingerprint: 'g' })).toBe(false); // desa.yaml, config or code changed
+    expect(unchanged(last, { ...now, stateTime: '2026-11-22T22:00:00Z' })).toBe(false); // someone else updated it
+    expect(unchanged(last, { ...now, stateTime: null })).toBe(false); // destroyed, or another backend
+    expect(unchanged(last, { ...now, pending: 1 })).toBe(false); // a killed run left work half done
+    expect(unchanged(last, { ...now, locked: true })).toBe(false);
+  });
+  it('the record is kept beside the stack’s settings, and forgotten', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'work-'));
+    expect(readLastUpdate(dir)).toBeNull();
+    writeLastUpdate(dir, last);
+    expect(readLastUpdate(dir)).toEqual(last);
+    forgetLastUpdate(dir);
+    expect(readLastUpdate(dir)).toBeNull();
+  });
+});

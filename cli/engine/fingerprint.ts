@@ -1,0 +1,71 @@
+// Skipping stacks whose inputs have not changed. `pulumi up` (without --refresh) compares the program with
+// the state, not with the cluster, so an update whose every input is what it was at the last successful
+// update of the same state is a no-op: the program is deterministic over desa.yaml, the stack config and
+// the code. desa records a fingerprint of those inputs and the time of the state it produced; the next
+// `desa up` skips the stack when both still match (and no lock or half-done operation is there), which
+// turns a no-change run of 187 stacks from minutes into seconds. `--refresh` always runs.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './paths.ts';
+
+/** What the programs are made of: their code, the inventory resolution, the pinned engine and packages. */
+export const CODE_INPUTS = ['stacks', 'templates', 'cli/inventory', 'package-lock.json', 'toolchain/versions.env'];
+
+function files(path: string): string[] {
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (!st) return [];
+  if (st.isFile()) return [path];
+  return readdirSync(path, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile() && !d.name.endsWith('.test.ts'))
+    .map((d) => join(d.parentPath, d.name))
+    .sort();
+}
+
+/** A hash of every file the programs are built from (tests excluded). */
+export function codeHash(root: string = ROOT, inputs: readonly string[] = CODE_INPUTS): string {
+  const h = createHash('sha256');
+  for (const input of inputs) {
+    for (const f of files(join(root, input))) {
+      h.update(f.slice(root.length)).update('\0').update(readFileSync(f)).update('\0');
+    }
+  }
+  return h.digest('hex');
+}
+
+/** The fingerprint of one stack's inputs: values in a stable order, hashed. */
+export function fingerprint(parts: Record<string, unknown>): string {
+  const stable = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(stable) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, stable((v as Record<string, unknown>)[k])])) : v;
+  return createHash('sha256').update(JSON.stringify(stable(parts))).digest('hex');
+}
+
+export interface LastUpdate {
+  fingerprint: string;
+  /** The state's manifest time right after that update. */
+  stateTime: string;
+}
+
+const recordFile = (workDir: string) => join(workDir, 'desa-last-update.json');
+
+export function readLastUpdate(workDir: string): LastUpdate | null {
+  try {
+    const j = JSON.parse(readFileSync(recordFile(workDir), 'utf8')) as Partial<LastUpdate>;
+    return typeof j.fingerprint === 'string' && typeof j.stateTime === 'string' ? { fingerprint: j.fingerprint, stateTime: j.stateTime } : null;
+  } catch {
+    return null;
+  }
+}
+
+export function writeLastUpdate(workDir: string, record: LastUpdate): void {
+  writeFileSync(recordFile(workDir), `${JSON.stringify(record)}\n`);
+}
+
+export function forgetLastUpdate(workDir: string): void {
+  rmSync(recordFile(workDir), { force: true });
+}
+
+/** The stack may be skipped: same inputs, and the state is exactly the one that update left. */
+export function unchanged(last: LastUpdate | null, current: { fingerprint: string; stateTime: string | null; pending: number; locked: boolean }): boolean {
+  return last !== null && current.stateTime !== null && !current.locked && current.pending === 0 && last.fingerprint === current.fingerprint && last.stateTime === current.stateTime;
+}
