@@ -5,7 +5,7 @@ import { loadInventory } from '../inventory/load.ts';
 import type { Inventory } from '../inventory/model.ts';
 import { PLATFORM_STACK } from '../inventory/model.ts';
 import { didYouMean } from '../inventory/problems.ts';
-import { readStates, revealSecrets } from './state.ts';
+import { readStates, revealSecrets, type StackState, type States } from './state.ts';
 
 /** An output value on one line: strings as they are, anything else as JSON. */
 export const formatValue = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
@@ -52,10 +52,8 @@ function nextStepFor(inventory: Inventory, stack: string): string {
   return unit ? `Run \`desa up --only ${unit.slug}\`.` : 'It is not in desa.yaml: `desa up` removes its stack.';
 }
 
-export async function readOutputs(o: OutputsOptions): Promise<OutputsDocument> {
-  const { inventory } = loadInventory(o.file);
-  const states = await readStates(o.file, o.env);
-  const stack = resolveStack(inventory, states.stacks.map((s) => s.name), o.name);
+/** The state of `stack`; exit 1 with the `desa up` that provisions it when it has no stack or holds no resources. */
+export function requireProvisioned(inventory: Inventory, states: States, stack: string): StackState {
   const state = states.stacks.find((s) => s.name === stack);
   if (!state?.provisioned) {
     throw new AbortError(`${stack} is not provisioned: ${state ? 'its stack holds no resources' : 'it has no stack'} in ${states.backend.url}.`, {
@@ -63,6 +61,14 @@ export async function readOutputs(o: OutputsOptions): Promise<OutputsDocument> {
       nextStep: nextStepFor(inventory, stack),
     });
   }
+  return state;
+}
+
+export async function readOutputs(o: OutputsOptions): Promise<OutputsDocument> {
+  const { inventory } = loadInventory(o.file);
+  const states = await readStates(o.file, o.env);
+  const stack = resolveStack(inventory, states.stacks.map((s) => s.name), o.name);
+  const state = requireProvisioned(inventory, states, stack);
   const [shown] = o.showSecrets ? await revealSecrets(o.file, [state], o.env) : [state];
   return { ok: true, stack, lastUpdate: state.lastUpdate, outputs: shown!.outputs };
 }

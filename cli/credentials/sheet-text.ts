@@ -1,0 +1,230 @@
+// The words of the credential sheet, Bahasa Indonesia first, English for the operators' own use.
+// Plain strings and small functions of plain values; the renderer escapes everything it is given.
+import type { Kind } from '../inventory/schema.ts';
+
+export type SheetLang = 'id' | 'en';
+
+export interface SheetText {
+  kind: Record<Kind, string>;
+  title: (kind: string, name: string) => string;
+  confidential: string;
+  confidentialLine: string;
+  kecamatan: string;
+  code: string;
+  generated: (when: string) => string;
+  by: string;
+  notProvided: (service: string, unit: string) => string;
+  askOperator: string;
+  mail: string;
+  mailIntro: string;
+  cutNote: string;
+  role: string;
+  address: string;
+  password: string;
+  lookAlike: string;
+  mailSettings: string;
+  incoming: string;
+  outgoing: string;
+  server: string;
+  port: string;
+  security: string;
+  outgoingAlt: string;
+  userName: string;
+  userNameValue: string;
+  mailApps: string;
+  storage: string;
+  endpoint: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  howToConnect: string;
+  storageSteps: (bucket: string) => string[];
+  internalEndpoint: string;
+  site: string;
+  siteAddress: string;
+  siteKind: string;
+  template: Record<string, string>;
+  securityTitle: string;
+  securityItems: string[];
+  handover: string;
+  handedBy: string;
+  receivedBy: string;
+  name: string;
+  position: string;
+  signature: string;
+  date: string;
+  footer: (stack: string, updated: string | null) => string;
+  months: string[];
+  at: (date: string, time: string) => string;
+  roles: Record<string, string>;
+  rolePrefixes: Record<string, string>;
+}
+
+const id: SheetText = {
+  kind: { desa: 'Desa', kelurahan: 'Kelurahan' },
+  title: (kind, name) => `Lembar Akun Layanan Digital ${kind} ${name}`,
+  confidential: 'RAHASIA',
+  confidentialLine: 'Lembar ini berisi kata sandi. Simpan di tempat terkunci dan musnahkan setelah semua akun diterima pemegangnya.',
+  kecamatan: 'Kecamatan',
+  code: 'Kode wilayah',
+  generated: (when) => `Dibuat ${when}`,
+  by: 'oleh',
+  notProvided: (service, unit) => `${service} tidak disediakan untuk ${unit}.`,
+  askOperator: 'Bila diperlukan, ajukan permohonan kepada Diskominfosantik.',
+  mail: 'Surel resmi',
+  mailIntro: 'Satu akun surel per jabatan. Nama pengguna adalah alamat surel lengkap.',
+  cutNote: 'Setiap kotak akun dapat digunting di garis putus-putus dan diberikan hanya kepada pemegang jabatannya.',
+  role: 'Jabatan',
+  address: 'Alamat surel (nama pengguna)',
+  password: 'Kata sandi',
+  lookAlike: 'Ketik kata sandi persis seperti tertulis: huruf besar dan kecil berbeda. Jarak tiap 4 karakter hanya untuk memudahkan membaca, bukan spasi. Angka dicetak tebal, sehingga 0 (nol) dan 1 (satu) tidak tertukar dengan huruf O, l atau I.',
+  mailSettings: 'Pengaturan aplikasi surel',
+  incoming: 'Surel masuk (IMAP)',
+  outgoing: 'Surel keluar (SMTP)',
+  server: 'Server',
+  port: 'Port',
+  security: 'Keamanan',
+  outgoingAlt: 'Surel keluar (SMTP), bila port 465 tertutup',
+  userName: 'Nama pengguna',
+  userNameValue: 'alamat surel lengkap, misalnya',
+  mailApps: 'Dapat dipakai dengan Thunderbird, Outlook, atau aplikasi surel di ponsel (pilih "akun lain" / IMAP). Autentikasi: kata sandi biasa.',
+  storage: 'Penyimpanan awan',
+  endpoint: 'Alamat server (endpoint)',
+  bucket: 'Bucket',
+  accessKeyId: 'Access Key ID',
+  secretAccessKey: 'Secret Access Key',
+  howToConnect: 'Cara menghubungkan',
+  storageSteps: (bucket) => [
+    'Pasang aplikasi yang mendukung S3, misalnya Cyberduck (Windows, macOS), WinSCP (Windows) atau rclone.',
+    'Buat koneksi baru berjenis "Amazon S3" atau "S3 compatible" dengan alamat server di atas.',
+    `Isi Access Key ID dan Secret Access Key, lalu buka bucket ${bucket}.`,
+  ],
+  internalEndpoint: 'Alamat ini hanya dapat dijangkau dari dalam klaster. Tanyakan kepada Diskominfosantik alamat yang dapat dijangkau dari kantor.',
+  site: 'Situs web',
+  siteAddress: 'Alamat',
+  siteKind: 'Jenis',
+  template: { profil: 'Halaman profil', opensid: 'OpenSID (Sistem Informasi Desa)', external: 'Aplikasi milik sendiri, diteruskan dari alamat ini' },
+  securityTitle: 'Petunjuk keamanan',
+  securityItems: [
+    'Simpan lembar ini di tempat terkunci. Jangan ditempel di dinding atau meja.',
+    'Jangan kirim kata sandi lewat WhatsApp, SMS atau surel, juga tidak sebagai foto lembar ini.',
+    'Kata sandi dikelola Diskominfosantik. Bila lembar ini hilang atau kata sandi mungkin diketahui orang lain, segera minta penggantian kata sandi (desa rotate) kepada Diskominfosantik.',
+    'Setelah setiap akun diterima pemegangnya, musnahkan lembar ini (sobek atau cacah) dan hapus berkasnya.',
+  ],
+  handover: 'Serah terima',
+  handedBy: 'Diserahkan oleh',
+  receivedBy: 'Diterima oleh',
+  name: 'Nama',
+  position: 'Jabatan',
+  signature: 'Tanda tangan',
+  date: 'Tanggal',
+  footer: (stack, updated) => `Dibuat dengan desa credentials dari stack ${stack}${updated ? `, diperbarui ${updated}` : ''}.`,
+  months: ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember'],
+  at: (date, time) => `${date} pukul ${time.replace(':', '.')} WIB`,
+  roles: {
+    bpd: 'Badan Permusyawaratan Desa (BPD)',
+    pkk: 'Tim Penggerak PKK',
+    admin: 'Administrator',
+  },
+  rolePrefixes: { kaur: 'Kepala Urusan', kasi: 'Kepala Seksi', kadus: 'Kepala Dusun' },
+};
+
+const en: SheetText = {
+  kind: { desa: 'Desa', kelurahan: 'Kelurahan' },
+  title: (kind, name) => `Digital Services Account Sheet, ${kind} ${name}`,
+  confidential: 'CONFIDENTIAL',
+  confidentialLine: 'This sheet holds passwords. Keep it locked away and destroy it once every account has reached its holder.',
+  kecamatan: 'Kecamatan',
+  code: 'Area code',
+  generated: (when) => `Made ${when}`,
+  by: 'by',
+  notProvided: (service, unit) => `${service}: not provided for ${unit}.`,
+  askOperator: 'Ask Diskominfosantik if it is needed.',
+  mail: 'Official mail',
+  mailIntro: 'One mail account per position. The user name is the full address.',
+  cutNote: 'Each account box can be cut along its dashed line and given only to the holder of that position.',
+  role: 'Position',
+  address: 'Address (user name)',
+  password: 'Password',
+  lookAlike: 'Type the password exactly as written: upper and lower case differ. The gap after every 4 characters is for reading only, not a space. Digits are in bold, so 0 (zero) and 1 (one) are not mistaken for the letters O, l or I.',
+  mailSettings: 'Mail app settings',
+  incoming: 'Incoming mail (IMAP)',
+  outgoing: 'Outgoing mail (SMTP)',
+  server: 'Server',
+  port: 'Port',
+  security: 'Security',
+  outgoingAlt: 'Outgoing mail (SMTP), if port 465 is blocked',
+  userName: 'User name',
+  userNameValue: 'the full address, for example',
+  mailApps: 'Works with Thunderbird, Outlook, or a phone mail app ("other account" / IMAP). Authentication: normal password.',
+  storage: 'Cloud storage',
+  endpoint: 'Server address (endpoint)',
+  bucket: 'Bucket',
+  accessKeyId: 'Access Key ID',
+  secretAccessKey: 'Secret Access Key',
+  howToConnect: 'How to connect',
+  storageSteps: (bucket) => [
+    'Install an app that speaks S3, such as Cyberduck (Windows, macOS), WinSCP (Windows) or rclone.',
+    'Create a connection of type "Amazon S3" or "S3 compatible" with the server address above.',
+    `Enter the Access Key ID and Secret Access Key, then open the bucket ${bucket}.`,
+  ],
+  internalEndpoint: 'This address is reachable only inside the cluster. Ask Diskominfosantik for the address to use from the office.',
+  site: 'Website',
+  siteAddress: 'Address',
+  siteKind: 'Kind',
+  template: { profil: 'Profile page', opensid: 'OpenSID (village information system)', external: 'Its own application, forwarded from this address' },
+  securityTitle: 'Keeping it safe',
+  securityItems: [
+    'Keep this sheet locked away. Do not pin it to a wall or leave it on a desk.',
+    'Never send a password by WhatsApp, SMS or mail, nor a photo of this sheet.',
+    'Diskominfosantik manages the passwords. If this sheet is lost or a password may be known to others, ask Diskominfosantik to replace it at once (desa rotate).',
+    'Once every account has reached its holder, destroy this sheet (tear or shred it) and delete its file.',
+  ],
+  handover: 'Handover',
+  handedBy: 'Handed over by',
+  receivedBy: 'Received by',
+  name: 'Name',
+  position: 'Position',
+  signature: 'Signature',
+  date: 'Date',
+  footer: (stack, updated) => `Made with desa credentials from stack ${stack}${updated ? `, updated ${updated}` : ''}.`,
+  months: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
+  at: (date, time) => `${date}, ${time} WIB`,
+  roles: {
+    'kepala-desa': 'Village head (Kepala Desa)',
+    'sekretaris-desa': 'Village secretary (Sekretaris Desa)',
+    lurah: 'Head of the kelurahan (Lurah)',
+    'sekretaris-kelurahan': 'Kelurahan secretary (Sekretaris Kelurahan)',
+    operator: 'Operator',
+    bendahara: 'Treasurer (Bendahara)',
+    bpd: 'Village consultative body (BPD)',
+    admin: 'Administrator',
+  },
+  rolePrefixes: {},
+};
+
+export const SHEET_TEXT: Record<SheetLang, SheetText> = { id, en };
+
+const titleCase = (words: string[]) => words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ');
+
+/** A mailbox role as a person reads it: kepala-desa → "Kepala Desa", kaur-keuangan → "Kepala Urusan Keuangan". */
+export function roleLabel(role: string, lang: SheetLang = 'id'): string {
+  const t = SHEET_TEXT[lang];
+  const known = t.roles[role];
+  if (known) return known;
+  if (lang !== 'id') return roleLabel(role, 'id');
+  const [first = '', ...rest] = role.split('-');
+  const prefix = t.rolePrefixes[first];
+  return prefix && rest.length ? `${prefix} ${titleCase(rest)}` : titleCase([first, ...rest]);
+}
+
+/** A moment as a person in Kabupaten Bekasi reads it: "9 April 2024 pukul 14.05 WIB" (Asia/Jakarta). */
+export function formatMoment(at: Date, lang: SheetLang = 'id'): string {
+  const t = SHEET_TEXT[lang];
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Jakarta', year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  return t.at(`${Number(parts.day)} ${t.months[Number(parts.month) - 1]} ${parts.year}`, `${parts.hour}:${parts.minute}`);
+}

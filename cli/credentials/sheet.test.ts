@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { SETIA_ASIH, SUMBERJAYA, text } from './fixtures.ts';
+import { isInternalEndpoint, renderCredentialSheet, type SheetData } from './sheet.ts';
+import { formatMoment, roleLabel } from './sheet-text.ts';
+
+const AT = new Date('2024-04-09T07:05:00Z'); // 14.05 WIB
+
+/** The inner HTML of every element with this opening tag, in order (no nesting of the same tag). */
+function blocks(html: string, open: RegExp, tag: string): string[] {
+  const out: string[] = [];
+  for (const m of html.matchAll(new RegExp(`${open.source}([\\s\\S]*?)</${tag}>`, 'g'))) out.push(m[1]!);
+  return out;
+}
+const section = (html: string, id: string) => blocks(html, new RegExp(`<section id="${id}">`), 'section')[0] ?? '';
+const secrets = (html: string) => [...html.matchAll(/<span class="secret">((?:<span>.*?<\/span>)+)<\/span>/g)].map((m) => text(m[1]!));
+
+describe('renderCredentialSheet', () => {
+  const html = renderCredentialSheet(SUMBERJAYA, { generatedAt: AT });
+
+  it('is headed with the desa, its kecamatan, code and Kabupaten, and the moment in WIB', () => {
+    expect(html).toContain('<title>Lembar Akun Layanan Digital Desa Sumberjaya</title>');
+    expect(html).toContain('<html lang="id">');
+    const header = text(blocks(html, /<header>/, 'header')[0]!);
+    expect(header).toContain('Lembar Akun Layanan Digital Desa Sumberjaya');
+    expect(header).toContain('Kecamatan Tambun Selatan · Kode wilayah 32.16.06.2005 · Kabupaten Bekasi');
+    expect(header).toContain('Dibuat 9 April 2024 pukul 14.05 WIB oleh Diskominfosantik Kabupaten Bekasi');
+    expect(text(html)).toContain('RAHASIA');
+  });
+
+  it('puts each password once, in the box of its own mailbox, and the secret key once, in storage', () => {
+    const accounts = blocks(section(html, 'surel'), /<article class="account">/, 'article');
+    expect(accounts).toHaveLength(3);
+    SUMBERJAYA.mail!.mailboxes.forEach((b, i) => {
+      expect(text(accounts[i]!)).toContain(b.address);
+      expect(secrets(accounts[i]!)).toEqual([b.password]);
+    });
+    expect(text(accounts[0]!)).toContain('Kepala Desa');
+    expect(text(accounts[1]!)).toContain('Sekretaris Desa');
+    expect(text(accounts[2]!)).toContain('Operator');
+    expect(secrets(section(html, 'penyimpanan'))).toEqual([SUMBERJAYA.storage!.secretAccessKey]);
+    // Nowhere else: every secret on the page is one of these, each exactly once.
+    const all = [...SUMBERJAYA.mail!.mailboxes.map((b) => b.password), SUMBERJAYA.storage!.secretAccessKey];
+    expect(secrets(html)).toEqual(all);
+    for (const s of all) expect(text(html).split(s)).toHaveLength(2);
+  });
+
+  it('groups a secret by 4 with spacing that is not text, and sets its digits in bold', () => {
+    expect(html).toContain('<span class="secret"><span>Kd<b>0</b>O</span><span><b>1</b>lI-</span><span>_aaa</span><span>a<b>222</b></span>');
+  });
+
+  it('gives the mail settings: IMAP 993 SSL/TLS, SMTP 465 SSL/TLS or 587 STARTTLS, the full address as user name', () => {
+    const s = text(section(html, 'pengaturan-surel'));
+    expect(s).toMatch(/Surel masuk \(IMAP\)mail\.desa\.bekasikab\.go\.id993SSL\/TLS/);
+    expect(s).toMatch(/Surel keluar \(SMTP\)mail\.desa\.bekasikab\.go\.id465SSL\/TLS/);
+    expect(s).toMatch(/bila port 465 tertutupmail\.desa\.bekasikab\.go\.id587STARTTLS/);
+    expect(s).toContain('Nama pengguna: alamat surel lengkap, misalnya sumberjaya.kepala-desa@desa.bekasikab.go.id');
+  });
+
+  it('gives the storage endpoint, bucket and keys with how to connect, and the site', () => {
+    const s = text(section(html, 'penyimpanan'));
+    for (const v of ['https://s3.bekasikab.go.id', 'Access Key IDdesa-sumberjaya', 'Cyberduck', 'WinSCP', 'rclone', 'lalu buka bucket desa-sumberjaya.']) expect(s).toContain(v);
+    expect(s).not.toContain('dalam klaster');
+    expect(text(section(html, 'situs'))).toBe('Situs webAlamathttps://sumberjaya.desa.bekasikab.go.id/JenisHalaman profil');
+  });
+
+  it('ends with the safety rules and a handover box to sign', () => {
+    const rules = text(section(html, 'keamanan'));
+    for (const v of ['tempat terkunci', 'WhatsApp', 'desa rotate', 'musnahkan lembar ini']) expect(rules).toContain(v);
+    const handover = text(section(html, 'serah-terima'));
+    expect(handover).toMatch(/^Serah terimaDiserahkan oleh.*NamaJabatanTanda tanganTanggalDiterima olehDesa Sumberjaya, Kecamatan Tambun SelatanNamaJabatanTanda tanganTanggal$/);
+  });
+
+  it('says the in-cluster storage endpoint of a local cluster cannot be reached from an office', () => {
+    const local = renderCredentialSheet({ ...SUMBERJAYA, storage: { ...SUMBERJAYA.storage!, endpoint: 'http://storage.desa-platform.svc.cluster.local:9000' } }, { generatedAt: AT });
+    expect(text(section(local, 'penyimpanan'))).toContain('hanya dapat dijangkau dari dalam klaster');
+  });
+
+  it('a kelurahan without mailboxes or storage: shows its site, says the rest is not provided, holds no secret', () => {
+    const k = renderCredentialSheet(SETIA_ASIH, { generatedAt: AT });
+    expect(k).toContain('<title>Lembar Akun Layanan Digital Kelurahan Setia Asih</title>');
+    expect(text(section(k, 'surel'))).toBe('Surel resmiSurel resmi tidak disediakan untuk Kelurahan Setia Asih. Bila diperlukan, ajukan permohonan kepada Diskominfosantik.');
+    expect(text(section(k, 'penyimpanan'))).toContain('Penyimpanan awan tidak disediakan untuk Kelurahan Setia Asih.');
+    expect(section(k, 'pengaturan-surel')).toBe('');
+    expect(text(section(k, 'situs'))).toContain('https://setia-asih.desa.bekasikab.go.id/');
+    expect(k).not.toContain('class="secret"');
+    expect(text(k)).toContain('Dibuat dengan desa credentials dari stack setia-asih.');
+    const noSite = renderCredentialSheet({ ...SETIA_ASIH, site: null }, { generatedAt: AT });
+    expect(text(section(noSite, 'situs'))).toContain('Situs web tidak disediakan untuk Kelurahan Setia Asih.');
+  });
+
+  it('escapes every value: a hostile name, kecamatan, role, address and password stay text', () => {
+    const evil = '<script>alert("x")</script><img src=x onerror=alert(1)>&amp;\'';
+    const hostile: SheetData = {
+      ...SUMBERJAYA,
+      unit: { ...SUMBERJAYA.unit, name: evil, kecamatan: `</section>${evil}` },
+      kabupaten: { name: evil, operator: evil },
+      mail: { host: `${evil}.example`, mailboxes: [{ role: evil, address: `${evil}@x`, password: `<b>1</b>${evil}` }] },
+      storage: { endpoint: evil, bucket: evil, accessKeyId: evil, secretAccessKey: `9&${evil}` },
+      site: { url: `javascript:${evil}`, template: evil },
+      stack: { name: evil, lastUpdate: null },
+    };
+    const h = renderCredentialSheet(hostile, { generatedAt: AT });
+    expect(h).not.toMatch(/<script|<img|<\/section><script/);
+    expect(h.match(/<section /g)).toHaveLength(6);
+    expect(h.match(/<\/section>/g)).toHaveLength(6);
+    expect(secrets(h)).toEqual([`<b>1</b>${evil}`, `9&${evil}`]);
+    expect(text(h)).toContain(`Lembar Akun Layanan Digital Desa ${evil}`);
+  });
+
+  it('needs nothing from outside: no script, link, image, stylesheet or font to fetch, and a CSP that forbids it', () => {
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`);
+    expect(html).not.toMatch(/<(script|link|img|iframe|object|embed|svg|a)\b/i);
+    expect(html).not.toMatch(/\b(src|href|action|srcset)\s*=/i);
+    expect(html).not.toMatch(/url\(|@import|@font-face/i);
+    // The only addresses on the page are the data it hands over, as text.
+    expect([...new Set(html.match(/https?:\/\/[^\s<"']+/g))].sort()).toEqual(['https://s3.bekasikab.go.id', 'https://sumberjaya.desa.bekasikab.go.id/']);
+  });
+
+  it('prints on A4', () => {
+    expect(html).toContain('@page { size: A4;');
+    expect(html).toMatch(/@media print \{[^}]*\.secret \{ font-size: 12\.5pt; \}/);
+  });
+
+  it('in English with lang en', () => {
+    const e = renderCredentialSheet(SUMBERJAYA, { generatedAt: AT, lang: 'en' });
+    expect(e).toContain('<html lang="en">');
+    expect(e).toContain('<title>Digital Services Account Sheet, Desa Sumberjaya</title>');
+    expect(text(e)).toContain('Made 9 April 2024, 14:05 WIB by Diskominfosantik Kabupaten Bekasi');
+    expect(text(e)).toContain('Village head (Kepala Desa)');
+    expect(secrets(e)).toEqual(secrets(html));
+  });
+});
+
+describe('roleLabel, formatMoment, isInternalEndpoint', () => {
+  it('reads a role as a position', () => {
+    expect(roleLabel('kepala-desa')).toBe('Kepala Desa');
+    expect(roleLabel('sekretaris-kelurahan')).toBe('Sekretaris Kelurahan');
+    expect(roleLabel('kaur-keuangan')).toBe('Kepala Urusan Keuangan');
+    expect(roleLabel('kasi-pelayanan')).toBe('Kepala Seksi Pelayanan');
+    expect(roleLabel('bpd')).toBe('Badan Permusyawaratan Desa (BPD)');
+    expect(roleLabel('lurah', 'en')).toBe('Head of the kelurahan (Lurah)');
+    expect(roleLabel('kaur-umum', 'en')).toBe('Kepala Urusan Umum');
+  });
+
+  it('formats a moment in Asia/Jakarta, across midnight', () => {
+    expect(formatMoment(new Date('2023-12-31T17:30:00Z'))).toBe('1 Januari 2024 pukul 00.30 WIB');
+    expect(formatMoment(new Date('2023-12-31T17:30:00Z'), 'en')).toBe('1 January 2024, 00:30 WIB');
+  });
+
+  it('knows the endpoints an office cannot reach', () => {
+    expect(isInternalEndpoint('http://storage.desa-platform.svc.cluster.local:9000')).toBe(true);
+    expect(isInternalEndpoint('http://127.0.0.1:9000')).toBe(true);
+    expect(isInternalEndpoint('https://s3.bekasikab.go.id')).toBe(false);
+    expect(isInternalEndpoint('s3.bekasikab.go.id:443')).toBe(false);
+  });
+});
