@@ -30,6 +30,11 @@ export const settingsSchema = z.strictObject({
   /** desa.yaml, relative to the project root (the directory of Pulumi.yaml). */
   inventory: z.string().min(1).default('desa.yaml'),
   platformNamespace: dnsLabel.default('desa-platform'),
+  /**
+   * Generated credentials to replace in this run (`desa rotate` sets it for one update, then removes it):
+   * mailbox roles, or `storage` for the bucket key. Listed ones take a freshly generated value once.
+   */
+  rotate: z.array(z.string().min(1)).default([]),
   /** Off on a bare control plane without cert-manager/Traefik CRDs: skips every CustomResource. */
   customResources: z.boolean().default(true),
   ingress: z
@@ -128,6 +133,7 @@ export function readStackConfig(): StackConfig {
   put('inventory', desa.get('inventory'));
   put('platformNamespace', desa.get('platformNamespace'));
   put('customResources', desa.getBoolean('customResources'));
+  put('rotate', desa.getObject<unknown>('rotate'));
   for (const key of OBJECT_KEYS) put(key, desa.getObject<unknown>(key));
   const kube = new pulumi.Config('kubernetes');
   const kubernetes: KubernetesSettings = {};

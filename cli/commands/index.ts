@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerCluster } from './cluster.ts';
+import { registerCredentials } from './credentials.ts';
 import { registerDestroy } from './destroy.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerImportConnectivity } from './import-connectivity.ts';
@@ -7,9 +8,10 @@ import { registerOnboard } from './onboard.ts';
 import { registerOutputs } from './outputs.ts';
 import { registerPlan } from './plan.ts';
 import { registerReport } from './report.ts';
+import { registerRotate } from './rotate.ts';
 import { registerStatus } from './status.ts';
 import { registerUp } from './up.ts';
 import { registerValidate } from './validate.ts';
 
 /** Every command, in the order `desa --help` lists them. */
-export const commands: ((program: Command) => void)[] = [registerValidate, registerOnboard, registerImportConnectivity, registerReport, registerCluster, registerPlan, registerUp, registerDestroy, registerStatus, registerOutputs, registerDoctor];
+export const commands: ((program: Command) => void)[] = [registerValidate, registerOnboard, registerImportConnectivity, registerReport, registerCluster, registerPlan, registerUp, registerDestroy, registerStatus, registerOutputs, registerCredentials, registerRotate, registerDoctor];

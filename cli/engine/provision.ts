@@ -63,6 +63,9 @@ export interface RunSummary {
   localKubeconfig?: string;
 }
 
+/** The stack config key that makes one update replace generated credentials (stacks/settings.ts `rotate`). */
+export const ROTATE_KEY = 'desa:rotate';
+
 /** The desa stacks to run: every unit, or those named by `only` (slug or stack name), in inventory order. */
 export function selectStacks(inventory: Inventory, only: string[], extra: readonly string[] = []): string[] {
   const all = inventory.units.map((u) => u.stack);
@@ -118,7 +121,7 @@ export function localClusterConfig(inventory: string, kubeconfig: string): Recor
 }
 
 /** Follows one stack's run and reports a fresh snapshot to the listener on every change. */
-class Tracker {
+export class Tracker {
   readonly p: StackProgress;
   /** performance.now() when the stack left the queue. */
   private t0: number | null = null;
@@ -148,7 +151,7 @@ class Tracker {
 }
 
 /** What every verb needs: the inventory, where state lives, the engine, the program and its config. */
-interface Context {
+export interface Context {
   inventory: Inventory;
   dirs: StateDirs;
   engine: Engine;
@@ -160,7 +163,7 @@ interface Context {
   backendDir: string | null;
 }
 
-async function prepare(o: EngineOptions): Promise<Context> {
+export async function prepare(o: EngineOptions): Promise<Context> {
   // Validate everything the user typed before anything runs.
   const { loadInventory } = await import('../inventory/load.ts');
   const inventory = loadInventory(o.file).inventory;
@@ -185,10 +188,12 @@ async function prepare(o: EngineOptions): Promise<Context> {
 }
 
 /** Opens a stack with its config written and a killed run's leftovers recovered. */
-async function open(ctx: Context, name: string, o: EngineOptions, t: Tracker): Promise<Stack> {
+export async function open(ctx: Context, name: string, o: EngineOptions, t: Tracker): Promise<Stack> {
   t.set({ phase: 'preparing' });
   const stack = await ctx.ws.openStack({ stack: name, dirs: ctx.dirs, engine: ctx.engine, program: ctx.program, env: o.env });
   await ctx.ws.writeConfig(stack, ctx.config);
+  // A rotation is for the one update `desa rotate` runs; one that was interrupted must not repeat.
+  await ctx.ws.unsetConfig(stack, [ROTATE_KEY]);
   const recovered = await ctx.ws.recover(stack, ctx.backendDir, o.signal);
   if (recovered) t.set({ message: recovered });
   return stack;
@@ -199,7 +204,7 @@ function firstLine(e: unknown): string {
 }
 
 /** Runs `op` on an opened stack, counting finished resources into the tracker. */
-async function operate(ctx: Context, stack: Stack, op: Operation, t: Tracker, o: EngineOptions, extra: { refresh?: boolean; excludeProtected?: boolean } = {}): Promise<StackResult> {
+export async function operate(ctx: Context, stack: Stack, op: Operation, t: Tracker, o: EngineOptions, extra: { refresh?: boolean; excludeProtected?: boolean } = {}): Promise<StackResult> {
   t.set({ phase: 'running' });
   let done = 0;
   const r = await ctx.ws.runOperation(stack, op, {
@@ -213,13 +218,13 @@ async function operate(ctx: Context, stack: Stack, op: Operation, t: Tracker, o:
   return t.end(r.cancelled ? 'cancelled' : 'failed', { changes: r.changes, error: r.error });
 }
 
-type Job = { stack: string; run: (t: Tracker) => Promise<StackResult>; operation: Operation };
+export type Job = { stack: string; run: (t: Tracker) => Promise<StackResult>; operation: Operation };
 
 /**
  * The shared loop: the platform first (its failure skips the rest), then the jobs, which are planned
  * only after it (orphans are known once the platform stack is open), with bounded concurrency.
  */
-async function runAll(verb: Verb, o: EngineOptions, platform: Job | null, plan: () => Job[], expected: () => Map<string, number>): Promise<RunSummary> {
+export async function runAll(verb: Verb, o: EngineOptions, platform: Job | null, plan: () => Job[], expected: () => Map<string, number>): Promise<RunSummary> {
   const trackers = new Map<string, Tracker>();
   const track = (j: Job) => {
     const t = new Tracker(j.stack, j.operation, expected().get(j.stack) ?? null, o.listener);
@@ -256,7 +261,7 @@ async function runAll(verb: Verb, o: EngineOptions, platform: Job | null, plan: 
   return { verb, ok: !interrupted && results.every((r) => r.result === 'succeeded'), interrupted, stacks: results };
 }
 
-function withCluster(ctx: Context, s: RunSummary): RunSummary {
+export function withCluster(ctx: Context, s: RunSummary): RunSummary {
   return ctx.localKubeconfig ? { ...s, localKubeconfig: ctx.localKubeconfig } : s;
 }
 

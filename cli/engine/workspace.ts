@@ -139,6 +139,16 @@ export async function writeConfig(stack: Stack, values: Record<string, unknown>)
   if (changed) await ws.saveStackSettings(stack.name, { ...settings, config });
 }
 
+/** Removes configuration keys from the stack's settings file, when there. */
+export async function unsetConfig(stack: Stack, keys: readonly string[]): Promise<void> {
+  const ws = stack.workspace;
+  const settings = await ws.stackSettings(stack.name);
+  const config = { ...(settings.config ?? {}) };
+  if (!keys.some((k) => k in config)) return;
+  for (const k of keys) delete config[k];
+  await ws.saveStackSettings(stack.name, { ...settings, config });
+}
+
 /** A lock file's recorded owner, when it names one. */
 export function parseLock(text: string): { pid: number; hostname: string | undefined } | null {
   try {

@@ -17,6 +17,8 @@ export interface DesaArgs {
   platform: PlatformRefs;
   images: Settings['images'];
   provider: k8s.Provider;
+  /** Accounts whose generated credentials this run replaces (mailbox roles, `storage`). */
+  rotate?: readonly string[];
 }
 
 export class Desa extends pulumi.ComponentResource {
@@ -47,9 +49,10 @@ export class Desa extends pulumi.ComponentResource {
     );
     const inNamespace = { namespace: ns.name, provider, dependsOn: [ns] };
 
-    const mail = new Mailboxes(`${name}-mail`, { unit, domain, namespace: platform.namespace, provider }, parent);
+    const rotate = args.rotate ?? [];
+    const mail = new Mailboxes(`${name}-mail`, { unit, domain, namespace: platform.namespace, provider, rotate }, parent);
     const storage = unit.services.storage.enabled
-      ? new StorageSpace(`${name}-storage`, { unit, domain, namespace: platform.namespace, provider }, parent)
+      ? new StorageSpace(`${name}-storage`, { unit, domain, namespace: platform.namespace, provider, rotate: rotate.includes('storage') }, parent)
       : null;
     if (sitePlan) new Site(`${name}-site`, { plan: sitePlan, ...inNamespace }, parent);
     const subdomain = subPlan ? new Subdomain(`${name}-subdomain`, { unit, domain, plan: subPlan, ...inNamespace }, parent) : null;

@@ -39,6 +39,8 @@ export interface MailboxesArgs {
   /** The platform namespace. */
   namespace: string;
   provider: k8s.Provider;
+  /** Roles whose password this run replaces with the freshly generated one (desa rotate). */
+  rotate?: readonly string[];
 }
 
 export class Mailboxes extends pulumi.ComponentResource {
@@ -53,7 +55,7 @@ export class Mailboxes extends pulumi.ComponentResource {
       const secret = new k8s.core.v1.Secret(
         `${name}-${p.role}`,
         { metadata: p.metadata, type: 'Opaque', data: secretData(p.data, MAILBOX_GENERATED) },
-        { parent: this, provider: args.provider, ignoreChanges: keepGenerated(MAILBOX_GENERATED) },
+        { parent: this, provider: args.provider, ignoreChanges: args.rotate?.includes(p.role) ? [] : keepGenerated(MAILBOX_GENERATED) },
       );
       return pulumi.all([p.address, secretValue(secret.data, 'password')]);
     });

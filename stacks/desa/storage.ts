@@ -36,6 +36,8 @@ export interface StorageSpaceArgs {
   domain: string;
   namespace: string;
   provider: k8s.Provider;
+  /** Replace the generated secret key with the fresh candidate in this run (desa rotate). */
+  rotate?: boolean;
 }
 
 export class StorageSpace extends pulumi.ComponentResource {
@@ -50,7 +52,7 @@ export class StorageSpace extends pulumi.ComponentResource {
       `${name}-credentials`,
       { metadata: plan.metadata, type: 'Opaque', data: secretData(plan.data, BUCKET_GENERATED) },
       // The claim stands for the desa's bucket and its archive: data, kept unless --delete-data.
-      { parent: this, provider: args.provider, ignoreChanges: keepGenerated(BUCKET_GENERATED), protect: true },
+      { parent: this, provider: args.provider, ignoreChanges: args.rotate ? [] : keepGenerated(BUCKET_GENERATED), protect: true },
     );
     this.bucket = plan.bucket;
     this.credentials = pulumi.secret(

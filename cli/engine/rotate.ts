@@ -1,0 +1,66 @@
+// `desa rotate SLUG [--account ROLE...]`: new generated credentials for a desa, through its stack. The
+// stack config key desa:rotate names the accounts for one update; the program then lets the fresh
+// candidate value through (stacks/desa/mailboxes.ts, storage.ts) and the key is removed again. The new
+// values exist only in the cluster's Secrets and, encrypted, in the state; nothing here prints them.
+import { join } from 'node:path';
+import { AbortError, EXIT } from '../errors.ts';
+import type { Unit } from '../inventory/model.ts';
+import { didYouMean } from '../inventory/problems.ts';
+import { forgetLastUpdate } from './fingerprint.ts';
+import { type EngineOptions, type Job, open, operate, prepare, ROTATE_KEY, type RunSummary, runAll, selectStacks, withCluster } from './provision.ts';
+import { readCheckpoint } from './state.ts';
+
+export interface RotateOptions extends EngineOptions {
+  /** Mailbox roles and/or `storage`; empty: every generated credential of the desa. */
+  accounts: string[];
+}
+
+/** The accounts of a unit that have generated credentials: its mailbox roles, then `storage`. */
+export function rotatable(unit: Unit): string[] {
+  return [...(unit.services.email.enabled ? unit.services.email.accounts.map((a) => a.role) : []), ...(unit.services.storage.enabled ? ['storage'] : [])];
+}
+
+/** The accounts to rotate, checked against the unit: a usage error naming the valid ones otherwise. */
+export function accountsToRotate(unit: Unit, asked: readonly string[]): string[] {
+  const valid = rotatable(unit);
+  if (valid.length === 0) {
+    throw new AbortError(`${unit.slug} has no mailboxes or storage, so no generated credentials to rotate.`, { exitCode: EXIT.usage });
+  }
+  for (const a of asked) {
+    if (!valid.includes(a)) {
+      const hint = didYouMean(a, valid);
+      throw new AbortError(`--account ${a}: ${unit.slug} has no such account.`, {
+        exitCode: EXIT.usage,
+        nextStep: `${hint ? `Did you mean \`${hint}\`? ` : ''}Its accounts: ${valid.join(', ')}.`,
+      });
+    }
+  }
+  return asked.length > 0 ? [...new Set(asked)] : valid;
+}
+
+export async function rotate(o: RotateOptions): Promise<RunSummary & { rotated: string[] }> {
+  const ctx = await prepare(o);
+  const [stack] = selectStacks(ctx.inventory, o.only);
+  const unit = ctx.inventory.units.find((u) => u.stack === stack)!;
+  const accounts = accountsToRotate(unit, o.accounts);
+  const held = ctx.backendDir ? readCheckpoint(ctx.backendDir, unit.stack)?.checkpoint?.latest?.resources?.length ?? 0 : null;
+  if (held === 0) {
+    throw new AbortError(`${unit.slug} is not provisioned: there is nothing to rotate.`, { exitCode: EXIT.failure, nextStep: `Run \`desa up --only ${unit.slug}\`.` });
+  }
+  const job: Job = {
+    stack: unit.stack,
+    operation: 'up',
+    run: async (t) => {
+      const s = await open(ctx, unit.stack, o, t);
+      forgetLastUpdate(join(ctx.dirs.work, unit.stack));
+      await ctx.ws.writeConfig(s, { [ROTATE_KEY]: accounts });
+      try {
+        return await operate(ctx, s, 'up', t, o);
+      } finally {
+        await ctx.ws.unsetConfig(s, [ROTATE_KEY]);
+      }
+    },
+  };
+  const summary = withCluster(ctx, await runAll('up', o, null, () => [job], () => new Map()));
+  return { ...summary, rotated: accounts.map((a) => (a === 'storage' ? `storage (${unit.services.storage.bucket})` : unit.services.email.accounts.find((x) => x.role === a)!.address)) };
+}
