@@ -22,6 +22,8 @@ Examples:
   desa validate                       check desa.yaml against the schema and the official codes
   desa report --format html --out laporan.html
   desa onboard --code 32.16.06.2002   complete a desa's entry (an ink form on a TTY)
+  desa up                             provision every desa (on a local cluster unless --kubeconfig)
+  desa status                         what is provisioned, from the stacks' state
 
 Exit codes: 0 ok, 1 unexpected failure, 2 wrong usage, 3 invalid input (nothing changed),
 4 an operation failed, 130 interrupted. See README.md.`,

@@ -25,7 +25,7 @@ interface Summary {
   verb: string;
   ok: boolean;
   interrupted: boolean;
-  stacks: { stack: string; operation: string; result: string; changes: Changes | null; note?: string }[];
+  stacks: { stack: string; operation: string; result: string; changes: Changes | null; note?: string; unchangedInputs?: true }[];
 }
 
 const start = (args: string[]) => execa(DESA_BIN, args, { env: ENV, extendEnv: true, reject: false, stdin: 'ignore', timeout: 300_000 });
@@ -141,6 +141,8 @@ describe('desa up, plan and destroy on the local cluster', () => {
     const s = await json(['up', '--file', file]);
     expect(changed(s)).toEqual([]);
     for (const x of s.stacks) expect(x.changes!.same).toBeGreaterThan(0);
+    // Nothing changed since their last update: the desa stacks were not even run.
+    expect(s.stacks.filter((x) => x.unchangedInputs).map((x) => x.stack)).toEqual(['setia-asih', 'lambangsari', 'sumberjaya']);
   }, 300_000);
 
   it('after one desa changes in desa.yaml, plan and up touch only its stack', async () => {
@@ -151,6 +153,7 @@ describe('desa up, plan and destroy on the local cluster', () => {
     expect(page.stdout).not.toContain('Desa Digital 2022'); // plan changed nothing
     const up = await json(['up', '--file', file]);
     expect(changed(up)).toEqual(['setia-asih']);
+    expect(up.stacks.filter((x) => x.unchangedInputs).map((x) => x.stack)).toEqual(['lambangsari', 'sumberjaya']);
     const after = await kubectl(['-n', 'desa-setia-asih', 'get', 'configmaps', '-o', 'jsonpath={.items[*].data}']);
     expect(after.stdout).toContain('Desa Digital 2022');
   }, 300_000);

@@ -294,14 +294,18 @@ export async function up(o: UpOptions): Promise<RunSummary> {
     const workDir = join(ctx.dirs.work, stack);
     const unit = ctx.inventory.units.find((u) => u.stack === stack)!;
     const settings = join(workDir, `Pulumi.${stack}.yaml`);
-    const inputs = fp.fingerprint({
-      unit,
-      kabupaten: ctx.inventory.kabupaten,
-      programmes: ctx.inventory.programmes,
-      config: ctx.config,
-      settings: existsSync(settings) ? readFileSync(settings, 'utf8') : null,
-      code,
-    });
+    // The settings file as it is now: before a stack's first update it does not exist yet, so the record
+    // takes the fingerprint again after the update, when it holds what the next run will find.
+    const inputsNow = () =>
+      fp.fingerprint({
+        unit,
+        kabupaten: ctx.inventory.kabupaten,
+        programmes: ctx.inventory.programmes,
+        config: ctx.config,
+        settings: existsSync(settings) ? readFileSync(settings, 'utf8') : null,
+        code,
+      });
+    const inputs = inputsNow();
     const stateOf = () => {
       try {
         return ctx.backendDir ? readCheckpoint(ctx.backendDir, stack)?.checkpoint?.latest : undefined;
@@ -323,7 +327,7 @@ export async function up(o: UpOptions): Promise<RunSummary> {
     fp.forgetLastUpdate(workDir);
     const r = await operate(ctx, await open(ctx, stack, o, t), 'up', t, o, extra);
     const after = stateOf()?.manifest?.time;
-    if (r.result === 'succeeded' && after) fp.writeLastUpdate(workDir, { fingerprint: inputs, stateTime: after });
+    if (r.result === 'succeeded' && after) fp.writeLastUpdate(workDir, { fingerprint: inputsNow(), stateTime: after });
     return r;
   };
   const jobs = (): Job[] => [
