@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AbortError, EXIT } from '../errors.ts';
-import type { Inventory } from '../inventory/model.ts';
+import type { Inventory, Unit } from '../inventory/model.ts';
 import { gzipSync } from 'node:zlib';
 import { summaryLines } from '../ui/run-summary.ts';
 import { exitCodeOf, localClusterConfig, orphanStacks, pool, selectStacks } from './provision.ts';
+import { accountsToRotate, rotatable } from './rotate.ts';
 import { backendUrl, countChanges, parseLock, passphraseEnv, pendingOperations, staleLocks } from './workspace.ts';
 
 const inventory = {
@@ -182,5 +183,25 @@ describe('stale locks', () => {
   });
   it('no lock folder: nothing', () => {
     expect(staleLocks(backend(), 'other', 'vm', () => false)).toEqual([]);
+  });
+});
+
+describe('rotate: which accounts', () => {
+  const unit = (email: boolean, storage: boolean) =>
+    ({
+      slug: 'sumberjaya',
+      services: {
+        email: { enabled: email, accounts: [{ role: 'kepala-desa' }, { role: 'operator' }] },
+        storage: { enabled: storage, bucket: 'desa-sumberjaya' },
+      },
+    }) as unknown as Unit;
+  it('all of them by default; the named ones otherwise, once each', () => {
+    expect(accountsToRotate(unit(true, true), [])).toEqual(['kepala-desa', 'operator', 'storage']);
+    expect(accountsToRotate(unit(true, true), ['operator', 'operator'])).toEqual(['operator']);
+    expect(rotatable(unit(true, false))).toEqual(['kepala-desa', 'operator']);
+  });
+  it('an account the desa does not have is a usage error naming the ones it has', () => {
+    expect(() => accountsToRotate(unit(true, false), ['storage'])).toThrow(/no such account/);
+    expect(() => accountsToRotate(unit(false, false), [])).toThrow(/no mailboxes or storage/);
   });
 });

@@ -12,7 +12,7 @@ import type { Inventory } from '../inventory/model.ts';
 import { PLATFORM_STACK } from '../inventory/model.ts';
 import { didYouMean } from '../inventory/problems.ts';
 import { type StateDirs, stateDirs } from './paths.ts';
-import { backendFor } from './state.ts';
+import { backendFor, readFileBackend } from './state.ts';
 import type { Changes, Operation, ProgressListener, StackPhase, StackProgress } from './progress.ts';
 import type { Engine } from './workspace.ts';
 
@@ -163,10 +163,11 @@ export interface Context {
   backendDir: string | null;
 }
 
-export async function prepare(o: EngineOptions): Promise<Context> {
-  // Validate everything the user typed before anything runs.
+export async function prepare(o: EngineOptions, check: (inventory: Inventory) => void = (inv) => void selectStacks(inv, o.only)): Promise<Context> {
+  // Validate everything the user typed before anything runs (or a local cluster starts).
   const { loadInventory } = await import('../inventory/load.ts');
   const inventory = loadInventory(o.file).inventory;
+  check(inventory);
   const dirs = stateDirs(o.file, o.env);
   const ws = await import('./workspace.ts');
   const engine = await ws.findEngine(o.env);
@@ -408,8 +409,12 @@ export async function destroy(o: DestroyOptions): Promise<RunSummary> {
       nextStep: 'Offboard the desa first; to drop the local cluster entirely, run `desa cluster down` and delete .desa/.',
     });
   }
-  const ctx = await prepare(o);
-  // A stack whose desa has left desa.yaml can still be named: look the stacks up first.
+  const ctx = await prepare(o, (inv) => {
+    // A stack whose desa has left desa.yaml can still be named; with a file backend, check against it now.
+    const b = backendFor(o.file, o.env);
+    selectStacks(inv, o.only, b.kind === 'file' ? readFileBackend(b.dir).map((s) => s.name) : o.only);
+  });
+  // Look the stacks up through the engine (any backend).
   const existing = await existingStacks(await ctx.ws.openStack({ stack: PLATFORM_STACK, dirs: ctx.dirs, engine: ctx.engine, program: ctx.program, env: o.env }));
   const targets = selectStacks(ctx.inventory, o.only, orphanStacks(ctx.inventory, [...existing.keys()]));
   const jobs = targets.map((stack): Job => {

@@ -4,10 +4,10 @@
 // values exist only in the cluster's Secrets and, encrypted, in the state; nothing here prints them.
 import { join } from 'node:path';
 import { AbortError, EXIT } from '../errors.ts';
-import type { Unit } from '../inventory/model.ts';
+import type { Inventory, Unit } from '../inventory/model.ts';
 import { didYouMean } from '../inventory/problems.ts';
 import { forgetLastUpdate } from './fingerprint.ts';
-import { type EngineOptions, type Job, open, operate, prepare, ROTATE_KEY, type RunSummary, runAll, selectStacks, withCluster } from './provision.ts';
+import { type EngineOptions, type Job, open, operate, prepare, ROTATE_KEY, type RunSummary, runAll, withCluster } from './provision.ts';
 import { readCheckpoint } from './state.ts';
 
 export interface RotateOptions extends EngineOptions {
@@ -39,9 +39,19 @@ export function accountsToRotate(unit: Unit, asked: readonly string[]): string[]
 }
 
 export async function rotate(o: RotateOptions): Promise<RunSummary & { rotated: string[] }> {
-  const ctx = await prepare(o);
-  const [stack] = selectStacks(ctx.inventory, o.only);
-  const unit = ctx.inventory.units.find((u) => u.stack === stack)!;
+  const slug = o.only[0] ?? '';
+  const unitOf = (inventory: Inventory): Unit => {
+    const unit = inventory.units.find((u) => u.slug === slug || u.stack === slug);
+    if (unit) return unit;
+    const hint = didYouMean(slug, inventory.units.map((u) => u.slug));
+    throw new AbortError(`${slug}: no desa or kelurahan with that slug in ${inventory.file}.`, {
+      exitCode: EXIT.usage,
+      nextStep: hint ? `Did you mean \`${hint}\`?` : 'Run `desa status` to list the slugs.',
+    });
+  };
+  // Slug and accounts are checked before anything starts.
+  const ctx = await prepare(o, (inventory) => void accountsToRotate(unitOf(inventory), o.accounts));
+  const unit = unitOf(ctx.inventory);
   const accounts = accountsToRotate(unit, o.accounts);
   const held = ctx.backendDir ? readCheckpoint(ctx.backendDir, unit.stack)?.checkpoint?.latest?.resources?.length ?? 0 : null;
   if (held === 0) {
