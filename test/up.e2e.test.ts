@@ -67,9 +67,12 @@ async function waitFor(p: ResultPromise, pattern: RegExp, ms = 120_000): Promise
 
 /** The pids of a process and all its descendants (the Pulumi CLIs run in sessions of their own). */
 function tree(pid: number): number[] {
+  // Children are listed per thread: a Go program (the Pulumi CLI) starts its plugins from any of them.
   const children = (p: number): number[] => {
     try {
-      return readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+      return readdirSync(`/proc/${p}/task`).flatMap((t) =>
+        readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
+      );
     } catch {
       return [];
     }
@@ -239,13 +242,23 @@ describe('desa up, plan and destroy on the local cluster', () => {
     const p = start(['up', '--file', file]);
     await waitFor(p, /\[sukamaju\] updating/);
     await new Promise((r) => setTimeout(r, 1500));
-    for (const pid of tree(p.pid!)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
+    // Like a machine that loses power: every process at once. Freeze the tree first (SIGSTOP) until no
+    // new child appears, so that a plugin started meanwhile is not left running, then kill it all.
+    const signal = (pids: number[], sig: NodeJS.Signals) => {
+      for (const pid of pids) {
+        try {
+          process.kill(pid, sig);
+        } catch {
+          // already gone
+        }
       }
+    };
+    let frozen: number[] = [];
+    for (let pids = tree(p.pid!); pids.length > frozen.length; pids = tree(p.pid!)) {
+      signal(pids, 'SIGSTOP');
+      frozen = pids;
     }
+    signal(frozen, 'SIGKILL');
     await finish(p);
     const s = await json(['up', '--file', file]);
     expect(s.ok).toBe(true);
