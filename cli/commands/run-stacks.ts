@@ -3,7 +3,8 @@
 import { Option } from 'commander';
 import { AbortError, ReportedError } from '../errors.ts';
 import type { EngineOptions, RunSummary, Verb } from '../engine/provision.ts';
-import type { Operation } from '../engine/progress.ts';
+import type { Operation, StackProgress } from '../engine/progress.ts';
+import type { Presenter } from '../ui/stack-lines.ts';
 import { emit, emitJson, interactive, log } from '../ui/output.ts';
 import { resolve } from 'node:path';
 
@@ -32,7 +33,13 @@ export async function runStacks<O extends EngineOptions>(verb: Verb, flags: Stac
     import('../ui/run-summary.ts'),
     import('../engine/provision.ts'),
   ]);
-  const presenter = await createPresenter({ operation: OPERATION[verb], stacks: [], interactive: interactive() && !flags.json });
+  // Made on the first progress, so that what comes before (the local cluster starting) prints plainly.
+  // Updates are chained on the one promise, so they reach it in order.
+  let presenter: Promise<Presenter> | undefined;
+  const show = (p: StackProgress) => {
+    presenter ??= createPresenter({ operation: OPERATION[verb], stacks: [], interactive: interactive() && !flags.json });
+    void presenter.then((pr) => pr.update(p));
+  };
   let summary: RunSummary;
   try {
     summary = await interruptible(`desa ${verb}`, (signal) =>
@@ -44,12 +51,12 @@ export async function runStacks<O extends EngineOptions>(verb: Verb, flags: Stac
         ...(flags.context ? { context: flags.context } : {}),
         env: process.env,
         signal,
-        listener: (p) => presenter.update(p),
+        listener: show,
         ...extra,
       } as O),
     );
   } finally {
-    await presenter.finish();
+    if (presenter) await (await presenter).finish();
   }
   if (flags.json) emitJson(summary);
   else {
