@@ -1,33 +1,26 @@
 // The credential sheet as a person sees and prints it: rendered by headless Chromium with every network
 // request blocked (the page must need none), asserting on visible text and the printed A4 pages.
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchOffline, noChromium, type OfflineBrowser } from './helpers/offline-browser.ts';
 import { SETIA_ASIH, SUMBERJAYA } from '../cli/credentials/fixtures.ts';
 import { renderCredentialSheet, type SheetData } from '../cli/credentials/sheet.ts';
 
-const CHROMIUM = process.env.DESA_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const AT = new Date('2024-04-09T07:05:00Z');
 
-let browser: Browser;
-const requests: string[] = [];
+let browser: OfflineBrowser;
 
 async function open(data: SheetData, viewport = { width: 900, height: 1000 }): Promise<Page> {
-  const page = await browser.newPage({ viewport });
-  page.on('request', (r) => requests.push(r.url()));
-  await page.route('**/*', (route) => route.abort());
-  await page.setContent(renderCredentialSheet(data, { generatedAt: AT }), { waitUntil: 'load' });
-  return page;
+  return browser.open(renderCredentialSheet(data, { generatedAt: AT }), viewport);
 }
 
-describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('credential sheet in Chromium', () => {
+describe.skipIf(noChromium)('credential sheet in Chromium', () => {
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60_000 });
+    browser = await launchOffline();
   }, 90_000);
   afterAll(async () => {
     await browser?.close();
-    expect(requests).toEqual([]);
+    expect(browser?.requests).toEqual([]);
   });
 
   it('shows each password, as typed, beside its address; the groups of 4 are spacing, not text', async () => {

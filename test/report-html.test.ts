@@ -1,37 +1,30 @@
 // The HTML report as a person sees it: rendered by headless Chromium with every network request
 // blocked (the page must need none), asserting on visible text and the drawn charts.
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchOffline, noChromium, type OfflineBrowser } from './helpers/offline-browser.ts';
 import { realInventory } from '../cli/report/fixtures.ts';
 import { buildReport } from '../cli/report/model.ts';
 import { renderReport } from '../cli/report/render.ts';
 
-const CHROMIUM = process.env.DESA_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const data = buildReport(realInventory(), { asOf: '2024-04-09' });
 
-let browser: Browser;
-const requests: string[] = [];
+let browser: OfflineBrowser;
 
 async function open(lang: 'id' | 'en', viewport = { width: 1100, height: 900 }): Promise<Page> {
-  const page = await browser.newPage({ viewport });
-  page.on('request', (r) => requests.push(r.url()));
-  await page.route('**/*', (route) => route.abort());
-  await page.setContent(renderReport(data, 'html', { lang }), { waitUntil: 'load' });
-  return page;
+  return browser.open(renderReport(data, 'html', { lang }), viewport);
 }
 
 // Skipped only on a developer machine without Chromium; in CI (npm test installs it) a missing
 // browser fails the run instead of hiding the test.
-describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('HTML report in Chromium', () => {
+describe.skipIf(noChromium)('HTML report in Chromium', () => {
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60_000 });
+    browser = await launchOffline();
   }, 90_000);
   afterAll(async () => {
     await browser?.close();
     // Nothing may leave the page: no fonts, scripts, images or stylesheets to fetch.
-    expect(requests).toEqual([]);
+    expect(browser?.requests).toEqual([]);
   });
 
   it('shows the title, the totals and the pilots in Bahasa Indonesia', async () => {

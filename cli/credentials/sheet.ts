@@ -3,7 +3,7 @@
 // Pure: data in, text out. Every value is escaped; no value is placed in an attribute or a link.
 import type { Kind } from '../inventory/schema.ts';
 import { esc } from '../report/html-charts.ts';
-import { CSS } from '../report/html-style.ts';
+import { CSS, htmlPage } from '../report/html-style.ts';
 import { formatMoment, roleLabel, SHEET_TEXT, type SheetLang, type SheetText } from './sheet-text.ts';
 
 export interface SheetMailbox {
@@ -104,24 +104,7 @@ export function renderCredentialSheet(data: SheetData, opts: SheetOptions): stri
     section('serah-terima', t.handover, handover(data, t, unitName)),
     `<footer>${esc(t.footer(data.stack.name, data.stack.lastUpdate ? formatMoment(new Date(data.stack.lastUpdate), lang) : null))}</footer>`,
   ].join('\n');
-  return `<!doctype html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<meta name="referrer" content="no-referrer">
-<meta name="robots" content="noindex, nofollow">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title>
-<style>${CSS}${SHEET_CSS}</style>
-</head>
-<body>
-<main>
-${body}
-</main>
-</body>
-</html>
-`;
+  return htmlPage({ lang, title, css: CSS + SHEET_CSS, body, noindex: true });
 }
 
 function mail(m: NonNullable<SheetData['mail']>, t: SheetText, lang: SheetLang): string {

@@ -1,4 +1,7 @@
-// The HTML report's stylesheet, inlined: system fonts only, readable on screen, printable on A4.
+// The HTML report's stylesheet, inlined: system fonts only, readable on screen, printable on A4, and the
+// page every offline HTML document of desa is written in (the report, the credential sheet).
+import { esc } from './html-charts.ts';
+
 export const CSS = `
 :root { --ink: #1d2329; --muted: #5b6670; --line: #d8dde2; --accent: #0b5394; --ok: #2e7d32; --bad: #c62828; --warn: #8a5a00; }
 * { box-sizing: border-box; }
@@ -70,3 +73,27 @@ footer { margin-top: 32px; color: var(--muted); font-size: 12px; border-top: 1px
   thead { display: table-header-group; }
 }
 `;
+
+/**
+ * A complete, self-contained HTML page: styles inline, and a Content-Security-Policy that forbids
+ * fetching anything, so the file opens the same offline, printed or mailed.
+ */
+export function htmlPage(o: { lang: string; title: string; css: string; body: string; noindex?: boolean }): string {
+  return `<!doctype html>
+<html lang="${esc(o.lang)}">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="referrer" content="no-referrer">
+${o.noindex ? '<meta name="robots" content="noindex, nofollow">\n' : ''}<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(o.title)}</title>
+<style>${o.css}</style>
+</head>
+<body>
+<main>
+${o.body}
+</main>
+</body>
+</html>
+`;
+}

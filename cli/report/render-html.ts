@@ -1,7 +1,7 @@
 // The report as one self-contained HTML file: inline CSS and SVG, no scripts, fonts, images or links
 // to fetch, so it reads the same offline and prints on A4. All inventory text is escaped.
 import { esc, kecamatanChart, legend, targetLegend, timelineChart } from './html-charts.ts';
-import { CSS } from './html-style.ts';
+import { CSS, htmlPage } from './html-style.ts';
 import type { Messages } from './i18n.ts';
 import { byMonth, projectionText, servicesText, sitesText, targetText, unknownFieldsText } from './phrases.ts';
 import type { ReportData, UnitRow, UnknownField } from './schema.ts';
@@ -34,21 +34,7 @@ export function renderHtml(data: ReportData, m: Messages): string {
     section('semua-unit', t.allUnitsTable, units(data, m), 'long'),
     `<footer>${esc(t.generatedBy)} · ${esc(t.asOf(m.date(data.asOf)))} · ${esc(data.kabupaten.officialSource)}</footer>`,
   ].join('\n');
-  return `<!doctype html>
-<html lang="${m.lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-<main>
-${body}
-</main>
-</body>
-</html>
-`;
+  return htmlPage({ lang: m.lang, title, css: CSS, body });
 }
 
 function summary(data: ReportData, m: Messages): string {
