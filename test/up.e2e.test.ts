@@ -291,10 +291,10 @@ describe('desa up, plan and destroy on the local cluster', () => {
     const password = Buffer.from(data.password!, 'base64').toString('utf8');
     expect(password.length).toBeGreaterThanOrEqual(16);
     for (const out of outputs) expect(out.includes(password)).toBe(false);
-    // Nor in any file desa wrote: state (encrypted), work directories, config. Not searched: the sheet
-    // asked for above, and the cluster's own datastore (.desa/cluster), which holds the Secrets.
+    // Nor in any file: state (encrypted), work directories, config, and the local cluster's etcd, where
+    // Secrets are encrypted at rest. Not searched: the sheet asked for above.
     const leaks = readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((d) => d.isFile() && !d.parentPath.includes(join('.desa', 'cluster')) && d.name !== 'kredensial.html')
+      .filter((d) => d.isFile() && d.name !== 'kredensial.html')
       .map((d) => join(d.parentPath, d.name))
       .filter((f) => readFileSync(f).includes(password));
     expect(leaks).toEqual([]);
