@@ -12,7 +12,7 @@ import type { Inventory } from '../inventory/model.ts';
 import { PLATFORM_STACK } from '../inventory/model.ts';
 import { didYouMean } from '../inventory/problems.ts';
 import { type StateDirs, stateDirs } from './paths.ts';
-import { backendFor, readFileBackend } from './state.ts';
+import { backendFor, managedResources, readFileBackend } from './state.ts';
 import type { Changes, Operation, ProgressListener, StackPhase, StackProgress } from './progress.ts';
 import type { Engine } from './workspace.ts';
 
@@ -322,7 +322,7 @@ export async function up(o: UpOptions): Promise<RunSummary> {
       locked: ctx.backendDir === null || lockHeld(ctx.backendDir, stack),
     };
     if (!o.refresh && fp.unchanged(fp.readLastUpdate(workDir), current)) {
-      const same = (before?.resources ?? []).filter((r) => r.type !== 'pulumi:pulumi:Stack' && !r.type?.startsWith('pulumi:providers:')).length;
+      const same = managedResources(before?.resources ?? []).length;
       return { ...t.end('succeeded', { changes: { create: 0, update: 0, delete: 0, same } }), unchangedInputs: true };
     }
     fp.forgetLastUpdate(workDir);

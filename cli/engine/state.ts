@@ -74,12 +74,18 @@ export interface Deployment {
   resources?: { type?: string; custom?: boolean; protect?: boolean; outputs?: Record<string, unknown> }[];
 }
 
+type Resource = NonNullable<Deployment['resources']>[number];
+
+/** The objects a deployment holds in the cluster: custom resources other than providers (not the root, not components). */
+export function managedResources<R extends Resource>(resources: readonly R[]): R[] {
+  return resources.filter((r) => r.type !== 'pulumi:pulumi:Stack' && !r.type?.startsWith('pulumi:providers:') && r.custom !== false);
+}
+
 /** The state of one stack from its deployment. */
 export function parseDeployment(d: Deployment | null | undefined, name: string, updateInProgress = false): StackState {
   const resources = d?.resources ?? [];
   const root = resources.find((r) => r.type === 'pulumi:pulumi:Stack');
-  // Objects in the cluster: custom resources other than providers (components hold nothing themselves).
-  const managed = resources.filter((r) => r.type !== 'pulumi:pulumi:Stack' && !r.type?.startsWith('pulumi:providers:') && r.custom !== false);
+  const managed = managedResources(resources);
   const time = d?.manifest?.time ? new Date(d.manifest.time) : null;
   return {
     name,

@@ -9,7 +9,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { EngineEvent, PulumiCommand, PulumiFn, Stack } from '@pulumi/pulumi/automation/index.js';
 import { AbortError, EXIT } from '../errors.ts';
 import { cacheDir, PROJECT, type StateDirs } from './paths.ts';
-import { backendAt, readCheckpoint } from './state.ts';
+import { backendAt, type Deployment, managedResources, readCheckpoint } from './state.ts';
 import type { Changes, Operation } from './progress.ts';
 import { defaultContext, findTools, verdict } from './toolchain.ts';
 
@@ -235,9 +235,7 @@ export async function unprotectAll(stack: Stack): Promise<number> {
 /** The resources a stack holds besides its root and providers, and how many of those are protected. */
 export async function heldResources(stack: Stack): Promise<{ total: number; protected: number }> {
   const state = await stack.exportStack();
-  const resources = ((state.deployment as { resources?: { type?: string; protect?: boolean }[] }).resources ?? []).filter(
-    (r) => r.type !== 'pulumi:pulumi:Stack' && !r.type?.startsWith('pulumi:providers:') && !r.type?.startsWith('desa:'),
-  );
+  const resources = managedResources((state.deployment as Deployment).resources ?? []);
   return { total: resources.length, protected: resources.filter((r) => r.protect).length };
 }
 
