@@ -1,27 +1,21 @@
 // The credential sheet as a person sees and prints it: rendered by headless Chromium with every network
 // request blocked (the page must need none), asserting on visible text and the printed A4 pages.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchOffline, noChromium, type OfflineBrowser } from './helpers/offline-browser.ts';
+import { describe, expect, it } from 'vitest';
+import { noChromium, useOfflineBrowser } from './helpers/offline-browser.ts';
 import { SETIA_ASIH, SUMBERJAYA } from '../cli/credentials/fixtures.ts';
 import { renderCredentialSheet, type SheetData } from '../cli/credentials/sheet.ts';
 
 const AT = new Date('2024-04-09T07:05:00Z');
 
-let browser: OfflineBrowser;
+let browser: ReturnType<typeof useOfflineBrowser>;
 
 async function open(data: SheetData, viewport = { width: 900, height: 1000 }): Promise<Page> {
   return browser.open(renderCredentialSheet(data, { generatedAt: AT }), viewport);
 }
 
 describe.skipIf(noChromium)('credential sheet in Chromium', () => {
-  beforeAll(async () => {
-    browser = await launchOffline();
-  }, 90_000);
-  afterAll(async () => {
-    await browser?.close();
-    expect(browser?.requests).toEqual([]);
-  });
+  browser = useOfflineBrowser();
 
   it('shows each password, as typed, beside its address; the groups of 4 are spacing, not text', async () => {
     const page = await open(SUMBERJAYA);

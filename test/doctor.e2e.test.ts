@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ToolReport } from '../cli/engine/toolchain.ts';
 import { STACK_TRACE } from './helpers/cli.ts';
 import { DESA_BIN, ROOT } from './helpers/inventory.ts';
 
@@ -15,22 +16,12 @@ async function doctor(args: string[], env: Record<string, string> = {}) {
   return { code: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-interface Tool {
-  id: string;
-  name: string;
-  required: boolean;
-  found: boolean;
-  version: string | null;
-  path: string | null;
-  source: string | null;
-  fix?: string;
-}
 
 describe('desa doctor', () => {
   it('--json lists every tool with version and source; exit 0 exactly when nothing required is missing', async () => {
     const r = await doctor(['--json']);
     expect(r.stderr).not.toMatch(STACK_TRACE);
-    const out = JSON.parse(r.stdout) as { ok: boolean; missing: string[]; tools: Tool[]; cluster: Record<string, unknown> | null };
+    const out = JSON.parse(r.stdout) as { ok: boolean; missing: string[]; tools: ToolReport[]; cluster: Record<string, unknown> | null };
     expect(r.code).toBe(out.ok ? 0 : 4);
     expect(out.tools.map((t) => t.id)).toEqual([
       'node',
@@ -69,7 +60,7 @@ describe('desa doctor', () => {
     const empty = mkdtempSync(join(tmpdir(), 'desa-cache-'));
     const r = await doctor(['--json'], { DESA_CACHE: empty });
     expect(r.code).toBe(4);
-    const out = JSON.parse(r.stdout) as { ok: boolean; missing: string[]; tools: Tool[] };
+    const out = JSON.parse(r.stdout) as { ok: boolean; missing: string[]; tools: ToolReport[] };
     expect(out.ok).toBe(false);
     expect(out.missing).toEqual(expect.arrayContaining(CLUSTER_BINARIES));
     expect(out.tools.find((t) => t.id === 'kwok')!.fix).toContain('desa cluster up');

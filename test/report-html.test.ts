@@ -1,15 +1,15 @@
 // The HTML report as a person sees it: rendered by headless Chromium with every network request
 // blocked (the page must need none), asserting on visible text and the drawn charts.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchOffline, noChromium, type OfflineBrowser } from './helpers/offline-browser.ts';
+import { describe, expect, it } from 'vitest';
+import { noChromium, useOfflineBrowser } from './helpers/offline-browser.ts';
 import { realInventory } from '../cli/report/fixtures.ts';
 import { buildReport } from '../cli/report/model.ts';
 import { renderReport } from '../cli/report/render.ts';
 
 const data = buildReport(realInventory(), { asOf: '2024-04-09' });
 
-let browser: OfflineBrowser;
+let browser: ReturnType<typeof useOfflineBrowser>;
 
 async function open(lang: 'id' | 'en', viewport = { width: 1100, height: 900 }): Promise<Page> {
   return browser.open(renderReport(data, 'html', { lang }), viewport);
@@ -18,14 +18,7 @@ async function open(lang: 'id' | 'en', viewport = { width: 1100, height: 900 }):
 // Skipped only on a developer machine without Chromium; in CI (npm test installs it) a missing
 // browser fails the run instead of hiding the test.
 describe.skipIf(noChromium)('HTML report in Chromium', () => {
-  beforeAll(async () => {
-    browser = await launchOffline();
-  }, 90_000);
-  afterAll(async () => {
-    await browser?.close();
-    // Nothing may leave the page: no fonts, scripts, images or stylesheets to fetch.
-    expect(browser?.requests).toEqual([]);
-  });
+  browser = useOfflineBrowser();
 
   it('shows the title, the totals and the pilots in Bahasa Indonesia', async () => {
     const page = await open('id');

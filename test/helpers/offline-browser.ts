@@ -2,6 +2,7 @@
 // request is recorded and blocked, because a page that needs one would not open offline or on paper.
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 export const CHROMIUM = process.env.DESA_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -31,4 +32,18 @@ export async function launchOffline(): Promise<OfflineBrowser> {
     },
     close: () => browser.close(),
   };
+}
+
+/** In a describe block: one browser for its tests, closed after them, with no request made by any page. */
+export function useOfflineBrowser(): { open: OfflineBrowser['open'] } {
+  let browser: OfflineBrowser | undefined;
+  beforeAll(async () => {
+    browser = await launchOffline();
+  }, 90_000);
+  afterAll(async () => {
+    await browser?.close();
+    // Nothing may leave the page: no fonts, scripts, images or stylesheets to fetch.
+    expect(browser?.requests).toEqual([]);
+  });
+  return { open: (html, viewport) => browser!.open(html, viewport) };
 }
