@@ -73,6 +73,15 @@ export const settingsSchema = z.strictObject({
       host: z.string().min(1).optional(),
       image: z.string().min(1).default(PINS.mailImage),
       size: quantity.default('50Gi'),
+      /** DKIM selector: the key is published at <selector>._domainkey.<domain>. */
+      dkimSelector: dnsLabel.default('mail'),
+      /**
+       * An existing server's DKIM public key (base64 of the DER SubjectPublicKeyInfo, the p= of its
+       * record). Unset: the platform generates the key pair once and keeps it in the mail-dkim Secret.
+       */
+      dkimPublicKey: z.string().regex(/^[A-Za-z0-9+/]+=*$/, { message: 'expected the base64 p= value of the DKIM record' }).optional(),
+      /** Where receivers send DMARC aggregate reports (rua); none when unset. */
+      dmarcReportsTo: z.email().optional(),
     })
     .prefault({}),
   storage: z

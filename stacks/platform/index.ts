@@ -40,7 +40,7 @@ export class Platform extends pulumi.ComponentResource {
     const ingress = new IngressController(`${name}-ingress`, common, parent);
     const tls = new Certificates(`${name}-tls`, { ...common, domain, tsigSecret: args.tsigSecret }, parent);
     const dns = new Dns(`${name}-dns`, { ...common, domain, tsigSecret: args.tsigSecret }, parent);
-    const mail = new Mail(`${name}-mail`, { ...common, mailHost: refs.mailHost }, parent);
+    const mail = new Mail(`${name}-mail`, { ...common, domain, mailHost: refs.mailHost }, parent);
     const storage = new Storage(`${name}-storage`, common, parent);
 
     this.outputs = {
@@ -56,6 +56,7 @@ export class Platform extends pulumi.ComponentResource {
       dnsMode: dns.mode,
       mailHost: mail.host,
       mailEndpoint: mail.endpoint,
+      mailDnsRecords: mail.dnsRecords,
       storageEndpoint: storage.endpoint,
       modes: {
         ingress: settings.ingress.mode,

@@ -1,11 +1,31 @@
 // The mail service: docker-mailserver in the platform namespace, serving every desa mailbox under the
 // desa domain with the wildcard certificate (it covers the mail host), or an existing server. Either
 // way, the accounts are the desa stacks' mailbox Secrets (label <domain>/consumer=mailbox) in the
-// platform namespace; the sync that applies them to the server is described in stacks/README.md.
+// platform namespace, applied to the server by the services sync (cli/services/).
+//
+// The records mail needs (MX, SPF, DKIM, DMARC) are published once for the zone: the ConfigMap
+// `mail-dns` (label <domain>/consumer=dns) holds them for whatever writes the zone, and the stack
+// exports them. The DKIM key pair is generated once and kept in the Secret `mail-dkim`, unless an
+// existing server's public key is configured.
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { COMMON_LABELS } from '../labels.ts';
+import { COMMON_LABELS, labelKeys } from '../labels.ts';
+import { base64, keepGenerated, secretValue } from '../secrets.ts';
 import type { Settings } from '../settings.ts';
+import { type DnsRecord, mailDnsRecords } from './plans.ts';
+
+export const DKIM_GENERATED = ['privateKey'] as const;
+
+/** A fresh 2048-bit RSA key (PKCS#8 PEM); the engine keeps the first one (ignoreChanges). */
+function dkimPrivateKey(): string {
+  return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+}
+
+/** The p= value of a DKIM record: base64 of the DER SubjectPublicKeyInfo of the key. */
+export function dkimPublicKey(privateKeyPem: string): string {
+  return createPublicKey(privateKeyPem).export({ type: 'spki', format: 'der' }).toString('base64');
+}
 
 export const MAIL_PORTS = [
   { name: 'smtp', port: 25 },
@@ -62,6 +82,7 @@ export function mailDeployment(settings: Settings, mailHost: string): k8s.types.
 
 export interface MailArgs {
   settings: Settings;
+  domain: string;
   mailHost: string;
   platformNamespace: k8s.core.v1.Namespace;
   provider: k8s.Provider;
@@ -70,6 +91,7 @@ export interface MailArgs {
 export class Mail extends pulumi.ComponentResource {
   readonly host: string;
   readonly endpoint: string;
+  readonly dnsRecords: pulumi.Output<DnsRecord[]>;
 
   constructor(name: string, args: MailArgs, opts?: pulumi.ComponentResourceOptions) {
     super('desa:platform:Mail', name, {}, opts);
@@ -102,6 +124,42 @@ export class Mail extends pulumi.ComponentResource {
     }
     this.host = args.mailHost;
     this.endpoint = settings.mail.mode === 'deploy' ? `mail.${ns}.svc.cluster.local` : args.mailHost;
-    this.registerOutputs({ host: this.host, endpoint: this.endpoint });
+
+    const child = { parent: this, provider, dependsOn: [args.platformNamespace] };
+    const labels = { ...COMMON_LABELS, 'app.kubernetes.io/name': 'mail' };
+    let publicKey: pulumi.Output<string>;
+    if (settings.mail.dkimPublicKey) {
+      publicKey = pulumi.output(settings.mail.dkimPublicKey);
+    } else {
+      const dkim = new k8s.core.v1.Secret(
+        `${name}-dkim`,
+        {
+          metadata: { name: 'mail-dkim', namespace: ns, labels: { ...labels, [labelKeys(args.domain).consumer]: 'dkim' } },
+          type: 'Opaque',
+          data: { selector: base64(settings.mail.dkimSelector), privateKey: pulumi.secret(base64(dkimPrivateKey())) },
+        },
+        { ...child, ignoreChanges: keepGenerated(DKIM_GENERATED) },
+      );
+      // The public half is not secret: it is published.
+      publicKey = pulumi.unsecret(secretValue(dkim.data, 'privateKey').apply(dkimPublicKey));
+    }
+    this.dnsRecords = publicKey.apply((key) =>
+      mailDnsRecords({
+        domain: args.domain,
+        mailHost: args.mailHost,
+        ttl: settings.dns.ttl,
+        dkim: { selector: settings.mail.dkimSelector, publicKey: key },
+        dmarcReportsTo: settings.mail.dmarcReportsTo,
+      }),
+    );
+    new k8s.core.v1.ConfigMap(
+      `${name}-dns`,
+      {
+        metadata: { name: 'mail-dns', namespace: ns, labels: { ...labels, [labelKeys(args.domain).consumer]: 'dns' } },
+        data: { 'records.json': this.dnsRecords.apply((r) => JSON.stringify(r, null, 2)) },
+      },
+      child,
+    );
+    this.registerOutputs({ host: this.host, endpoint: this.endpoint, dnsRecords: this.dnsRecords });
   }
 }

@@ -131,3 +131,43 @@ export function externalDnsValues(settings: Settings, domain: string, tsigSecret
     env: [{ name: 'EXTERNAL_DNS_RFC2136_TSIG_SECRET', valueFrom: { secretKeyRef: { name: tsigSecretName, key: TSIG_SECRET_KEY } } }],
   };
 }
+
+/** One DNS record set the platform publishes: names are absolute (trailing dot), TXT values carry their quotes. */
+export interface DnsRecord {
+  name: string;
+  type: 'A' | 'MX' | 'TXT';
+  ttl: number;
+  values: string[];
+}
+
+/** TXT strings are at most 255 characters: a longer value (a DKIM key) is split into quoted pieces. */
+export function txtValue(text: string): string {
+  const pieces: string[] = [];
+  for (let i = 0; i < text.length; i += 255) pieces.push(`"${text.slice(i, i + 255)}"`);
+  return pieces.join(' ') || '""';
+}
+
+/**
+ * What mail for the desa domain needs to be delivered and trusted, published once for the zone (every
+ * mailbox is <slug>.<role>@<domain>): MX to the mail host, SPF allowing only it, DMARC, and the DKIM key
+ * the mail server signs with, when one is known (publicKey: base64 of the DER SubjectPublicKeyInfo).
+ */
+export function mailDnsRecords(args: {
+  domain: string;
+  mailHost: string;
+  ttl: number;
+  dkim: { selector: string; publicKey: string } | null;
+  dmarcReportsTo?: string | undefined;
+}): DnsRecord[] {
+  const zone = `${args.domain}.`;
+  const dmarc = ['v=DMARC1', 'p=quarantine', 'adkim=s', 'aspf=s', ...(args.dmarcReportsTo ? [`rua=mailto:${args.dmarcReportsTo}`] : [])].join('; ');
+  const records: DnsRecord[] = [
+    { name: zone, type: 'MX', ttl: args.ttl, values: [`10 ${args.mailHost}.`] },
+    { name: zone, type: 'TXT', ttl: args.ttl, values: [txtValue('v=spf1 mx -all')] },
+    { name: `_dmarc.${zone}`, type: 'TXT', ttl: args.ttl, values: [txtValue(dmarc)] },
+  ];
+  if (args.dkim) {
+    records.push({ name: `${args.dkim.selector}._domainkey.${zone}`, type: 'TXT', ttl: args.ttl, values: [txtValue(`v=DKIM1; k=rsa; p=${args.dkim.publicKey}`)] });
+  }
+  return records;
+}

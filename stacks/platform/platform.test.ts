@@ -1,4 +1,5 @@
 // The platform stack with every service deployed and custom resources on (stacks/index.ts under mocks).
+import { createPublicKey } from 'node:crypto';
 import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decode, installMocks, isSecretAt, PLATFORM_CONFIG, valueOf } from '../testing/mocks.ts';
@@ -80,6 +81,28 @@ describe('platform stack', () => {
     expect(mail.spec.template.spec.volumes).toContainEqual({ name: 'tls', secret: { secretName: 'wildcard-tls' } });
     const svc = run.one('kubernetes:core/v1:Service', 'mail').inputs.spec;
     expect(svc.ports.map((p: any) => p.port)).toEqual([25, 465, 587, 993]);
+  });
+
+  it('generates one DKIM key, kept secret, and publishes its public half with MX, SPF and DMARC', async () => {
+    const dkim = run.one('kubernetes:core/v1:Secret', 'mail-dkim');
+    expect(isSecretAt(dkim.raw, ['data', 'privateKey'])).toBe(true);
+    expect(decode(dkim.inputs.data.selector)).toBe('mail');
+    const pem = decode(dkim.inputs.data.privateKey);
+    expect(pem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    const spki = createPublicKey(pem).export({ type: 'spki', format: 'der' }).toString('base64');
+    const records = await valueOf(outputs.mailDnsRecords);
+    expect(records.slice(0, 3)).toEqual([
+      { name: 'desa.bekasikab.go.id.', type: 'MX', ttl: 300, values: ['10 mail.desa.bekasikab.go.id.'] },
+      { name: 'desa.bekasikab.go.id.', type: 'TXT', ttl: 300, values: ['"v=spf1 mx -all"'] },
+      { name: '_dmarc.desa.bekasikab.go.id.', type: 'TXT', ttl: 300, values: ['"v=DMARC1; p=quarantine; adkim=s; aspf=s"'] },
+    ]);
+    const key = records[3];
+    expect(key).toMatchObject({ name: 'mail._domainkey.desa.bekasikab.go.id.', type: 'TXT' });
+    // Split into quoted strings of at most 255 characters; joined, it is the record of the generated key.
+    const strings = [...key.values[0].matchAll(/"([^"]*)"/g)].map((m: RegExpMatchArray) => m[1]!);
+    expect(Math.max(...strings.map((x) => x.length))).toBeLessThanOrEqual(255);
+    expect(strings.join('')).toBe(`v=DKIM1; k=rsa; p=${spki}`);
+    expect(await pulumi.isSecret(outputs.mailDnsRecords)).toBe(false);
   });
 
   it('deploys the S3 storage service with a generated admin key', () => {
