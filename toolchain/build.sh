@@ -1,12 +1,17 @@
 #!/bin/sh
-# Build desa's toolchain (Pulumi engine, local Kubernetes control plane) from the Go module proxy.
+# Build desa's toolchain (Pulumi engine, local Kubernetes control plane, S3 server for the local
+# services) from the Go module proxy.
 #
-#   toolchain/build.sh [engine|cluster|all|plugin|<piece>...]   build what is missing (default: all);
+#   toolchain/build.sh [engine|cluster|services|all|plugin|<piece>...]
+#                                                        build what is missing (default: all);
+#                                                        engine = pulumi pulumi-kubernetes + plugin,
+#                                                        cluster = etcd kubernetes kwok,
+#                                                        services = versitygw, all = the three;
 #                                                        plugin = only install the built k8s plugin
 #   toolchain/build.sh env                               print shell exports for the built tools
 #   toolchain/build.sh pin <piece>...                    regenerate toolchain/<piece>/go.mod+go.sum
 #                                                        from versions.env (maintainers only)
-# Pieces: pulumi pulumi-language-nodejs pulumi-kubernetes etcd kubernetes kwok
+# Pieces: pulumi pulumi-language-nodejs pulumi-kubernetes etcd kubernetes kwok versitygw
 #
 # Output: $DESA_CACHE/toolchain/<piece>-<version>/bin/..., with
 #   DESA_CACHE=${DESA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/desa}
@@ -51,6 +56,7 @@ version_of() {
 	etcd) echo "$ETCD_VERSION" ;;
 	kubernetes) echo "$KUBERNETES_VERSION" ;;
 	kwok) echo "$KWOK_VERSION" ;;
+	versitygw) echo "$VERSITYGW_VERSION" ;;
 	*) die "unknown piece '$1'" ;;
 	esac
 }
@@ -64,6 +70,7 @@ pin_line() {
 	etcd) echo "ETCD_VERSION=$ETCD_VERSION" ;;
 	kubernetes) echo "KUBERNETES_VERSION=$KUBERNETES_VERSION" ;;
 	kwok) echo "KWOK_VERSION=$KWOK_VERSION" ;;
+	versitygw) echo "VERSITYGW_VERSION=$VERSITYGW_VERSION" ;;
 	esac
 }
 
@@ -131,6 +138,10 @@ pin() {
 		requires="sigs.k8s.io/kwok@$KWOK_VERSION"
 		tools="sigs.k8s.io/kwok/cmd/kwok"
 		upstream_main="sigs.k8s.io/kwok@$KWOK_VERSION" ;;
+	versitygw)
+		requires="github.com/versity/versitygw@$VERSITYGW_VERSION"
+		tools="github.com/versity/versitygw/cmd/versitygw"
+		upstream_main="github.com/versity/versitygw@$VERSITYGW_VERSION" ;;
 	*) die "unknown piece '$p'" ;;
 	esac
 	log "pin $p: $(pin_line "$p")"
@@ -261,6 +272,14 @@ build_kwok() {
 	"$tmp/bin/kwok" --version >&2 || true
 }
 
+build_versitygw() {
+	# As upstream's Makefile/Dockerfile (CGO_ENABLED=0 there too), minus main.Build: the commit hash,
+	# which the module proxy does not give.
+	ld="-s -w -X main.Version=$VERSITYGW_VERSION -X main.BuildTime=$(mod_time github.com/versity/versitygw)"
+	gobuild "$tmp/bin" -ldflags "$ld" github.com/versity/versitygw/cmd/versitygw
+	"$tmp/bin/versitygw" --version >&2
+}
+
 # Remove temp dirs of interrupted runs (their pid is gone).
 clean_stale() {
 	for d in "$TC"/.build-*; do
@@ -334,7 +353,7 @@ install_k8s_plugin() {
 
 print_env() {
 	path=""
-	for p in pulumi pulumi-language-nodejs pulumi-kubernetes etcd kubernetes kwok; do
+	for p in pulumi pulumi-language-nodejs pulumi-kubernetes etcd kubernetes kwok versitygw; do
 		[ -d "$(dest_of "$p")/bin" ] && path="$path$(dest_of "$p")/bin:"
 	done
 	echo "export PATH=\"$path\$PATH\""
@@ -350,6 +369,7 @@ export GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}github.com/pulumi""
 # programs inline (the Automation API hosts them). `build.sh pulumi-language-nodejs` still tries.
 ENGINE="pulumi pulumi-kubernetes"
 CLUSTER="etcd kubernetes kwok"
+SERVICES="versitygw"
 
 [ $# -gt 0 ] || set -- all
 case $1 in
@@ -368,7 +388,8 @@ for arg in "$@"; do
 	case $arg in
 	engine) for p in $ENGINE; do build "$p"; done; install_k8s_plugin ;;
 	cluster) for p in $CLUSTER; do build "$p"; done ;;
-	all) for p in $ENGINE $CLUSTER; do build "$p"; done; install_k8s_plugin ;;
+	services) for p in $SERVICES; do build "$p"; done ;;
+	all) for p in $ENGINE $CLUSTER $SERVICES; do build "$p"; done; install_k8s_plugin ;;
 	plugin) install_k8s_plugin ;;
 	*) version_of "$arg" >/dev/null; build "$arg" ;;
 	esac
