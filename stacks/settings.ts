@@ -9,7 +9,7 @@ export const PINS = {
   profilImage: 'docker.io/nginxinc/nginx-unprivileged:1.28-alpine',
   mariadbImage: 'docker.io/library/mariadb:10.11',
   mailImage: 'ghcr.io/docker-mailserver/docker-mailserver:15.0.0',
-  storageImage: 'docker.io/chrislusf/seaweedfs:3.97',
+  storageImage: 'docker.io/versity/versitygw:v1.8.0',
   traefikChart: { chart: 'traefik', version: '42.4.1', repo: 'https://traefik.github.io/charts' },
   certManagerChart: { chart: 'oci://quay.io/jetstack/charts/cert-manager', version: 'v1.21.1' },
   externalDnsChart: { chart: 'external-dns', version: '1.21.1', repo: 'https://kubernetes-sigs.github.io/external-dns/' },

@@ -109,7 +109,11 @@ describe('platform stack', () => {
     const admin = run.one('kubernetes:core/v1:Secret', 'storage-admin');
     expect(decode(admin.inputs.data.AWS_SECRET_ACCESS_KEY)).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(isSecretAt(admin.raw, ['data', 'AWS_SECRET_ACCESS_KEY'])).toBe(true);
-    expect(run.one('kubernetes:core/v1:Service', 'storage').inputs.spec.ports[0].port).toBe(8333);
+    expect(run.one('kubernetes:core/v1:Service', 'storage').inputs.spec.ports[0].port).toBe(7070);
+    const gateway = run.one('kubernetes:apps/v1:Deployment', 'storage').inputs.spec.template.spec.containers[0];
+    expect(gateway.image).toBe('docker.io/versity/versitygw:v1.8.0');
+    expect(gateway.args).toEqual(['--port', ':7070', '--iam-dir', '/data/iam', '--iam-cache-disable', 'posix', '/data/buckets']);
+    expect(gateway.env.map((e: any) => `${e.name}<-${e.valueFrom.secretKeyRef.key}`)).toEqual(['ROOT_ACCESS_KEY_ID<-AWS_ACCESS_KEY_ID', 'ROOT_SECRET_ACCESS_KEY<-AWS_SECRET_ACCESS_KEY']);
     expect(run.one('kubernetes:core/v1:PersistentVolumeClaim', 'storage-data').inputs.spec.resources.requests.storage).toBe('500Gi');
   });
 
@@ -140,7 +144,7 @@ describe('platform stack', () => {
       clusterIssuer: 'letsencrypt-dns01',
       dnsZone: 'desa.bekasikab.go.id',
       mailHost: 'mail.desa.bekasikab.go.id',
-      storageEndpoint: 'http://storage.desa-platform.svc.cluster.local:8333',
+      storageEndpoint: 'http://storage.desa-platform.svc.cluster.local:7070',
       modes: { ingress: 'deploy', certManager: 'deploy', dns: 'deploy', mail: 'deploy', storage: 'deploy' },
     });
     for (const [key, value] of Object.entries(outputs)) {

@@ -1,13 +1,14 @@
-// The storage service: an S3-compatible server (SeaweedFS) in the platform namespace, or an existing
-// one given by its endpoint. The desa stacks' bucket Secrets (label <domain>/consumer=bucket) say which
-// bucket, key and quota each desa gets; the sync that applies them is described in stacks/README.md.
+// The storage service: an S3-compatible server (the Versity S3 gateway, posix backend on a volume) in
+// the platform namespace, or an existing one given by its endpoint. The desa stacks' bucket Secrets
+// (label <domain>/consumer=bucket) say which bucket, key and quota each desa gets; the services sync
+// (cli/services/) applies them. The same gateway, at the same version, runs on loopback in the tests.
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { COMMON_LABELS } from '../labels.ts';
 import { keepGenerated, secretData } from '../secrets.ts';
 import type { Settings } from '../settings.ts';
 
-export const S3_PORT = 8333;
+export const S3_PORT = 7070;
 const ADMIN_GENERATED = ['AWS_SECRET_ACCESS_KEY'] as const;
 
 export function storageDeployment(settings: Settings): k8s.types.input.apps.v1.DeploymentSpec {
@@ -23,12 +24,14 @@ export function storageDeployment(settings: Settings): k8s.types.input.apps.v1.D
         automountServiceAccountToken: false,
         containers: [
           {
-            name: 'seaweedfs',
+            name: 'versitygw',
             image: settings.storage.image,
-            args: ['server', '-dir=/data', '-s3', `-s3.port=${S3_PORT}`],
+            // Accounts in the gateway's IAM file on the volume, re-read on every request; buckets are
+            // directories (the filesystem must support xattrs, as ext4 and xfs do).
+            args: ['--port', `:${S3_PORT}`, '--iam-dir', '/data/iam', '--iam-cache-disable', 'posix', '/data/buckets'],
             env: [
-              { name: 'AWS_ACCESS_KEY_ID', valueFrom: fromAdmin('AWS_ACCESS_KEY_ID') },
-              { name: 'AWS_SECRET_ACCESS_KEY', valueFrom: fromAdmin('AWS_SECRET_ACCESS_KEY') },
+              { name: 'ROOT_ACCESS_KEY_ID', valueFrom: fromAdmin('AWS_ACCESS_KEY_ID') },
+              { name: 'ROOT_SECRET_ACCESS_KEY', valueFrom: fromAdmin('AWS_SECRET_ACCESS_KEY') },
             ],
             ports: [{ name: 's3', containerPort: S3_PORT, protocol: 'TCP' }],
             readinessProbe: { tcpSocket: { port: 's3' }, periodSeconds: 10 },
