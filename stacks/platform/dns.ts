@@ -6,13 +6,15 @@ import * as pulumi from '@pulumi/pulumi';
 import { COMMON_LABELS } from '../labels.ts';
 import { base64 } from '../secrets.ts';
 import { PINS, type Settings } from '../settings.ts';
-import { TSIG_SECRET_KEY, externalDnsValues } from './plans.ts';
+import { type DnsRecord, TSIG_SECRET_KEY, externalDnsValues, mailDnsEndpoint } from './plans.ts';
 
 export interface DnsArgs {
   settings: Settings;
   domain: string;
   platformNamespace: k8s.core.v1.Namespace;
   tsigSecret: pulumi.Output<string> | undefined;
+  /** The zone-level records the mail service needs, published through ExternalDNS's crd source. */
+  mailRecords: pulumi.Output<DnsRecord[]>;
   provider: k8s.Provider;
 }
 
@@ -35,7 +37,7 @@ export class Dns extends pulumi.ComponentResource {
         },
         child,
       );
-      new k8s.helm.v4.Chart(
+      const chart = new k8s.helm.v4.Chart(
         `${name}-external-dns`,
         {
           chart: PINS.externalDnsChart.chart,
@@ -46,6 +48,15 @@ export class Dns extends pulumi.ComponentResource {
         },
         { ...child, dependsOn: [args.platformNamespace, tsig] },
       );
+      if (settings.customResources) {
+        // The chart installs the DNSEndpoint CRD; the endpoint waits for it.
+        const body = mailDnsEndpoint(settings, []);
+        new k8s.apiextensions.CustomResource(
+          `${name}-mail-records`,
+          { apiVersion: body.apiVersion, kind: body.kind, metadata: body.metadata, spec: args.mailRecords.apply((r) => mailDnsEndpoint(settings, r).spec) },
+          { ...child, dependsOn: [chart] },
+        );
+      }
     }
     this.zone = domain;
     this.mode = settings.dns.mode;

@@ -39,8 +39,8 @@ export class Platform extends pulumi.ComponentResource {
     const common = { settings, platformNamespace: namespace, provider };
     const ingress = new IngressController(`${name}-ingress`, common, parent);
     const tls = new Certificates(`${name}-tls`, { ...common, domain, tsigSecret: args.tsigSecret }, parent);
-    const dns = new Dns(`${name}-dns`, { ...common, domain, tsigSecret: args.tsigSecret }, parent);
     const mail = new Mail(`${name}-mail`, { ...common, domain, mailHost: refs.mailHost }, parent);
+    const dns = new Dns(`${name}-dns`, { ...common, domain, tsigSecret: args.tsigSecret, mailRecords: mail.dnsRecords }, parent);
     const storage = new Storage(`${name}-storage`, common, parent);
 
     this.outputs = {

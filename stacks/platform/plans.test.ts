@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSettings } from '../settings.ts';
-import { clusterIssuer, defaultTlsStore, externalDnsValues, platformProblems, splitHostPort, traefikValues, wildcardCertificate } from './plans.ts';
+import { clusterIssuer, defaultTlsStore, externalDnsValues, mailDnsEndpoint, mailDnsRecords, platformProblems, splitHostPort, traefikValues, wildcardCertificate } from './plans.ts';
 
 const D = 'desa.bekasikab.go.id';
 const full = parseSettings({
@@ -61,7 +61,25 @@ describe('chart values', () => {
       '--rfc2136-tsig-keyname=desa.',
       '--rfc2136-tsig-secret-alg=hmac-sha512',
       '--rfc2136-tsig-axfr',
+      '--managed-record-types=A',
+      '--managed-record-types=AAAA',
+      '--managed-record-types=CNAME',
+      '--managed-record-types=MX',
+      '--managed-record-types=TXT',
     ]);
+  });
+
+  it('hands the mail records to ExternalDNS as a DNSEndpoint, TXT values unquoted and joined', () => {
+    const records = mailDnsRecords({ domain: D, mailHost: `mail.${D}`, ttl: 300, dkim: { selector: 'mail', publicKey: 'K'.repeat(400) } });
+    const endpoint = mailDnsEndpoint(full, records);
+    expect(endpoint.metadata).toMatchObject({ name: 'mail-dns', namespace: 'desa-platform' });
+    expect(endpoint.spec.endpoints.slice(0, 3)).toEqual([
+      { dnsName: D, recordType: 'MX', recordTTL: 300, targets: [`10 mail.${D}`] },
+      { dnsName: D, recordType: 'TXT', recordTTL: 300, targets: ['v=spf1 mx -all'] },
+      { dnsName: `_dmarc.${D}`, recordType: 'TXT', recordTTL: 300, targets: ['v=DMARC1; p=quarantine; adkim=s; aspf=s'] },
+    ]);
+    expect(records[3]!.values[0]!.split('" "')).toHaveLength(2);
+    expect(endpoint.spec.endpoints[3]!.targets).toEqual([`v=DKIM1; k=rsa; p=${'K'.repeat(400)}`]);
   });
 
   it('turns Traefik\'s CRD provider off with custom resources', () => {

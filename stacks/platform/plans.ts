@@ -113,7 +113,8 @@ export function externalDnsValues(settings: Settings, domain: string, tsigSecret
   const { host, port } = splitHostPort(rfc.nameserver);
   return {
     provider: { name: 'rfc2136' },
-    sources: ['ingress'],
+    // ingress: every desa host; crd: the zone's mail records (the DNSEndpoint from mailDnsEndpoint).
+    sources: ['ingress', 'crd'],
     domainFilters: [domain],
     // sync: records of deleted Ingresses are removed; TXT ownership keeps hands off records made elsewhere.
     policy: 'sync',
@@ -126,6 +127,7 @@ export function externalDnsValues(settings: Settings, domain: string, tsigSecret
       `--rfc2136-tsig-keyname=${rfc.tsigKeyName}`,
       `--rfc2136-tsig-secret-alg=${EXTERNAL_DNS_ALG[rfc.tsigAlgorithm]}`,
       '--rfc2136-tsig-axfr',
+      ...['A', 'AAAA', 'CNAME', 'MX', 'TXT'].map((t) => `--managed-record-types=${t}`),
     ],
     // The key comes from a Secret through the environment, never on the command line.
     env: [{ name: 'EXTERNAL_DNS_RFC2136_TSIG_SECRET', valueFrom: { secretKeyRef: { name: tsigSecretName, key: TSIG_SECRET_KEY } } }],
@@ -170,4 +172,23 @@ export function mailDnsRecords(args: {
     records.push({ name: `${args.dkim.selector}._domainkey.${zone}`, type: 'TXT', ttl: args.ttl, values: [txtValue(`v=DKIM1; k=rsa; p=${args.dkim.publicKey}`)] });
   }
   return records;
+}
+
+/** The mail records as an ExternalDNS DNSEndpoint (crd source), for a zone ExternalDNS writes. */
+export function mailDnsEndpoint(settings: Settings, records: readonly DnsRecord[]) {
+  const unquote = (v: string) => [...v.matchAll(/"([^"]*)"/g)].map((m) => m[1]).join('');
+  return {
+    apiVersion: 'externaldns.k8s.io/v1alpha1',
+    kind: 'DNSEndpoint',
+    metadata: { name: 'mail-dns', namespace: settings.platformNamespace, labels: COMMON_LABELS },
+    spec: {
+      endpoints: records.map((r) => ({
+        dnsName: r.name.replace(/\.$/, ''),
+        recordType: r.type,
+        recordTTL: r.ttl,
+        // ExternalDNS quotes TXT values itself, and splits long ones.
+        targets: r.type === 'TXT' ? r.values.map(unquote) : r.values.map((v) => v.replace(/\.$/, '')),
+      })),
+    },
+  };
 }

@@ -65,10 +65,17 @@ describe('platform stack', () => {
 
   it('runs ExternalDNS on Ingress hosts of the desa zone, the key from the environment', () => {
     const values = chart('platform-dns-external-dns').inputs.values;
-    expect(values).toMatchObject({ provider: { name: 'rfc2136' }, sources: ['ingress'], domainFilters: ['desa.bekasikab.go.id'], policy: 'sync', txtOwnerId: 'desa-platform' });
+    expect(values).toMatchObject({ provider: { name: 'rfc2136' }, sources: ['ingress', 'crd'], domainFilters: ['desa.bekasikab.go.id'], policy: 'sync', txtOwnerId: 'desa-platform' });
     expect(values.extraArgs).toContain('--rfc2136-host=ns1.bekasikab.go.id');
     expect(values.extraArgs).toContain('--rfc2136-zone=desa.bekasikab.go.id');
     expect(values.extraArgs.join(' ')).not.toContain('c2VjcmV0');
+    const endpoint = run.one('kubernetes:externaldns.k8s.io/v1alpha1:DNSEndpoint', 'mail-dns').inputs;
+    expect(endpoint.spec.endpoints.map((e: any) => `${e.dnsName} ${e.recordType}`)).toEqual([
+      'desa.bekasikab.go.id MX',
+      'desa.bekasikab.go.id TXT',
+      '_dmarc.desa.bekasikab.go.id TXT',
+      'mail._domainkey.desa.bekasikab.go.id TXT',
+    ]);
     expect(values.env[0].valueFrom.secretKeyRef).toEqual({ name: 'external-dns-tsig', key: 'secret' });
   });
 
