@@ -1,7 +1,8 @@
 #!/bin/sh
 # Set-up shared by `npm start` and `npm test`: installs what is missing and nothing else, so a second run
-# costs well under a second. Progress goes to stderr. Builds, once into the cache, the Pulumi engine and
-# the local control plane `desa up` runs (toolchain/build.sh: about 38 min on a fresh machine).
+# costs well under a second. Progress goes to stderr. Installs the local mail, DNS and web servers
+# (Debian packages, as root) and builds, once into the cache, the Pulumi engine, the local control plane
+# and the S3 gateway `desa up` runs (toolchain/build.sh: about 40 min on a fresh machine).
 #   --test   also makes sure the test-only system packages are present (Debian's chromium).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,11 +29,43 @@ if [ "${1:-}" = "--test" ]; then
   fi
 fi
 
-# 3. The Pulumi engine (CLI and kubernetes plugin) and the local control plane (etcd, kube-apiserver,
+# 3. The local servers `desa up` points the platform at on the embedded default (toolchain/services.sh):
+#    Dovecot and Postfix (mail), PowerDNS (DNS), nginx (sites), from Debian. Their packages would start
+#    system daemons on ports 25, 53, 80 and 143: a policy-rc.d that forbids starting services is put in
+#    place for the install and removed afterwards if it was not there before.
+SERVER_PACKAGES="dovecot-core dovecot-imapd dovecot-lmtpd postfix pdns-server pdns-backend-sqlite3 sqlite3 nginx"
+missing=""
+for p in $SERVER_PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing the local mail, DNS and web servers (apt-get:$missing)"
+    policy=/usr/sbin/policy-rc.d
+    own_policy=""
+    if [ ! -e "$policy" ]; then
+      printf '#!/bin/sh\n# desa bootstrap: no daemon starts while packages install\nexit 101\n' >"$policy"
+      chmod 755 "$policy"
+      own_policy=1
+    fi
+    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing) >&2 || {
+      [ -n "$own_policy" ] && rm -f "$policy"
+      say "installing the servers failed (see above); fix apt-get and run this again"
+      exit 1
+    }
+    [ -n "$own_policy" ] && rm -f "$policy"
+  else
+    say "the local servers are not installed (as root: apt-get install$missing); desa up provisions without them"
+  fi
+fi
+
+# 4. The Pulumi engine (CLI and kubernetes plugin) and the local control plane (etcd, kube-apiserver,
 #    ..., kwok), built from the Go module proxy at pinned versions; a no-op once cached.
 if command -v go >/dev/null 2>&1; then
   sh toolchain/build.sh engine
   sh toolchain/build.sh cluster
+  sh toolchain/build.sh services
 else
   say "go not found: not building the Pulumi engine and the local cluster; install Go 1.24+ (see README)"
 fi

@@ -33,7 +33,7 @@ trap stop_all EXIT
 
 # Mail: Dovecot (IMAP, LMTP, SASL for Postfix) + Postfix (MX port and submission with SMTP AUTH).
 M=$T/mail; mkdir -p "$M/log" "$M/mail"; : > "$M/users"; chown nobody:nogroup "$M/mail"
-render dovecot.conf.tmpl "$M/dovecot.conf" DIR="$M" IMAP_PORT=$IMAP DOMAIN=$DOMAIN \
+render dovecot.conf.tmpl "$M/dovecot.conf" DIR="$M" LOG="$M/log/dovecot.log" AUTH_USER=root IMAP_PORT=$IMAP DOMAIN=$DOMAIN \
   LOGIN_USER=dovenull INTERNAL_USER=dovecot SOCKET_GROUP=dovecot MAIL_UID=nobody MAIL_GID=nogroup
 t0=$(now); dovecot -c "$M/dovecot.conf" -F > "$M/log/stdout" 2>&1 & wait_tcp $IMAP; echo "dovecot up in $(elapsed $t0)"
 
@@ -54,7 +54,7 @@ echo "pdns up in $(elapsed $t0)"
 
 # Web: nginx, one directory per desa.
 W=$T/web; mkdir -p "$W/run" "$W/log" "$W/tmp" "$W/sites" "$W/conf.d"
-render nginx.conf.tmpl "$W/nginx.conf" DIR="$W" HTTP_PORT=$HTTP "DOMAIN_RE=${DOMAIN//./\\\\.}"
+render nginx.conf.tmpl "$W/nginx.conf" DIR="$W" ERROR_LOG="$W/log/error.log" HTTP_PORT=$HTTP "DOMAIN_RE=${DOMAIN//./\\\\.}"
 nginx -t -q -p "$W" -c "$W/nginx.conf" -e "$W/log/error.log"
 t0=$(now); nginx -p "$W" -c "$W/nginx.conf" -e "$W/log/error.log" > "$W/log/stdout" 2>&1 & wait_tcp $HTTP; echo "nginx up in $(elapsed $t0)"
 
