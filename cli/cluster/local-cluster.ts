@@ -9,6 +9,7 @@ import { AbortError, EXIT, OperationFailedError } from '../errors.ts';
 import { cacheDir, ROOT, stateDirs } from '../engine/paths.ts';
 import { kubectlPath, missingClusterBinaries, readPins, which } from '../engine/toolchain.ts';
 import { log } from '../ui/output.ts';
+import type { ServerStatus } from '../services/local-servers.ts';
 import { apiUrl, type ClusterStatus, parseComponents, parsePortsEnv, type Ports, portsFromBase, summarizeNodes } from './state.ts';
 
 export type { ClusterStatus } from './state.ts';
@@ -29,7 +30,7 @@ function locate({ file, env }: Where) {
     });
   }
   const dirs = stateDirs(file, env);
-  return { base: dirs.base, dir: dirs.cluster, kubeconfig: dirs.kubeconfig };
+  return { base: dirs.base, dir: dirs.cluster, kubeconfig: dirs.kubeconfig, services: dirs.services };
 }
 
 function ports(dir: string, env: NodeJS.ProcessEnv): Ports {
@@ -81,6 +82,7 @@ export async function clusterStatus(where: Where): Promise<ClusterStatus> {
     if (!status.nodes) apiProblem = `the API server does not answer: ${(k.stderr || k.shortMessage || '').trim().split('\n').at(-1)}`;
   }
   status.running = stopped.length === 0 && status.nodes !== null;
+  status.services = await serversWithPorts(where);
   status.problem = status.running
     ? null
     : [stopped.length > 0 ? `partly running (${stopped.join(', ')} stopped)` : null, apiProblem].filter(Boolean).join('; ');
@@ -142,11 +144,11 @@ async function checkPorts(status: ClusterStatus, p: Ports): Promise<void> {
   }
 }
 
-export async function clusterUp(where: Where & { nodes: number }): Promise<ClusterStatus & { alreadyRunning: boolean }> {
+export async function clusterUp(where: Where & { nodes: number }): Promise<ClusterStatus & { alreadyRunning: boolean; services: ServerStatus[] }> {
   const { base, dir } = locate(where);
   await ensureBinaries(where.env);
   const before = await clusterStatus(where);
-  if (before.running) return { ...before, alreadyRunning: true };
+  if (before.running) return { ...before, alreadyRunning: true, services: await startServices(where, ports(dir, where.env)) };
   await checkPorts(before, ports(dir, where.env));
   mkdirSync(base, { recursive: true });
   // Keeps the cluster's keys and data out of git wherever the inventory lives.
@@ -160,7 +162,41 @@ export async function clusterUp(where: Where & { nodes: number }): Promise<Clust
       `See the logs in ${join(dir, 'logs')}; then \`desa cluster down\` and \`desa cluster up\` again.`,
     );
   }
-  return { ...after, alreadyRunning: false };
+  return { ...after, alreadyRunning: false, services: await startServices(where, ports(dir, where.env)) };
+}
+
+async function serversWithPorts(where: Where): Promise<NonNullable<ClusterStatus['services']>> {
+  const { services: dir } = locate(where);
+  if (!servicesWanted(where.env) || !existsSync(dir)) return [];
+  const { readLocalServices, servicesStatus } = await import('../services/local-servers.ts');
+  const p = readLocalServices(dir)?.ports;
+  const port = { dovecot: p?.imap, postfix: p?.submission, pdns: p?.dns, nginx: p?.http, versitygw: p?.s3 };
+  return (await servicesStatus(dir, where.env)).map((x) => (port[x.name] ? { ...x, port: port[x.name] } : x));
+}
+
+/** Whether the loopback servers run beside the cluster: DESA_SERVICES=off leaves them out (benchmarks). */
+export const servicesWanted = (env: NodeJS.ProcessEnv) => env.DESA_SERVICES !== 'off';
+
+/**
+ * Starts the loopback mail, DNS, web and S3 servers the local cluster's platform points at
+ * (toolchain/services.sh; ports: the cluster's base + 10 and up). A server that is not installed or
+ * does not start is reported, not fatal: the stacks still provision, and the sync skips that server.
+ */
+async function startServices(where: Where, p: Ports): Promise<ServerStatus[]> {
+  const { services: dir } = locate(where);
+  if (!servicesWanted(where.env)) return [];
+  const { servicesStart, servicesStatus } = await import('../services/local-servers.ts');
+  const { domain } = await import('../inventory/load.ts').then((m) => m.loadInventory(where.file).inventory.kabupaten);
+  const env = { ...where.env, DESA_SERVICES_PORT_BASE: String(p.etcd + 10), DESA_DOMAIN: domain };
+  const before = await servicesStatus(dir, env);
+  if (before.every((x) => x.state !== 'stopped')) return before;
+  log.step(`starting the local mail, DNS, web and S3 servers in ${dir}`);
+  const r = await servicesStart(dir, env);
+  const after = await servicesStatus(dir, env);
+  if (!r.ok) log.warn(`some local servers did not start (${r.message}); see ${join(dir, 'log')}. The stacks still provision; the sync skips them.`);
+  const missing = after.filter((x) => x.state === 'unavailable');
+  if (missing.length > 0) log.warn(`not available here: ${missing.map((x) => `${x.name} (${x.reason})`).join(', ')}.`);
+  return after;
 }
 
 export async function clusterDown(where: Where & { reset: boolean }): Promise<{ wasRunning: boolean; reset: boolean; dataDir: string }> {
@@ -178,6 +214,12 @@ export async function clusterDown(where: Where & { reset: boolean }): Promise<{ 
       );
     }
   }
+  const { services } = locate(where);
+  if (existsSync(services)) {
+    const { servicesStop } = await import('../services/local-servers.ts');
+    await servicesStop(services, where.env);
+  }
   if (where.reset && before.created) rmSync(before.dataDir, { recursive: true, force: true });
+  if (where.reset) rmSync(services, { recursive: true, force: true });
   return { wasRunning, reset: where.reset && before.created, dataDir: before.dataDir };
 }

@@ -78,6 +78,8 @@ export interface ClusterStatus {
   nodes: Nodes | null;
   /** Why it is not running, when it is not. */
   problem: string | null;
+  /** The loopback servers beside it (toolchain/services.sh), with the port each serves. */
+  services?: { name: string; state: 'running' | 'stopped' | 'unavailable'; pid: number | null; reason: string | null; port?: number }[];
 }
 
 /** Plain lines for `desa cluster status` and `up`. */
@@ -90,7 +92,14 @@ export function formatStatus(s: ClusterStatus): string[] {
     `  kubeconfig:  ${s.kubeconfig}`,
     `  nodes:       ${nodes}`,
   ];
-  const width = Math.max(...s.components.map((c) => c.name.length));
+  const width = Math.max(...s.components.map((c) => c.name.length), ...(s.services ?? []).map((x) => x.name.length));
   for (const c of s.components) lines.push(`  ${c.name.padEnd(width)}  ${c.running ? `running (pid ${c.pid})` : 'stopped'}`);
+  if (s.services?.length) {
+    lines.push('local servers (mail, DNS, web, S3):');
+    for (const x of s.services) {
+      const state = x.state === 'running' ? `running (pid ${x.pid})` : x.state === 'unavailable' ? `unavailable: ${x.reason}` : 'stopped';
+      lines.push(`  ${x.name.padEnd(width)}  ${state}${x.state === 'running' && x.port ? `  127.0.0.1:${x.port}` : ''}`);
+    }
+  }
   return lines;
 }

@@ -61,6 +61,8 @@ export interface RunSummary {
   stacks: StackResult[];
   /** The local cluster's kubeconfig when the run used it (no --kubeconfig/--context). */
   localKubeconfig?: string;
+  /** What the services sync applied to the local servers (local cluster only), or why it failed. */
+  services?: import('../services/sync.ts').SyncReport | { error: string };
 }
 
 /** The stack config key that makes one update replace generated credentials (stacks/settings.ts `rotate`). */
@@ -106,8 +108,11 @@ export async function pool<T, R>(items: readonly T[], limit: number, work: (item
   return out;
 }
 
-/** Stack config for the local cluster `desa cluster up` runs: every platform service is "existing". */
-export function localClusterConfig(inventory: string, kubeconfig: string): Record<string, unknown> {
+/**
+ * Stack config for the local cluster `desa cluster up` runs: every platform service is "existing", the
+ * loopback servers beside the cluster (mail, DNS, web, and S3 at `s3Endpoint`) standing in for them.
+ */
+export function localClusterConfig(inventory: string, kubeconfig: string, s3Endpoint = 'http://127.0.0.1:7070'): Record<string, unknown> {
   return {
     'desa:inventory': inventory,
     'desa:customResources': false,
@@ -115,7 +120,7 @@ export function localClusterConfig(inventory: string, kubeconfig: string): Recor
     'desa:tls': { certManager: 'existing' },
     'desa:dns': { mode: 'existing' },
     'desa:mail': { mode: 'existing' },
-    'desa:storage': { mode: 'existing', endpoint: 'http://127.0.0.1:9000' },
+    'desa:storage': { mode: 'existing', endpoint: s3Endpoint },
     'kubernetes:kubeconfig': kubeconfig,
   };
 }
@@ -180,7 +185,9 @@ export async function prepare(o: EngineOptions, check: (inventory: Inventory) =>
   } else {
     const { clusterUp } = await import('../cluster/local-cluster.ts');
     const c = await clusterUp({ file: o.file, nodes: 1, env: o.env });
-    config = localClusterConfig(o.file, c.kubeconfig);
+    const { readLocalServices } = await import('../services/local-servers.ts');
+    const s3 = readLocalServices(dirs.services)?.ports.s3;
+    config = localClusterConfig(o.file, c.kubeconfig, s3 ? `http://127.0.0.1:${s3}` : undefined);
     localKubeconfig = c.kubeconfig;
   }
   const program = (await import('../../stacks/index.ts')).default;
@@ -266,6 +273,25 @@ export function withCluster(ctx: Context, s: RunSummary): RunSummary {
   return ctx.localKubeconfig ? { ...s, localKubeconfig: ctx.localKubeconfig } : s;
 }
 
+/**
+ * After up or destroy on the local cluster: applies what the stacks left in the cluster to the loopback
+ * servers (cli/services/sync.ts). It runs even when some stacks failed, for the ones that did not; a
+ * failing sync fails the run (the services would not match the stacks).
+ */
+async function withServices(ctx: Context, o: EngineOptions, s: RunSummary, deleteData: readonly string[] = []): Promise<RunSummary> {
+  const out = withCluster(ctx, s);
+  if (!ctx.localKubeconfig || s.interrupted || o.env.DESA_SERVICES === 'off') return out;
+  const { readLocalServices } = await import('../services/local-servers.ts');
+  const services = readLocalServices(ctx.dirs.services);
+  if (!services) return out;
+  const { syncServices } = await import('../services/sync.ts');
+  try {
+    return { ...out, services: await syncServices({ services, kubeconfig: ctx.localKubeconfig, inventory: ctx.inventory, env: o.env, deleteData }) };
+  } catch (e) {
+    return { ...out, ok: false, services: { error: (e as Error).message.split('\n')[0]! } };
+  }
+}
+
 /** Existing stacks and their resource counts (one CLI call), through any opened stack's workspace. */
 async function existingStacks(stack: Stack): Promise<Map<string, number>> {
   const list = await stack.workspace.listStacks();
@@ -335,7 +361,7 @@ export async function up(o: UpOptions): Promise<RunSummary> {
     ...desas.map((stack): Job => ({ stack, operation: 'up', run: (t) => upDesa(stack, t) })),
     ...(o.only.length === 0 ? orphanStacks(ctx.inventory, [...existing.keys()]).map((stack) => offboardJob(ctx, stack, o, false)) : []),
   ];
-  return withCluster(ctx, await runAll('up', o, platform, jobs, () => existing));
+  return withServices(ctx, o, await runAll('up', o, platform, jobs, () => existing));
 }
 
 /** Destroys a desa stack. Kept: protected resources (namespace, volumes, bucket claim) unless deleteData. */
@@ -423,7 +449,9 @@ export async function destroy(o: DestroyOptions): Promise<RunSummary> {
     }
     return offboardJob(ctx, stack, o, o.deleteData === true);
   });
-  return withCluster(ctx, await runAll('destroy', o, null, () => jobs, () => existing));
+  const summary = await runAll('destroy', o, null, () => jobs, () => existing);
+  const dataGone = o.deleteData ? summary.stacks.filter((r) => r.result === 'succeeded').map((r) => ctx.inventory.units.find((u) => u.stack === r.stack)?.slug ?? r.stack) : [];
+  return withServices(ctx, o, summary, dataGone);
 }
 
 /** The exit status of a run: 0 ok, 130 interrupted, 4 a stack failed. */
@@ -441,6 +469,12 @@ export function failureMessage(s: RunSummary): { message: string; nextStep: stri
     };
   }
   const failed = s.stacks.filter((r) => r.result === 'failed').map((r) => r.stack);
+  if (failed.length === 0 && s.services && 'error' in s.services) {
+    return {
+      message: `Every stack succeeded, but applying them to the local servers failed: ${s.services.error}`,
+      nextStep: `Check \`desa cluster status\` and the logs in .desa/services/log, then run \`desa ${s.verb}\` again.`,
+    };
+  }
   if (failed.includes(PLATFORM_STACK)) {
     return { message: 'The platform stack failed; no desa was touched.', nextStep: `Fix the cause shown above and run \`desa ${s.verb}\` again.` };
   }

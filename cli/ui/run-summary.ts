@@ -38,5 +38,20 @@ export function summaryLines(s: RunSummary): string[] {
   ];
   const op = s.verb === 'plan' ? 'preview' : s.verb;
   lines.push(`${s.stacks.length} stack(s): ${parts.join(', ')}; resources: ${describeChanges(totals, null, op)}.`);
+  if (s.services) lines.push(...servicesLines(s.services));
+  return lines;
+}
+
+/** What the local servers now serve, where, and what was skipped. */
+export function servicesLines(r: NonNullable<RunSummary['services']>): string[] {
+  if ('error' in r) return [`services: FAILED: ${r.error}`];
+  const at = (port: number) => `127.0.0.1:${port}`;
+  const b = r.buckets;
+  const lines = [
+    `services on this machine: ${r.mailboxes} mailbox(es) (IMAP ${at(r.endpoints.imap)}, SMTP submission ${at(r.endpoints.submission)}), ` +
+      `${b.active} bucket(s)${b.revoked ? ` + ${b.revoked} kept with access revoked` : ''} (S3 http://${at(r.endpoints.s3)}), ` +
+      `${r.records} DNS record set(s) (${at(r.endpoints.dns)}), ${r.sites} site(s) (HTTP ${at(r.endpoints.http)}).`,
+  ];
+  for (const x of r.skipped) lines.push(`services: ${x.server} skipped: ${x.reason}`);
   return lines;
 }

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { type ClusterObjects, desiredServices, dovecotQuota, type KubeObject, siteName } from './desired.ts';
+import { planRrsets, type Rrset } from './dns.ts';
+import { parseUsers, renderPostfixMaps, renderUsers, ssha512, verifySsha512 } from './mail.ts';
+
+const D = 'desa.bekasikab.go.id';
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+function mailbox(slug: string, role: string, password: string, extra: { quota?: string; aliases?: string } = {}): KubeObject {
+  return {
+    metadata: {
+      name: `mailbox-${slug}-${role}`,
+      namespace: 'desa-platform',
+      labels: { [`${D}/consumer`]: 'mailbox', [`${D}/slug`]: slug },
+      annotations: { [`${D}/quota`]: extra.quota ?? '2Gi', [`${D}/aliases`]: extra.aliases ?? '' },
+    },
+    data: { address: b64(`${slug}.${role}@${D}`), role: b64(role), password: b64(password) },
+  };
+}
+
+function bucket(slug: string, secret: string): KubeObject {
+  return {
+    metadata: { name: `bucket-${slug}`, namespace: 'desa-platform', labels: { [`${D}/consumer`]: 'bucket', [`${D}/slug`]: slug }, annotations: { [`${D}/quota`]: '20Gi' } },
+    data: { bucket: b64(`desa-${slug}`), accessKeyId: b64(`desa-${slug}`), secretAccessKey: b64(secret) },
+  };
+}
+
+const ingress = (ns: string, host: string): KubeObject => ({ metadata: { name: 'subdomain', namespace: ns }, spec: { rules: [{ host }] } });
+const page = (ns: string, html: string): KubeObject => ({ metadata: { name: 'profil-content', namespace: ns }, data: { 'index.html': html } });
+const mailDns: KubeObject = {
+  metadata: { name: 'mail-dns', namespace: 'desa-platform', labels: { [`${D}/consumer`]: 'dns' } },
+  data: {
+    'records.json': JSON.stringify([
+      { name: `${D}.`, type: 'MX', ttl: 300, values: [`10 mail.${D}.`] },
+      { name: `${D}.`, type: 'TXT', ttl: 300, values: ['"v=spf1 mx -all"'] },
+    ]),
+  },
+};
+
+const objects: ClusterObjects = {
+  secrets: [mailbox('sumberjaya', 'operator', 'pw-1', { aliases: `sumberjaya.info@${D}` }), mailbox('lambangsari', 'kepala-desa', 'pw-2', { quota: '512Mi' }), bucket('sumberjaya', 's3-1'), bucket('pantai-makmur', 's3-old')],
+  configMaps: [mailDns, page('desa-sumberjaya', '<h1>Sumberjaya</h1>'), page('desa-other', 'not served: no ingress')],
+  ingresses: [ingress('desa-sumberjaya', `sumberjaya.${D}`), ingress('desa-setia-asih', `setia-asih.${D}`), ingress('elsewhere', 'www.example.org')],
+};
+const desired = desiredServices(objects, { domain: D, units: new Set(['sumberjaya', 'lambangsari', 'setia-asih']), address: '127.0.0.1', ttl: 300 });
+
+describe('desiredServices', () => {
+  it('gives each mailbox Secret an account with its password, Dovecot quota and aliases', () => {
+    expect(desired.mailboxes).toEqual([
+      { slug: 'lambangsari', address: `lambangsari.kepala-desa@${D}`, password: 'pw-2', quota: '512M', aliases: [] },
+      { slug: 'sumberjaya', address: `sumberjaya.operator@${D}`, password: 'pw-1', quota: '2G', aliases: [`sumberjaya.info@${D}`] },
+    ]);
+  });
+
+  it('keeps the bucket of a desa no longer in desa.yaml, with its key revoked', () => {
+    expect(desired.buckets.map((b) => [b.bucket, b.active])).toEqual([
+      ['desa-pantai-makmur', false],
+      ['desa-sumberjaya', true],
+    ]);
+  });
+
+  it('names every desa host and the mail host, and carries the platform\'s mail records', () => {
+    expect(desired.records.map((r) => `${r.name} ${r.type} ${r.values.join(',')}`)).toEqual([
+      `desa.bekasikab.go.id. MX 10 mail.${D}.`,
+      'desa.bekasikab.go.id. TXT "v=spf1 mx -all"',
+      `mail.${D}. A 127.0.0.1`,
+      `setia-asih.${D}. A 127.0.0.1`,
+      `sumberjaya.${D}. A 127.0.0.1`,
+    ]);
+  });
+
+  it('serves the profil page of the namespace that holds the host', () => {
+    expect(desired.sites).toEqual([{ name: 'sumberjaya', host: `sumberjaya.${D}`, html: '<h1>Sumberjaya</h1>' }]);
+  });
+
+  it('maps quotas and hosts the way the servers read them', () => {
+    expect(['2Gi', '10Ki', '1Ti', '4096'].map(dovecotQuota)).toEqual(['2G', '10K', '1T', '4096']);
+    expect(() => dovecotQuota('2GB')).toThrow(/unsupported quota/);
+    expect(siteName(`Sumberjaya.${D}.`, D)).toBe('sumberjaya');
+    expect(siteName(`a.b.${D}`, D)).toBeNull();
+    expect(siteName('desa.bekasikab.go.id.evil.org', D)).toBeNull();
+  });
+});
+
+describe('mail files', () => {
+  it('stores salted SHA-512 hashes that verify only the right password', () => {
+    const h = ssha512('rahasia');
+    expect(h).toMatch(/^\{SSHA512\}[A-Za-z0-9+/]+=*$/);
+    expect(h).not.toContain('rahasia');
+    expect(verifySsha512(h, 'rahasia')).toBe(true);
+    expect(verifySsha512(h, 'rahasiA')).toBe(false);
+    expect(ssha512('rahasia')).not.toBe(h);
+  });
+
+  it('keeps a line whose hash still matches, and rehashes a rotated password', () => {
+    const first = renderUsers(desired.mailboxes, new Map());
+    expect(first.split('\n')[1]).toMatch(new RegExp(`^sumberjaya\\.operator@${D.replaceAll('.', '\\.')}:\\{SSHA512\\}[^:]+::::::userdb_quota_rule=\\*:storage=2G$`));
+    expect(renderUsers(desired.mailboxes, parseUsers(first))).toBe(first);
+    const rotated = desired.mailboxes.map((m) => (m.slug === 'sumberjaya' ? { ...m, password: 'new' } : m));
+    const second = renderUsers(rotated, parseUsers(first));
+    expect(second.split('\n')[0]).toBe(first.split('\n')[0]);
+    expect(second.split('\n')[1]).not.toBe(first.split('\n')[1]);
+  });
+
+  it('lets a mailbox send only as itself and its aliases', () => {
+    expect(renderPostfixMaps(desired.mailboxes)).toEqual({
+      vmailbox: `lambangsari.kepala-desa@${D} OK\nsumberjaya.operator@${D} OK\n`,
+      valias: `sumberjaya.info@${D} sumberjaya.operator@${D}\n`,
+      senders: `lambangsari.kepala-desa@${D} lambangsari.kepala-desa@${D}\nsumberjaya.operator@${D} sumberjaya.operator@${D}\nsumberjaya.info@${D} sumberjaya.operator@${D}\n`,
+    });
+  });
+});
+
+describe('planRrsets', () => {
+  const mine = (name: string, content: string): Rrset => ({ name, type: 'A', ttl: 300, records: [{ content, disabled: false }], comments: [{ content: 'x', account: 'desa' }] });
+  const theirs: Rrset = { name: `www.${D}.`, type: 'A', ttl: 300, records: [{ content: '10.0.0.1', disabled: false }] };
+
+  it('replaces what differs, deletes only records it owns, and leaves the rest', () => {
+    const current = [mine(`sumberjaya.${D}.`, '127.0.0.1'), mine(`gone.${D}.`, '127.0.0.1'), mine(`setia-asih.${D}.`, '10.9.9.9'), theirs];
+    const changes = planRrsets(desired.records, current);
+    expect(changes.map((c) => `${c.changetype} ${c.name} ${c.type}`).sort()).toEqual([
+      `DELETE gone.${D}. A`,
+      `REPLACE desa.bekasikab.go.id. MX`,
+      `REPLACE desa.bekasikab.go.id. TXT`,
+      `REPLACE mail.${D}. A`,
+      `REPLACE setia-asih.${D}. A`,
+    ]);
+    expect(changes.find((c) => c.name === `setia-asih.${D}.`)!.comments![0]!.account).toBe('desa');
+  });
+
+  it('plans nothing once the zone matches', () => {
+    const applied = planRrsets(desired.records, []).map(({ changetype: _, ...r }) => r);
+    expect(planRrsets(desired.records, applied)).toEqual([]);
+  });
+});
+
+describe('local servers', () => {
+  it('reads the ports services.sh remembers, S3_PORT included', async () => {
+    const { parseServicesEnv, parseServerStatus } = await import('./local-servers.ts');
+    const env = 'SMTP_PORT=25800\nSUBMISSION_PORT=25801\nIMAP_PORT=25802\nDNS_PORT=25803\nDNS_API_PORT=25804\nHTTP_PORT=25805\nS3_PORT=25806\nDOMAIN=desa.bekasikab.go.id\n';
+    expect(parseServicesEnv(env)).toEqual({ ports: { smtp: 25800, submission: 25801, imap: 25802, dns: 25803, dnsApi: 25804, http: 25805, s3: 25806 }, domain: D });
+    expect(parseServicesEnv(env.replace('S3_PORT=25806\n', ''))).toBeNull();
+    expect(parseServerStatus('dovecot running (pid 12)\npostfix unavailable: postfix needs root\nnginx stopped\n')).toEqual([
+      { name: 'dovecot', state: 'running', pid: 12, reason: null },
+      { name: 'postfix', state: 'unavailable', pid: null, reason: 'postfix needs root' },
+      { name: 'pdns', state: 'stopped', pid: null, reason: null },
+      { name: 'nginx', state: 'stopped', pid: null, reason: null },
+      { name: 'versitygw', state: 'stopped', pid: null, reason: null },
+    ]);
+  });
+});

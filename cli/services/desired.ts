@@ -1,0 +1,151 @@
+// What the platform's services must serve, derived from the cluster as the stacks left it: the mailbox and
+// bucket Secrets and the mail-dns ConfigMap in the platform namespace, and each desa's Ingress and profil
+// page. Plain data in, plain data out: no I/O, so the rules (who gets an account, which names exist,
+// what an offboarded desa keeps) are tested without servers. Values read from Secrets stay in memory.
+import type { DnsRecord } from '../../stacks/platform/plans.ts';
+
+/** The part of a Kubernetes object the sync reads. */
+export interface KubeObject {
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  data?: Record<string, string>;
+  spec?: { rules?: { host?: string }[] };
+}
+
+export interface ClusterObjects {
+  /** Secrets of the platform namespace labelled <domain>/consumer. */
+  secrets: KubeObject[];
+  /** ConfigMaps labelled app.kubernetes.io/part-of=desa, in every namespace. */
+  configMaps: KubeObject[];
+  /** Ingresses labelled app.kubernetes.io/part-of=desa, in every namespace. */
+  ingresses: KubeObject[];
+}
+
+export interface Mailbox {
+  slug: string;
+  address: string;
+  password: string;
+  /** Dovecot's form of the quota: 2Gi → 2G (Dovecot's units are powers of 1024). */
+  quota: string;
+  aliases: string[];
+}
+
+export interface Bucket {
+  slug: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** The quota as the desa stack annotated it (20Gi); reported against usage. */
+  quota: string;
+  /** False for the kept bucket of a desa no longer in desa.yaml: the data stays, the key is revoked. */
+  active: boolean;
+}
+
+export interface Site {
+  /** The directory the web server serves for the host: its first label. */
+  name: string;
+  host: string;
+  html: string;
+}
+
+export interface Desired {
+  zone: string;
+  mailboxes: Mailbox[];
+  buckets: Bucket[];
+  records: DnsRecord[];
+  sites: Site[];
+}
+
+export interface DesiredOptions {
+  domain: string;
+  /** Slugs of the units in desa.yaml. */
+  units: ReadonlySet<string>;
+  /** The address desa hosts and the mail host resolve to (the ingress controller's, the mail server's). */
+  address: string;
+  ttl: number;
+}
+
+const PROFIL_CONTENT = 'profil-content';
+
+function decode(obj: KubeObject, key: string): string {
+  const v = obj.data?.[key];
+  if (v === undefined) throw new Error(`Secret ${obj.metadata.namespace}/${obj.metadata.name} has no "${key}"`);
+  return Buffer.from(v, 'base64').toString('utf8');
+}
+
+/** Kubernetes binary quantities as Dovecot writes them: 2Gi → 2G, 512Mi → 512M; plain bytes stay. */
+export function dovecotQuota(quantity: string): string {
+  const m = /^(\d+)(Ki|Mi|Gi|Ti)?$/.exec(quantity.trim());
+  if (!m) throw new Error(`unsupported quota "${quantity}" (expected a size such as 2Gi)`);
+  return m[2] ? `${m[1]}${m[2][0]}` : m[1]!;
+}
+
+/** The first label of a host under the zone, or null for a host outside it. */
+export function siteName(host: string, domain: string): string | null {
+  const h = host.toLowerCase().replace(/\.$/, '');
+  const suffix = `.${domain.toLowerCase()}`;
+  if (!h.endsWith(suffix)) return null;
+  const label = h.slice(0, -suffix.length);
+  return /^[a-z0-9]+(-[a-z0-9]+)*$/.test(label) ? label : null;
+}
+
+const consumer = (domain: string, obj: KubeObject) => obj.metadata.labels?.[`${domain}/consumer`];
+const slugOf = (domain: string, obj: KubeObject) => obj.metadata.labels?.[`${domain}/slug`] ?? '';
+const byName = <T>(key: (x: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+
+export function desiredServices(objects: ClusterObjects, o: DesiredOptions): Desired {
+  const { domain } = o;
+  const zone = `${domain}.`;
+  const mailboxes: Mailbox[] = [];
+  const buckets: Bucket[] = [];
+  for (const s of objects.secrets) {
+    const kind = consumer(domain, s);
+    const quota = s.metadata.annotations?.[`${domain}/quota`] ?? '';
+    if (kind === 'mailbox') {
+      const aliases = (s.metadata.annotations?.[`${domain}/aliases`] ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+      mailboxes.push({ slug: slugOf(domain, s), address: decode(s, 'address'), password: decode(s, 'password'), quota: dovecotQuota(quota || '2Gi'), aliases });
+    } else if (kind === 'bucket') {
+      const slug = slugOf(domain, s);
+      buckets.push({
+        slug,
+        bucket: decode(s, 'bucket'),
+        accessKeyId: decode(s, 'accessKeyId'),
+        secretAccessKey: decode(s, 'secretAccessKey'),
+        quota,
+        active: o.units.has(slug),
+      });
+    }
+  }
+
+  // Names: every desa Ingress host, the mail host, and the mail records the platform published.
+  const hosts = new Map<string, string>(); // host → namespace
+  for (const ing of objects.ingresses) {
+    for (const rule of ing.spec?.rules ?? []) {
+      if (rule.host && siteName(rule.host, domain)) hosts.set(rule.host.toLowerCase(), ing.metadata.namespace ?? '');
+    }
+  }
+  const mailDns = objects.configMaps.find((c) => c.metadata.name === 'mail-dns' && consumer(domain, c) === 'dns');
+  const mailRecords: DnsRecord[] = mailDns?.data?.['records.json'] ? JSON.parse(mailDns.data['records.json']) : [];
+  const mailHosts = mailRecords.filter((r) => r.type === 'MX').flatMap((r) => r.values.map((v) => v.split(/\s+/)[1]!.replace(/\.$/, '')));
+  const records: DnsRecord[] = [
+    ...[...new Set([...hosts.keys(), ...mailHosts.filter((h) => h.endsWith(`.${domain}`))])].map(
+      (h): DnsRecord => ({ name: `${h}.`, type: 'A', ttl: o.ttl, values: [o.address] }),
+    ),
+    ...mailRecords,
+  ].sort(byName((r) => `${r.name} ${r.type}`));
+
+  // Sites: the profil page of the namespace that holds the host's Ingress.
+  const sites: Site[] = [];
+  for (const [host, namespace] of hosts) {
+    const page = objects.configMaps.find((c) => c.metadata.name === PROFIL_CONTENT && c.metadata.namespace === namespace);
+    const html = page?.data?.['index.html'];
+    if (html !== undefined) sites.push({ name: siteName(host, domain)!, host, html });
+  }
+
+  return {
+    zone,
+    mailboxes: mailboxes.sort(byName((m) => m.address)),
+    buckets: buckets.sort(byName((b) => b.bucket)),
+    records,
+    sites: sites.sort(byName((s) => s.name)),
+  };
+}

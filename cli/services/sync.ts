@@ -1,0 +1,102 @@
+// The services sync: reads what the stacks left in the cluster and applies it to the servers, the way a
+// controller in the cluster would: mailbox Secrets → Dovecot and Postfix, bucket Secrets → the S3
+// gateway, Ingress hosts and the platform's mail records → the DNS zone, profil pages → the web server.
+// `desa up` and `desa destroy` run it after the stacks when they use the local cluster and its loopback
+// servers. It is idempotent: a second run with nothing new changes no file and sends no update.
+import { execa } from 'execa';
+import { settingsSchema } from '../../stacks/settings.ts';
+import type { Inventory } from '../inventory/model.ts';
+import { kubectlPath, readPins } from '../engine/toolchain.ts';
+import { cacheDir, ROOT } from '../engine/paths.ts';
+import { type ClusterObjects, desiredServices, type KubeObject } from './desired.ts';
+import { applyDns } from './dns.ts';
+import { deleteMaildirs, type LocalServices, readServiceSecret, servicesStatus, writeMail, writeSites } from './local-servers.ts';
+import { applyBuckets, type BucketReport } from './s3.ts';
+
+export interface SyncReport {
+  /** Endpoints on 127.0.0.1, for people and tests. */
+  endpoints: { smtp: number; submission: number; imap: number; dns: number; http: number; s3: number };
+  mailboxes: number;
+  aliases: number;
+  buckets: BucketReport;
+  records: number;
+  sites: number;
+  /** Servers not running (not installed, or Postfix without root): their part was skipped. */
+  skipped: { server: string; reason: string }[];
+  changed: { mail: boolean; dns: number; sites: number };
+}
+
+async function kubectlJson(kubeconfig: string, args: string[], env: NodeJS.ProcessEnv): Promise<KubeObject[]> {
+  const kubectl = kubectlPath(cacheDir(env), readPins(ROOT));
+  const r = await execa(kubectl, ['--kubeconfig', kubeconfig, '--request-timeout=30s', 'get', ...args, '-o', 'json'], { env, stdin: 'ignore', reject: false, timeout: 60_000 });
+  if (r.exitCode !== 0) throw new Error(`kubectl get ${args[0]} failed: ${r.stderr.trim().split('\n').at(-1)}`);
+  return (JSON.parse(r.stdout) as { items: KubeObject[] }).items;
+}
+
+/** Reads, in two calls, every object the sync needs. Secret values stay in this process's memory. */
+export async function readCluster(kubeconfig: string, domain: string, env: NodeJS.ProcessEnv): Promise<ClusterObjects> {
+  const ns = settingsSchema.parse({}).platformNamespace;
+  const [secrets, others] = await Promise.all([
+    kubectlJson(kubeconfig, ['secrets', '-n', ns, '-l', `${domain}/consumer`], env),
+    kubectlJson(kubeconfig, ['configmaps,ingresses', '-A', '-l', 'app.kubernetes.io/part-of=desa'], env),
+  ]);
+  const kind = (o: KubeObject) => (o as { kind?: string }).kind;
+  return { secrets, configMaps: others.filter((o) => kind(o) === 'ConfigMap'), ingresses: others.filter((o) => kind(o) === 'Ingress') };
+}
+
+export interface SyncOptions {
+  services: LocalServices;
+  kubeconfig: string;
+  inventory: Inventory;
+  env: NodeJS.ProcessEnv;
+  /** Slugs whose data `destroy --delete-data` removes: their Maildirs and bucket go too. */
+  deleteData?: readonly string[];
+}
+
+export async function syncServices(o: SyncOptions): Promise<SyncReport> {
+  const { services: s, env } = o;
+  const domain = o.inventory.kabupaten.domain;
+  const settings = settingsSchema.parse({});
+  const objects = await readCluster(o.kubeconfig, domain, env);
+  const desired = desiredServices(objects, { domain, units: new Set(o.inventory.units.map((u) => u.slug)), address: '127.0.0.1', ttl: settings.dns.ttl });
+  const status = new Map((await servicesStatus(s.dir, env)).map((x) => [x.name, x]));
+  const skipped: SyncReport['skipped'] = [];
+  const up = (name: string) => {
+    const x = status.get(name as never);
+    if (x?.state === 'running') return true;
+    skipped.push({ server: name, reason: x?.reason ?? x?.state ?? 'unknown' });
+    return false;
+  };
+  const deleteData = new Set(o.deleteData ?? []);
+
+  // Dovecot alone gives IMAP logins; Postfix (root only) adds submission and delivery.
+  let mailChanged = false;
+  const dovecot = up('dovecot');
+  const postfix = up('postfix');
+  if (dovecot || postfix) mailChanged = (await writeMail(s, desired.mailboxes, env, { postfix })).changed;
+  for (const slug of deleteData) deleteMaildirs(s, domain, slug);
+  let dnsChanged = 0;
+  if (up('pdns')) {
+    const r = await applyDns({ url: `http://127.0.0.1:${s.ports.dnsApi}`, apiKey: readServiceSecret(s.dir, 'dns-api-key') }, desired.zone, desired.records);
+    dnsChanged = r.changed + r.deleted;
+  }
+  let sitesChanged = 0;
+  if (up('nginx')) {
+    const r = writeSites(s, desired.sites);
+    sitesChanged = r.changed + r.removed;
+  }
+  let buckets: BucketReport = { active: 0, revoked: 0, deleted: 0, usage: [] };
+  if (up('versitygw')) {
+    buckets = await applyBuckets(s, desired.buckets, deleteData, env);
+  }
+  return {
+    endpoints: { smtp: s.ports.smtp, submission: s.ports.submission, imap: s.ports.imap, dns: s.ports.dns, http: s.ports.http, s3: s.ports.s3 },
+    mailboxes: desired.mailboxes.length,
+    aliases: desired.mailboxes.reduce((n, m) => n + m.aliases.length, 0),
+    buckets,
+    records: desired.records.length,
+    sites: desired.sites.length,
+    skipped,
+    changed: { mail: mailChanged, dns: dnsChanged, sites: sitesChanged },
+  };
+}
