@@ -12,7 +12,7 @@ import { kubectlPath, readPins } from '../cli/engine/toolchain.ts';
 import { STACK_TRACE } from './helpers/cli.ts';
 import { DESA_BIN, ROOT, tempInventory } from './helpers/inventory.ts';
 
-const ENV = { NO_COLOR: '1', CI: 'true', DESA_CLUSTER_PORT_BASE: '28790', DESA_ETCD_UNSAFE_NO_FSYNC: 'true' };
+const ENV = { NO_COLOR: '1', CI: 'true', DESA_CLUSTER_PORT_BASE: '28790', DESA_ETCD_UNSAFE_NO_FSYNC: 'true', DESA_SERVICES: 'off' };
 const OPERATOR = 'sumberjaya.operator@desa.bekasikab.go.id';
 /** Everything printed without --show-secrets: the password must appear in none of it. */
 const masked: string[] = [];

@@ -12,7 +12,7 @@ import { text as visibleText } from '../cli/credentials/fixtures.ts';
 import { STACK_TRACE } from './helpers/cli.ts';
 import { DESA_BIN, ROOT, edit, keepUnits, shippedText, tempInventory } from './helpers/inventory.ts';
 
-const ENV = { NO_COLOR: '1', CI: 'true', DESA_CLUSTER_PORT_BASE: '27790', DESA_ETCD_UNSAFE_NO_FSYNC: 'true' };
+const ENV = { NO_COLOR: '1', CI: 'true', DESA_CLUSTER_PORT_BASE: '27790', DESA_ETCD_UNSAFE_NO_FSYNC: 'true', DESA_SERVICES: 'off' };
 const outputs: string[] = [];
 
 interface Changes {

@@ -1,6 +1,6 @@
 // Test helpers: copies of the real desa.yaml in temporary folders, edited per test, with the official
 // CSV beside them so the relative path in the file resolves. The repository's own files are never touched.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
@@ -16,6 +16,8 @@ export const shippedText = () => readFileSync(INVENTORY, 'utf8');
 /** A temp folder holding data/kepmendagri-2025-bekasi.csv and `desa.yaml` with the given text. */
 export function tempInventory(text: string = shippedText(), name = 'desa.yaml'): { dir: string; file: string } {
   const dir = mkdtempSync(join(tmpdir(), 'desa-test-'));
+  // The local servers' unprivileged processes must be able to enter .desa/services (mkdtemp makes 0700).
+  chmodSync(dir, 0o755);
   mkdirSync(join(dir, 'data'));
   copyFileSync(OFFICIAL_CSV, join(dir, 'data/kepmendagri-2025-bekasi.csv'));
   const file = join(dir, name);
