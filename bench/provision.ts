@@ -264,6 +264,8 @@ function cluster(name: string, index: number): Cluster {
     DESA_STATE_DIR: stateDir,
     DESA_CLUSTER_PORT_BASE: String(portBase),
     DESA_ETCD_UNSAFE_NO_FSYNC: 'true',
+    // Stacks only, as the baselines do: no loopback servers and no services sync (bench:services times those).
+    DESA_SERVICES: 'off',
   };
   return { name, env, dirs: stateDirs(inventory, env), portBase };
 }

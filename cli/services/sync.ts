@@ -54,10 +54,14 @@ export interface SyncOptions {
 }
 
 export async function syncServices(o: SyncOptions): Promise<SyncReport> {
+  return applyServices(await readCluster(o.kubeconfig, o.inventory.kabupaten.domain, o.env), o);
+}
+
+/** The sync's second half: the cluster's objects, as read, applied to the servers. */
+export async function applyServices(objects: ClusterObjects, o: Omit<SyncOptions, 'kubeconfig'>): Promise<SyncReport> {
   const { services: s, env } = o;
   const domain = o.inventory.kabupaten.domain;
   const settings = settingsSchema.parse({});
-  const objects = await readCluster(o.kubeconfig, domain, env);
   const desired = desiredServices(objects, { domain, units: new Set(o.inventory.units.map((u) => u.slug)), address: '127.0.0.1', ttl: settings.dns.ttl });
   const status = new Map((await servicesStatus(s.dir, env)).map((x) => [x.name, x]));
   const skipped: SyncReport['skipped'] = [];
