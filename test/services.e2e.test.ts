@@ -19,6 +19,7 @@ import { DESA_BIN, keepUnits, shippedText, tempInventory } from './helpers/inven
 const ENV = { NO_COLOR: '1', CI: 'true', DESA_CLUSTER_PORT_BASE: '25790', DESA_ETCD_UNSAFE_NO_FSYNC: 'true' };
 const D = 'desa.bekasikab.go.id';
 const outputs: string[] = [];
+const retired: string[] = [];
 
 interface Secrets {
   mailPasswords: Record<string, string>;
@@ -209,6 +210,26 @@ describe('the services a desa gets, with real clients', () => {
     expect((await get(ports.http, `tidak-ada.${D}`)).status).toBe(404);
   });
 
+  it('rotation: the new password and key work at once, the old ones no longer', async () => {
+    const before = secrets.sumberjaya!;
+    const r = await desa(['rotate', 'sumberjaya', '--account', 'operator', 'storage', '--file', file]);
+    expect(r.code, r.stderr).toBe(0);
+    const after = await readSecrets('sumberjaya');
+    const op = address('sumberjaya', 'operator');
+    expect(after.mailPasswords[op]).not.toBe(before.mailPasswords[op]);
+    expect(await imapRefused(ports.imap, op, before.mailPasswords[op]!)).toMatch(/AUTHENTICATIONFAILED|Authentication failed/i);
+    (await imapLogin(ports.imap, op, after.mailPasswords[op]!)).close();
+    // The other accounts keep their passwords.
+    (await imapLogin(ports.imap, address('sumberjaya', 'kepala-desa'), password('sumberjaya', 'kepala-desa'))).close();
+    const { bucket, accessKeyId } = after.storageCredentials;
+    expect(await s3Error(s3(ports.s3, accessKeyId, before.storageCredentials.secretAccessKey).send(new ListObjectsV2Command({ Bucket: bucket })))).toBe('SignatureDoesNotMatch');
+    const list = await s3(ports.s3, accessKeyId, after.storageCredentials.secretAccessKey).send(new ListObjectsV2Command({ Bucket: bucket }));
+    expect(list.Contents?.map((o) => o.Key)).toEqual(['arsip/sk-12-2026.txt']);
+    secrets.sumberjaya = after;
+    // The old values were real secrets too: the leak search below looks for them as well.
+    retired.push(before.mailPasswords[op]!, before.storageCredentials.secretAccessKey);
+  });
+
   it('offboarding: a desa removed from desa.yaml loses its logins, name and site; its data stays', async () => {
     write(['setia-asih', 'sumberjaya']);
     const r = await desa(['up', '--file', file, '--json']);
@@ -240,8 +261,8 @@ describe('the services a desa gets, with real clients', () => {
   });
 
   it('no password or key appears in any output or file, but the S3 server\'s own 0600 account file', () => {
-    const values = [...Object.values(secrets).flatMap((s) => [...Object.values(s.mailPasswords), s.storageCredentials.secretAccessKey])];
-    expect(values.length).toBe(8);
+    const values = [...Object.values(secrets).flatMap((s) => [...Object.values(s.mailPasswords), s.storageCredentials.secretAccessKey]), ...retired];
+    expect(values.length).toBe(10);
     for (const out of outputs) for (const v of values) expect(out.includes(v)).toBe(false);
     const iam = join(dir, '.desa', 'services', 's3', 'iam', 'users.json');
     const files = readdirSync(dir, { recursive: true, withFileTypes: true })

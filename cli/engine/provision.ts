@@ -278,7 +278,7 @@ export function withCluster(ctx: Context, s: RunSummary): RunSummary {
  * servers (cli/services/sync.ts). It runs even when some stacks failed, for the ones that did not; a
  * failing sync fails the run (the services would not match the stacks).
  */
-async function withServices(ctx: Context, o: EngineOptions, s: RunSummary, deleteData: readonly string[] = []): Promise<RunSummary> {
+export async function withServices(ctx: Context, o: EngineOptions, s: RunSummary, deleteData: readonly string[] = []): Promise<RunSummary> {
   const out = withCluster(ctx, s);
   if (!ctx.localKubeconfig || s.interrupted || o.env.DESA_SERVICES === 'off') return out;
   const { readLocalServices } = await import('../services/local-servers.ts');

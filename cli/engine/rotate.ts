@@ -7,7 +7,7 @@ import { AbortError, EXIT } from '../errors.ts';
 import type { Inventory, Unit } from '../inventory/model.ts';
 import { didYouMean } from '../inventory/problems.ts';
 import { forgetLastUpdate } from './fingerprint.ts';
-import { type EngineOptions, type Job, open, operate, prepare, ROTATE_KEY, type RunSummary, runAll, withCluster } from './provision.ts';
+import { type EngineOptions, type Job, open, operate, prepare, ROTATE_KEY, type RunSummary, runAll, withServices } from './provision.ts';
 import { readCheckpoint } from './state.ts';
 
 export interface RotateOptions extends EngineOptions {
@@ -71,6 +71,7 @@ export async function rotate(o: RotateOptions): Promise<RunSummary & { rotated: 
       }
     },
   };
-  const summary = withCluster(ctx, await runAll('up', o, null, () => [job], () => new Map()));
+  // The new password or key reaches the local servers at once: the old one stops working.
+  const summary = await withServices(ctx, o, await runAll('up', o, null, () => [job], () => new Map()));
   return { ...summary, rotated: accounts.map((a) => (a === 'storage' ? `storage (${unit.services.storage.bucket})` : unit.services.email.accounts.find((x) => x.role === a)!.address)) };
 }
