@@ -30,6 +30,11 @@ describe('desa doctor', () => {
       'pulumi-language-nodejs',
       'kubernetes-plugin',
       ...CLUSTER_BINARIES,
+      'dovecot',
+      'postfix',
+      'pdns',
+      'nginx',
+      'versitygw',
       'go',
       'chromium',
     ]);
@@ -45,6 +50,10 @@ describe('desa doctor', () => {
     expect(byId['kubernetes-plugin']!.version).toBe('v4.25.0');
     expect(byId['pulumi-language-nodejs']!.required).toBe(false);
     for (const id of CLUSTER_BINARIES) expect(byId[id], id).toMatchObject({ found: true, required: true, source: 'cache' });
+    // The local servers: optional (the stacks provision without them), installed by the set-up.
+    for (const id of ['dovecot', 'postfix', 'pdns', 'nginx', 'versitygw']) expect(byId[id], id).toMatchObject({ found: true, required: false });
+    expect(byId.versitygw!.version).toBe('v1.8.0');
+    expect(byId.postfix!.version).toMatch(/^3\.\d+/);
     expect(out.cluster).toMatchObject({ kubeconfig: join(ROOT, '.desa/cluster/admin.kubeconfig') });
   }, 120_000);
 

@@ -301,11 +301,55 @@ async function chromiumReport(ctx: ToolchainContext): Promise<ToolReport> {
   return r;
 }
 
+/** The local servers desa up points the platform at (toolchain/services.sh): not required, the stacks provision without them. */
+async function serverReports(ctx: ToolchainContext, pins: Record<string, string>): Promise<ToolReport[]> {
+  const apt = 'as root, apt-get install dovecot-core dovecot-imapd dovecot-lmtpd postfix pdns-server pdns-backend-sqlite3 sqlite3 nginx (npm start does)';
+  const sbin = { ...ctx.env, PATH: `${ctx.env.PATH ?? ''}:/usr/sbin:/sbin` };
+  const servers = [
+    { id: 'dovecot', name: 'Dovecot (IMAP)', what: 'mailbox logins', bin: 'dovecot', args: ['--version'], pattern: /^(\d+\.\d+\.\d+)/m },
+    { id: 'postfix', name: 'Postfix (SMTP)', what: 'sending and delivery; needs root', bin: 'postconf', args: ['-d', 'mail_version'], pattern: /= (\S+)/ },
+    { id: 'pdns', name: 'PowerDNS (DNS)', what: 'the desa names and mail records', bin: 'pdns_server', args: ['--version'], pattern: /(\d+\.\d+\.\d+)/ },
+    { id: 'nginx', name: 'nginx (sites)', what: 'the profile pages', bin: 'nginx', args: ['-v'], pattern: /nginx\/(\S+)/ },
+  ];
+  const reports = await Promise.all(
+    servers.map(async (x): Promise<ToolReport> => {
+      const path = which(x.bin, sbin);
+      const r: ToolReport = {
+        id: x.id,
+        name: x.name,
+        required: false,
+        found: path !== null,
+        version: path ? await probeVersion(path, x.args, x.pattern, sbin) : null,
+        path,
+        source: path ? 'PATH' : null,
+        note: `local server for desa up: ${x.what}`,
+      };
+      if (!path) r.fix = apt;
+      return r;
+    }),
+  );
+  const version = pins.VERSITYGW_VERSION ?? 'v1.8.0';
+  const gw = join(ctx.cache, 'toolchain', `versitygw-${version}`, 'bin', 'versitygw');
+  const found = isExecutable(gw);
+  reports.push({
+    id: 'versitygw',
+    name: 'Versity S3 gateway (storage)',
+    required: false,
+    found,
+    version: found ? version : null,
+    path: found ? gw : null,
+    source: found ? 'cache' : null,
+    note: 'local server for desa up: the desa buckets',
+    ...(found ? {} : { fix: 'sh toolchain/build.sh services (about 2 min; npm start does)' }),
+  });
+  return reports;
+}
+
 /** Everything desa looks for, in the order `desa doctor` lists it. */
 export async function findTools(ctx: ToolchainContext = defaultContext()): Promise<ToolReport[]> {
   const pins = readPins(ctx.root);
-  const [node, pulumi, go, chromium] = await Promise.all([nodeReports(ctx), pulumiReports(ctx, pins), goReport(ctx), chromiumReport(ctx)]);
-  return [...node, ...pulumi, ...clusterReports(ctx, pins), go, chromium];
+  const [node, pulumi, go, chromium, servers] = await Promise.all([nodeReports(ctx), pulumiReports(ctx, pins), goReport(ctx), chromiumReport(ctx), serverReports(ctx, pins)]);
+  return [...node, ...pulumi, ...clusterReports(ctx, pins), ...servers, go, chromium];
 }
 
 /** Whether `desa up` has what it needs: every required tool found. */
