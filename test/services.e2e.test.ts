@@ -14,7 +14,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLocalServices, type ServicePorts } from '../cli/services/local-servers.ts';
 import { STACK_TRACE } from './helpers/cli.ts';
-import { DESA_BIN, keepUnits, shippedText, tempInventory } from './helpers/inventory.ts';
+import { DESA_BIN, edit, keepUnits, shippedText, tempInventory } from './helpers/inventory.ts';
 
 const ENV = { NO_COLOR: '1', CI: 'true', DESA_CLUSTER_PORT_BASE: '25790', DESA_ETCD_UNSAFE_NO_FSYNC: 'true' };
 const D = 'desa.bekasikab.go.id';
@@ -95,7 +95,17 @@ describe('the services a desa gets, with real clients', () => {
   let dns: Resolver;
   const secrets: Record<string, Secrets> = {};
   let clusterStarted = false;
-  const write = (units: string[]) => writeFileSync(file, keepUnits(shippedText(), units));
+  // Sumberjaya also has a treasurer's mailbox with an alias and a small quota.
+  const write = (units: string[]) =>
+    writeFileSync(
+      file,
+      edit(
+        keepUnits(shippedText(), units),
+        '    connectivity:\n',
+        '    services:\n      email:\n        accounts: [kepala-desa, sekretaris-desa, operator, { role: bendahara, aliases: [keuangan], quota: 1Mi }]\n    connectivity:\n',
+        'slug: sumberjaya',
+      ),
+    );
   const readSecrets = async (slug: string): Promise<Secrets> => {
     // Asked for on purpose: not recorded with the outputs searched for leaks below.
     const r = await execa(DESA_BIN, ['outputs', slug, '--file', file, '--show-secrets', '--json'], { env: ENV, extendEnv: true, reject: false });
@@ -110,7 +120,7 @@ describe('the services a desa gets, with real clients', () => {
     const r = await desa(['up', '--file', file, '--json']);
     expect(r.code, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout);
-    expect(summary.services).toMatchObject({ mailboxes: 6, buckets: { active: 2, revoked: 0 }, sites: 3, skipped: [] });
+    expect(summary.services).toMatchObject({ mailboxes: 7, aliases: 1, buckets: { active: 2, revoked: 0 }, sites: 3, skipped: [] });
     ports = readLocalServices(join(dir, '.desa', 'services'))!.ports;
     dns = new Resolver({ timeout: 3000, tries: 1 });
     dns.setServers([`127.0.0.1:${ports.dns}`]);
@@ -158,6 +168,34 @@ describe('the services a desa gets, with real clients', () => {
     }
     await inbox.logout();
     expect(found).toBe(true);
+  });
+
+  it('mail: an alias delivers to its mailbox, and the mailbox quota is enforced', async () => {
+    const treasurer = address('sumberjaya', 'bendahara');
+    const from = address('karangmukti', 'operator');
+    const subject = `Laporan keuangan ${Date.now()}`;
+    await smtp(ports.submission, from, password('karangmukti', 'operator')).sendMail({ from, to: `sumberjaya.keuangan@${D}`, subject, text: 'APBDes.' });
+    const client = await imapLogin(ports.imap, treasurer, password('sumberjaya', 'bendahara'));
+    try {
+      let found = false;
+      for (let i = 0; i < 50 && !found; i++) {
+        const lock = await client.getMailboxLock('INBOX');
+        try {
+          found = ((await client.search({ subject })) || []).length > 0;
+        } finally {
+          lock.release();
+        }
+        if (!found) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(found).toBe(true);
+      expect(await client.getQuota('INBOX')).toMatchObject({ storage: { limit: 1024 * 1024 } });
+      const big = `From: ${treasurer}\r\nSubject: arsip\r\n\r\n${'x'.repeat(1100 * 1024)}\r\n`;
+      await expect(client.append('INBOX', big)).rejects.toMatchObject({ serverResponseCode: 'OVERQUOTA' });
+      const small = await client.append('INBOX', `From: ${treasurer}\r\nSubject: catatan\r\n\r\nkecil\r\n`);
+      expect(small).toBeTruthy();
+    } finally {
+      await client.logout();
+    }
   });
 
   it('storage: the desa key writes, lists and reads its bucket, and is denied another desa\'s', async () => {
@@ -262,7 +300,7 @@ describe('the services a desa gets, with real clients', () => {
 
   it('no password or key appears in any output or file, but the S3 server\'s own 0600 account file', () => {
     const values = [...Object.values(secrets).flatMap((s) => [...Object.values(s.mailPasswords), s.storageCredentials.secretAccessKey]), ...retired];
-    expect(values.length).toBe(10);
+    expect(values.length).toBe(11);
     for (const out of outputs) for (const v of values) expect(out.includes(v)).toBe(false);
     const iam = join(dir, '.desa', 'services', 's3', 'iam', 'users.json');
     const files = readdirSync(dir, { recursive: true, withFileTypes: true })
