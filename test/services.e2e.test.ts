@@ -52,6 +52,20 @@ async function imapRefused(port: number, user: string, pass: string): Promise<st
   throw new Error(`IMAP login of ${user} succeeded`);
 }
 
+/** Whether a message with this subject shows in the INBOX within 10 s (delivery is asynchronous). */
+async function arrives(client: ImapFlow, subject: string): Promise<boolean> {
+  for (let i = 0; i < 50; i++) {
+    const lock = await client.getMailboxLock('INBOX');
+    try {
+      if (((await client.search({ subject })) || []).length > 0) return true;
+    } finally {
+      lock.release();
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+}
+
 const smtp = (port: number, user: string, pass: string) =>
   nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, auth: { user, pass }, connectionTimeout: 10_000 });
 
@@ -156,16 +170,7 @@ describe('the services a desa gets, with real clients', () => {
     );
     // It arrives in the recipient's INBOX, read with the recipient's own credentials.
     const inbox = await imapLogin(ports.imap, to, password('karangmukti', 'sekretaris-desa'));
-    let found = false;
-    for (let i = 0; i < 50 && !found; i++) {
-      const lock = await inbox.getMailboxLock('INBOX');
-      try {
-        found = ((await inbox.search({ subject })) || []).length > 0;
-      } finally {
-        lock.release();
-      }
-      if (!found) await new Promise((r) => setTimeout(r, 200));
-    }
+    const found = await arrives(inbox, subject);
     await inbox.logout();
     expect(found).toBe(true);
   });
@@ -177,17 +182,7 @@ describe('the services a desa gets, with real clients', () => {
     await smtp(ports.submission, from, password('karangmukti', 'operator')).sendMail({ from, to: `sumberjaya.keuangan@${D}`, subject, text: 'APBDes.' });
     const client = await imapLogin(ports.imap, treasurer, password('sumberjaya', 'bendahara'));
     try {
-      let found = false;
-      for (let i = 0; i < 50 && !found; i++) {
-        const lock = await client.getMailboxLock('INBOX');
-        try {
-          found = ((await client.search({ subject })) || []).length > 0;
-        } finally {
-          lock.release();
-        }
-        if (!found) await new Promise((r) => setTimeout(r, 200));
-      }
-      expect(found).toBe(true);
+      expect(await arrives(client, subject)).toBe(true);
       expect(await client.getQuota('INBOX')).toMatchObject({ storage: { limit: 1024 * 1024 } });
       const big = `From: ${treasurer}\r\nSubject: arsip\r\n\r\n${'x'.repeat(1100 * 1024)}\r\n`;
       await expect(client.append('INBOX', big)).rejects.toMatchObject({ serverResponseCode: 'OVERQUOTA' });
