@@ -193,7 +193,7 @@ async function startServices(where: Where, p: Ports): Promise<ServerStatus[]> {
   log.step(`starting the local mail, DNS, web and S3 servers in ${dir}`);
   const r = await servicesStart(dir, env);
   const after = await servicesStatus(dir, env);
-  if (!r.ok) log.warn(`some local servers did not start (${r.message}); see ${join(dir, 'log')}. The stacks still provision; the sync skips them.`);
+  if (!r.ok) log.warn(`some local servers did not start (see above; logs in ${join(dir, 'log')}). The stacks still provision; what those servers serve is skipped.`);
   const missing = after.filter((x) => x.state === 'unavailable');
   if (missing.length > 0) log.warn(`not available here: ${missing.map((x) => `${x.name} (${x.reason})`).join(', ')}.`);
   return after;

@@ -46,12 +46,17 @@ export function summaryLines(s: RunSummary): string[] {
 export function servicesLines(r: NonNullable<RunSummary['services']>): string[] {
   if ('error' in r) return [`services: FAILED: ${r.error}`];
   const at = (port: number) => `127.0.0.1:${port}`;
+  const skipped = new Set(r.skipped.map((x) => x.server));
   const b = r.buckets;
-  const lines = [
-    `services on this machine: ${r.mailboxes} mailbox(es) (IMAP ${at(r.endpoints.imap)}, SMTP submission ${at(r.endpoints.submission)}), ` +
-      `${b.active} bucket(s)${b.revoked ? ` + ${b.revoked} kept with access revoked` : ''} (S3 http://${at(r.endpoints.s3)}), ` +
-      `${r.records} DNS record set(s) (${at(r.endpoints.dns)}), ${r.sites} site(s) (HTTP ${at(r.endpoints.http)}).`,
+  const parts = [
+    ...(skipped.has('dovecot') ? [] : [`${r.mailboxes} mailbox(es) (IMAP ${at(r.endpoints.imap)}${skipped.has('postfix') ? '' : `, SMTP submission ${at(r.endpoints.submission)}`})`]),
+    ...(skipped.has('versitygw') ? [] : [`${b.active} bucket(s)${b.revoked ? ` + ${b.revoked} kept with access revoked` : ''} (S3 http://${at(r.endpoints.s3)})`]),
+    ...(skipped.has('pdns') ? [] : [`${r.records} DNS record set(s) (${at(r.endpoints.dns)})`]),
+    ...(skipped.has('nginx') ? [] : [`${r.sites} site(s) (HTTP ${at(r.endpoints.http)})`]),
   ];
-  for (const x of r.skipped) lines.push(`services: ${x.server} skipped: ${x.reason}`);
+  const lines = parts.length > 0 ? [`services on this machine: ${parts.join(', ')}.`] : [];
+  if (r.skipped.length > 0) {
+    lines.push(`services not applied: ${r.skipped.map((x) => `${x.server} (${x.reason})`).join(', ')}; \`desa cluster status\` shows the servers.`);
+  }
   return lines;
 }
