@@ -144,7 +144,8 @@ async function checkPorts(status: ClusterStatus, p: Ports): Promise<void> {
   }
 }
 
-export async function clusterUp(where: Where & { nodes: number }): Promise<ClusterStatus & { alreadyRunning: boolean; services: ServerStatus[] }> {
+/** `domain`: the inventory's, when the caller has read it already (the servers' mail domain and zone). */
+export async function clusterUp(where: Where & { nodes: number; domain?: string }): Promise<ClusterStatus & { alreadyRunning: boolean; services: ServerStatus[] }> {
   const { base, dir } = locate(where);
   await ensureBinaries(where.env);
   const before = await clusterStatus(where);
@@ -182,14 +183,14 @@ export const servicesWanted = (env: NodeJS.ProcessEnv) => env.DESA_SERVICES !== 
  * (toolchain/services.sh; ports: the cluster's base + 10 and up). A server that is not installed or
  * does not start is reported, not fatal: the stacks still provision, and the sync skips that server.
  */
-async function startServices(where: Where, p: Ports): Promise<ServerStatus[]> {
+async function startServices(where: Where & { domain?: string }, p: Ports): Promise<ServerStatus[]> {
   const { services: dir } = locate(where);
   if (!servicesWanted(where.env)) return [];
   const { servicesStart, servicesStatus } = await import('../services/local-servers.ts');
-  const { domain } = await import('../inventory/load.ts').then((m) => m.loadInventory(where.file).inventory.kabupaten);
-  const env = { ...where.env, DESA_SERVICES_PORT_BASE: String(p.etcd + 10), DESA_DOMAIN: domain };
-  const before = await servicesStatus(dir, env);
+  const before = await servicesStatus(dir, where.env);
   if (before.every((x) => x.state !== 'stopped')) return before;
+  const domain = where.domain ?? (await import('../inventory/load.ts')).loadInventory(where.file).inventory.kabupaten.domain;
+  const env = { ...where.env, DESA_SERVICES_PORT_BASE: String(p.etcd + 10), DESA_DOMAIN: domain };
   log.step(`starting the local mail, DNS, web and S3 servers in ${dir}`);
   const r = await servicesStart(dir, env);
   const after = await servicesStatus(dir, env);

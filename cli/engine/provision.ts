@@ -184,7 +184,7 @@ export async function prepare(o: EngineOptions, check: (inventory: Inventory) =>
     if (o.context) config['kubernetes:context'] = o.context;
   } else {
     const { clusterUp } = await import('../cluster/local-cluster.ts');
-    const c = await clusterUp({ file: o.file, nodes: 1, env: o.env });
+    const c = await clusterUp({ file: o.file, nodes: 1, env: o.env, domain: inventory.kabupaten.domain });
     const { readLocalServices } = await import('../services/local-servers.ts');
     const s3 = readLocalServices(dirs.services)?.ports.s3;
     config = localClusterConfig(o.file, c.kubeconfig, s3 ? `http://127.0.0.1:${s3}` : undefined);
