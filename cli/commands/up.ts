@@ -18,7 +18,8 @@ export function registerUp(program: Command): void {
       'after',
       `
 Without --kubeconfig/--context, starts the local cluster (desa cluster up) and deploys to it with every
-platform service "existing". State: a Pulumi file backend in .desa/state beside desa.yaml (or
+platform service "existing": the loopback mail, DNS, web and S3 servers beside it, to which the stacks'
+mailboxes, names, sites and buckets are applied after the run (--json: .services). State: a Pulumi file backend in .desa/state beside desa.yaml (or
 PULUMI_BACKEND_URL), secrets encrypted with PULUMI_CONFIG_PASSPHRASE(_FILE) or a passphrase generated
 once into .desa/passphrase (mode 0600).
 

@@ -8,6 +8,7 @@
 //   web/sites/<name>/    index.html served for <name>.<domain>
 //   s3/data, s3/iam      versitygw's buckets and accounts
 import { execa } from 'execa';
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ROOT } from '../engine/paths.ts';
@@ -114,9 +115,15 @@ export async function writeMail(s: LocalServices, mailboxes: readonly Mailbox[],
   const maps = renderPostfixMaps(mailboxes);
   let mapsChanged = false;
   for (const [name, text] of Object.entries(maps)) mapsChanged = writeIfChanged(join(s.dir, 'postfix', 'etc', name), text, 0o644) || mapsChanged;
-  if (mapsChanged && o.postfix) {
+  // Postfix has read the maps when the marker holds their hash: a reload that failed (or was skipped
+  // while Postfix was down) is retried by the next sync, even though the files no longer change.
+  const marker = join(s.dir, 'postfix', 'etc', '.desa-reloaded');
+  const hash = createHash('sha256').update(JSON.stringify(maps)).digest('hex');
+  const reloaded = existsSync(marker) && readFileSync(marker, 'utf8') === hash;
+  if (o.postfix && !reloaded) {
     const r = await run('reload-mail', s.dir, env);
     if (r.exitCode !== 0) throw new Error(`Postfix did not reload its maps: ${(r.stderr || r.stdout).trim().split('\n').at(-1)}`);
+    writeFileSync(marker, hash);
   }
   return { changed: users || mapsChanged };
 }
