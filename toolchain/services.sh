@@ -10,10 +10,12 @@
 #                                          "<name> stopped" or "<name> unavailable: <reason>";
 #                                          exit 1 if an available server is stopped
 #   toolchain/services.sh reload-mail DIR  make Postfix re-read its maps (after writing them)
+#   toolchain/services.sh dkim-key DIR SELECTOR < key.pem   the DKIM signing key for DOMAIN
 #
 # Ports: DESA_SERVICES_PORT_BASE (default 23800), fixed at first start and remembered in DIR/ports.env:
 # SMTP_PORT=base (MX), SUBMISSION_PORT=base+1 (SMTP AUTH), IMAP_PORT=base+2, DNS_PORT=base+3 (UDP+TCP),
-# DNS_API_PORT=base+4 (PowerDNS HTTP API), HTTP_PORT=base+5, S3_PORT=base+6; and DOMAIN= (DESA_DOMAIN,
+# DNS_API_PORT=base+4 (PowerDNS HTTP API), HTTP_PORT=base+5, S3_PORT=base+6, DKIM_PORT=base+7 (the
+# OpenDKIM milter Postfix signs through); and DOMAIN= (DESA_DOMAIN,
 # default desa.bekasikab.go.id), the mail domain and the zone the sites are served under.
 #
 # Layout (other programs write the data files; start regenerates the config files, never the data):
@@ -43,7 +45,7 @@ VERSITYGW=$CACHE/toolchain/versitygw-$VERSITYGW_VERSION/bin/versitygw
 TPL=$here/services
 PATH=$PATH:/usr/sbin:/sbin
 TIMEOUT=${DESA_SERVICES_TIMEOUT:-30} # seconds per server to come up
-SERVERS="dovecot postfix pdns nginx versitygw"
+SERVERS="dovecot postfix pdns nginx versitygw opendkim"
 PDNS_SCHEMA=/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql
 
 log() { printf 'services: %s\n' "$*" >&2; }
@@ -68,6 +70,8 @@ else
 	DOMAIN=${DESA_DOMAIN:-desa.bekasikab.go.id}
 	case $DOMAIN in '' | *[!a-z0-9.-]* | .* | *. | *..*) die "DESA_DOMAIN is not a lower-case domain: '$DOMAIN'" ;; esac
 fi
+# The DKIM milter came later: a ports.env without it takes the next port.
+DKIM_PORT=${DKIM_PORT:-$((SMTP_PORT + 7))}
 
 # ---------------------------------------------------------------------------------------------
 # which servers can run here
@@ -108,6 +112,12 @@ unavailable() { # name -> prints the reason it cannot run here (nothing if it ca
 		command -v nginx >/dev/null || echo "nginx not installed (apt-get install nginx)" ;;
 	versitygw)
 		[ -x "$VERSITYGW" ] || echo "versitygw not built ($VERSITYGW missing; run: toolchain/build.sh services)" ;;
+	opendkim)
+		if ! command -v opendkim >/dev/null; then
+			echo "opendkim not installed (apt-get install opendkim)"
+		elif [ -n "$ROOT" ] && ! id opendkim >/dev/null 2>&1; then
+			echo "the user opendkim is missing (apt-get install --reinstall opendkim)"
+		fi ;;
 	esac
 }
 
@@ -120,6 +130,7 @@ own_pidfile() { # name -> the pid file the server writes itself (a fallback when
 	postfix) echo "$D/postfix/queue/pid/master.pid" ;;
 	pdns) echo "$D/dns/run/pdns.pid" ;;
 	nginx) echo "$D/web/run/nginx.pid" ;;
+	opendkim) echo "$D/dkim/run/opendkim.pid" ;;
 	*) echo /nonexistent ;;
 	esac
 }
@@ -178,6 +189,7 @@ ready() { # name: does it answer?
 	# nginx writes its own pid file once every listener is bound (it retries a busy one for 2 s).
 	nginx) [ "$(cat "$D/web/run/nginx.pid" 2>/dev/null)" = "$(cat "$D/run/nginx.pid")" ] && listening "$HTTP_PORT" ;;
 	versitygw) listening "$S3_PORT" ;;
+	opendkim) listening "$DKIM_PORT" ;;
 	esac
 }
 
@@ -188,6 +200,7 @@ ports_of() {
 	pdns) echo "$DNS_PORT $DNS_API_PORT" ;;
 	nginx) echo "$HTTP_PORT" ;;
 	versitygw) echo "$S3_PORT" ;;
+	opendkim) echo "$DKIM_PORT" ;;
 	esac
 }
 
@@ -278,6 +291,7 @@ DNS_PORT=$DNS_PORT
 DNS_API_PORT=$DNS_API_PORT
 HTTP_PORT=$HTTP_PORT
 S3_PORT=$S3_PORT
+DKIM_PORT=$DKIM_PORT
 DOMAIN=$DOMAIN
 EOF
 		mv "$D/ports.env.tmp" "$D/ports.env"
@@ -317,7 +331,7 @@ prepare_postfix() {
 	mkdir -p "$P/etc" "$P/queue" "$P/data" "$P/log"
 	chown postfix "$P/data"
 	for m in vmailbox valias senders; do [ -e "$P/etc/$m" ] || : >"$P/etc/$m"; done
-	render postfix-main.cf.tmpl "$P/etc/main.cf" DIR="$P" DOMAIN="$DOMAIN" DOVECOT_RUN="$D/mail/run"
+	render postfix-main.cf.tmpl "$P/etc/main.cf" DIR="$P" DOMAIN="$DOMAIN" DOVECOT_RUN="$D/mail/run" DKIM_PORT="$DKIM_PORT"
 	render postfix-master.cf.tmpl "$P/etc/master.cf" SMTP_PORT="$SMTP_PORT" SUBMISSION_PORT="$SUBMISSION_PORT"
 }
 
@@ -338,6 +352,43 @@ prepare_nginx() {
 	chmod 755 "$W" "$W/sites"
 	render nginx.conf.tmpl "$W/nginx.conf" DIR="$W" HTTP_PORT="$HTTP_PORT" ERROR_LOG="$D/log/nginx.log" \
 		DOMAIN_RE="$(printf '%s' "$DOMAIN" | sed 's/\./\\./g')"
+}
+
+prepare_opendkim() {
+	K=$D/dkim
+	mkdir -p "$K/keys" "$K/run"
+	[ -e "$K/KeyTable" ] || : >"$K/KeyTable"
+	[ -e "$K/SigningTable" ] || : >"$K/SigningTable"
+	if [ -n "$ROOT" ]; then
+		chown -R opendkim:opendkim "$K/keys" "$K/run"
+		chmod 700 "$K/keys"
+		user=opendkim
+	else
+		user=$(id -un)
+	fi
+	render opendkim.conf.tmpl "$K/opendkim.conf" DIR="$K" PORT="$DKIM_PORT" USER="$user"
+}
+
+# dkim-key DIR SELECTOR < key.pem: the signing key (from the platform's mail-dkim Secret) for DOMAIN,
+# readable only by OpenDKIM; the tables name it, and a running OpenDKIM re-reads them (SIGUSR1).
+# Nothing changes, and nothing is signalled, when the key is the one in place.
+dkim_key() {
+	sel=$1
+	case $sel in '' | *[!a-z0-9-]*) die "dkim-key: the selector must be a DNS label, not '$sel'" ;; esac
+	prepare_opendkim
+	key=$K/keys/$sel.private
+	(umask 077 && cat >"$key.tmp")
+	grep -q 'PRIVATE KEY-----' "$key.tmp" || { rm -f "$key.tmp"; die "dkim-key: no PEM private key on stdin"; }
+	[ -n "$ROOT" ] && chown opendkim:opendkim "$key.tmp"
+	changed=""
+	if cmp -s "$key.tmp" "$key"; then rm -f "$key.tmp"; else mv "$key.tmp" "$key" && changed=1; fi
+	printf '%s._domainkey.%s %s:%s:%s\n' "$sel" "$DOMAIN" "$DOMAIN" "$sel" "$key" >"$K/KeyTable.tmp"
+	printf '*@%s %s._domainkey.%s\n' "$DOMAIN" "$sel" "$DOMAIN" >"$K/SigningTable.tmp"
+	for t in KeyTable SigningTable; do
+		if cmp -s "$K/$t.tmp" "$K/$t"; then rm -f "$K/$t.tmp"; else mv "$K/$t.tmp" "$K/$t" && changed=1; fi
+	done
+	if [ -n "$changed" ] && pid=$(pid_of opendkim); then kill -USR1 "$pid"; fi
+	return 0
 }
 
 prepare_versitygw() {
@@ -367,6 +418,8 @@ launch() { # name: start the (prepared, not running) server
 			{ fail nginx "nginx -t rejected $D/web/nginx.conf"; return 1; }
 		rm -f "$D/web/run/nginx.pid"
 		spawn nginx nginx -p "$D/web" -c "$D/web/nginx.conf" -e "$D/log/nginx.log" ;;
+	opendkim)
+		spawn opendkim opendkim -x "$D/dkim/opendkim.conf" -f ;;
 	versitygw)
 		# The root credentials go through the environment (readable only by the owner in /proc), not
 		# the command line (readable by everyone in ps).
@@ -438,7 +491,7 @@ stop_one() { # name: SIGTERM, wait up to 15s, then SIGKILL; remove the pid file
 
 stop() {
 	# Reverse order: Postfix before the Dovecot it delivers to.
-	for n in versitygw nginx pdns postfix dovecot; do stop_one "$n"; done
+	for n in versitygw nginx pdns postfix opendkim dovecot; do stop_one "$n"; done
 }
 
 status() {
@@ -466,5 +519,6 @@ start) start ;;
 stop) stop ;;
 status) status ;;
 reload-mail) reload_mail ;;
+dkim-key) [ $# -ge 3 ] || die "usage: services.sh dkim-key DIR SELECTOR < key.pem"; dkim_key "$3" ;;
 *) die "unknown command '$cmd'" ;;
 esac

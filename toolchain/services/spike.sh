@@ -38,7 +38,7 @@ render dovecot.conf.tmpl "$M/dovecot.conf" DIR="$M" LOG="$M/log/dovecot.log" AUT
 t0=$(now); dovecot -c "$M/dovecot.conf" -F > "$M/log/stdout" 2>&1 & wait_tcp $IMAP; echo "dovecot up in $(elapsed $t0)"
 
 P=$T/postfix; mkdir -p "$P/etc" "$P/queue" "$P/data" "$P/log"; chown postfix "$P/data"
-render postfix-main.cf.tmpl "$P/etc/main.cf" DIR="$P" DOMAIN=$DOMAIN DOVECOT_RUN="$M/run"
+render postfix-main.cf.tmpl "$P/etc/main.cf" DIR="$P" DOMAIN=$DOMAIN DOVECOT_RUN="$M/run" DKIM_PORT=$((BASE+7))
 render postfix-master.cf.tmpl "$P/etc/master.cf" SMTP_PORT=$SMTP SUBMISSION_PORT=$SUBM
 : > "$P/etc/vmailbox"; : > "$P/etc/valias"; : > "$P/etc/senders"
 postfix -c "$P/etc" check
