@@ -99,6 +99,7 @@ describe('desa cluster', () => {
       ['pdns', 'running', 26803],
       ['nginx', 'running', 26805],
       ['versitygw', 'running', 26806],
+      ['opendkim', 'running', 26807],
     ]);
     pids.push(...s.services.map((x: { pid: number }) => x.pid));
   }, 60_000);

@@ -32,6 +32,7 @@ describe('desa doctor', () => {
       ...CLUSTER_BINARIES,
       'dovecot',
       'postfix',
+      'opendkim',
       'pdns',
       'nginx',
       'versitygw',
@@ -51,7 +52,7 @@ describe('desa doctor', () => {
     expect(byId['pulumi-language-nodejs']!.required).toBe(false);
     for (const id of CLUSTER_BINARIES) expect(byId[id], id).toMatchObject({ found: true, required: true, source: 'cache' });
     // The local servers: optional (the stacks provision without them), installed by the set-up.
-    for (const id of ['dovecot', 'postfix', 'pdns', 'nginx', 'versitygw']) expect(byId[id], id).toMatchObject({ found: true, required: false });
+    for (const id of ['dovecot', 'postfix', 'opendkim', 'pdns', 'nginx', 'versitygw']) expect(byId[id], id).toMatchObject({ found: true, required: false });
     expect(byId.versitygw!.version).toBe('v1.8.0');
     expect(byId.postfix!.version).toMatch(/^3\.\d+/);
     expect(out.cluster).toMatchObject({ kubeconfig: join(ROOT, '.desa/cluster/admin.kubeconfig') });

@@ -6,6 +6,7 @@
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { execa } from 'execa';
 import { ImapFlow } from 'imapflow';
+import { dkimVerify } from 'mailauth';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { Resolver } from 'node:dns/promises';
 import { request } from 'node:http';
@@ -168,11 +169,26 @@ describe('the services a desa gets, with real clients', () => {
     await expect(smtp(ports.submission, from, password('sumberjaya', 'kepala-desa')).sendMail({ from: to, to: from, subject: 'x', text: 'x' })).rejects.toThrow(
       /553|not owned/i,
     );
-    // It arrives in the recipient's INBOX, read with the recipient's own credentials.
+    // It arrives in the recipient's INBOX, read with the recipient's own credentials, signed with the
+    // platform's DKIM key: the signature verifies against the key published in the zone.
     const inbox = await imapLogin(ports.imap, to, password('karangmukti', 'sekretaris-desa'));
-    const found = await arrives(inbox, subject);
-    await inbox.logout();
-    expect(found).toBe(true);
+    let source: Buffer | undefined;
+    try {
+      expect(await arrives(inbox, subject)).toBe(true);
+      const lock = await inbox.getMailboxLock('INBOX');
+      try {
+        const [uid] = (await inbox.search({ subject }, { uid: true })) || [];
+        const message = await inbox.fetchOne(String(uid), { source: true }, { uid: true });
+        source = message ? message.source : undefined;
+      } finally {
+        lock.release();
+      }
+    } finally {
+      await inbox.logout();
+    }
+    const zone = (name: string, rrtype: string) => (rrtype === 'TXT' ? dns.resolveTxt(name) : dns.resolve(name, rrtype as 'A'));
+    const verified = await dkimVerify(source!, { resolver: zone as never });
+    expect(verified.results.map((r) => [r.signingDomain, r.selector, r.status.result])).toEqual([[D, 'mail', 'pass']]);
   });
 
   it('mail: an alias delivers to its mailbox, and the mailbox quota is enforced', async () => {

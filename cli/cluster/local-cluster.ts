@@ -171,7 +171,7 @@ async function serversWithPorts(where: Where): Promise<NonNullable<ClusterStatus
   if (!servicesWanted(where.env) || !existsSync(dir)) return [];
   const { readLocalServices, servicesStatus } = await import('../services/local-servers.ts');
   const p = readLocalServices(dir)?.ports;
-  const port = { dovecot: p?.imap, postfix: p?.submission, pdns: p?.dns, nginx: p?.http, versitygw: p?.s3 };
+  const port = { dovecot: p?.imap, postfix: p?.submission, pdns: p?.dns, nginx: p?.http, versitygw: p?.s3, opendkim: p?.dkim };
   return (await servicesStatus(dir, where.env)).map((x) => (port[x.name] ? { ...x, port: port[x.name] } : x));
 }
 

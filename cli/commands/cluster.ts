@@ -23,8 +23,8 @@ export function registerCluster(program: Command): void {
 Data (certificates, etcd, logs) lives in .desa/cluster/ beside desa.yaml; binaries are built once into
 the cache (toolchain/build.sh cluster). Ports: DESA_CLUSTER_PORT_BASE (default 23790) and +1, +3.
 Beside it run the local servers the platform points at (.desa/services/, toolchain/services.sh):
-Postfix (base+10 MX, +11 submission), Dovecot (+12 IMAP), PowerDNS (+13 DNS), nginx (+15 HTTP) and the
-S3 gateway (+16). DESA_SERVICES=off leaves them out.
+Postfix (base+10 MX, +11 submission), Dovecot (+12 IMAP), PowerDNS (+13 DNS, +14 API), nginx (+15 HTTP),
+the S3 gateway (+16) and OpenDKIM (+17). DESA_SERVICES=off leaves them out.
 
 Examples:
   eval "$(desa cluster up)"    start it and point kubectl at it

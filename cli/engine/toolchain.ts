@@ -303,11 +303,12 @@ async function chromiumReport(ctx: ToolchainContext): Promise<ToolReport> {
 
 /** The local servers desa up points the platform at (toolchain/services.sh): not required, the stacks provision without them. */
 async function serverReports(ctx: ToolchainContext, pins: Record<string, string>): Promise<ToolReport[]> {
-  const apt = 'as root, apt-get install dovecot-core dovecot-imapd dovecot-lmtpd postfix pdns-server pdns-backend-sqlite3 sqlite3 nginx (npm start does)';
+  const apt = 'as root, apt-get install dovecot-core dovecot-imapd dovecot-lmtpd postfix opendkim pdns-server pdns-backend-sqlite3 sqlite3 nginx (npm start does)';
   const sbin = { ...ctx.env, PATH: `${ctx.env.PATH ?? ''}:/usr/sbin:/sbin` };
   const servers = [
     { id: 'dovecot', name: 'Dovecot (IMAP)', what: 'mailbox logins', bin: 'dovecot', args: ['--version'], pattern: /^(\d+\.\d+\.\d+)/m },
     { id: 'postfix', name: 'Postfix (SMTP)', what: 'sending and delivery; needs root', bin: 'postconf', args: ['-d', 'mail_version'], pattern: /= (\S+)/ },
+    { id: 'opendkim', name: 'OpenDKIM (mail signing)', what: 'DKIM signatures on sent mail', bin: 'opendkim', args: ['-V'], pattern: /v(\d+\.\d+\.\d+)/ },
     { id: 'pdns', name: 'PowerDNS (DNS)', what: 'the desa names and mail records', bin: 'pdns_server', args: ['--version'], pattern: /(\d+\.\d+\.\d+)/ },
     { id: 'nginx', name: 'nginx (sites)', what: 'the profile pages', bin: 'nginx', args: ['-v'], pattern: /nginx\/(\S+)/ },
   ];

@@ -37,8 +37,13 @@ const mailDns: KubeObject = {
   },
 };
 
+const dkimSecret: KubeObject = {
+  metadata: { name: 'mail-dkim', namespace: 'desa-platform', labels: { [`${D}/consumer`]: 'dkim' } },
+  data: { selector: b64('mail'), privateKey: b64('-----BEGIN PRIVATE KEY-----\nMII\n-----END PRIVATE KEY-----\n') },
+};
+
 const objects: ClusterObjects = {
-  secrets: [mailbox('sumberjaya', 'operator', 'pw-1', { aliases: `sumberjaya.info@${D}` }), mailbox('lambangsari', 'kepala-desa', 'pw-2', { quota: '512Mi' }), bucket('sumberjaya', 's3-1'), bucket('pantai-makmur', 's3-old')],
+  secrets: [dkimSecret, mailbox('sumberjaya', 'operator', 'pw-1', { aliases: `sumberjaya.info@${D}` }), mailbox('lambangsari', 'kepala-desa', 'pw-2', { quota: '512Mi' }), bucket('sumberjaya', 's3-1'), bucket('pantai-makmur', 's3-old')],
   configMaps: [mailDns, page('desa-sumberjaya', '<h1>Sumberjaya</h1>'), page('desa-other', 'not served: no ingress')],
   ingresses: [ingress('desa-sumberjaya', `sumberjaya.${D}`), ingress('desa-setia-asih', `setia-asih.${D}`), ingress('elsewhere', 'www.example.org')],
 };
@@ -50,6 +55,11 @@ describe('desiredServices', () => {
       { slug: 'lambangsari', address: `lambangsari.kepala-desa@${D}`, password: 'pw-2', quota: '512M', aliases: [] },
       { slug: 'sumberjaya', address: `sumberjaya.operator@${D}`, password: 'pw-1', quota: '2G', aliases: [`sumberjaya.info@${D}`] },
     ]);
+  });
+
+  it('takes the signing key from the platform\'s mail-dkim Secret', () => {
+    expect(desired.dkim).toEqual({ selector: 'mail', privateKey: '-----BEGIN PRIVATE KEY-----\nMII\n-----END PRIVATE KEY-----\n' });
+    expect(desiredServices({ ...objects, secrets: objects.secrets.slice(1) }, { domain: D, units: new Set(), address: '127.0.0.1', ttl: 300 }).dkim).toBeNull();
   });
 
   it('keeps the bucket of a desa no longer in desa.yaml, with its key revoked', () => {
@@ -138,7 +148,8 @@ describe('local servers', () => {
   it('reads the ports services.sh remembers, S3_PORT included', async () => {
     const { parseServicesEnv, parseServerStatus } = await import('./local-servers.ts');
     const env = 'SMTP_PORT=25800\nSUBMISSION_PORT=25801\nIMAP_PORT=25802\nDNS_PORT=25803\nDNS_API_PORT=25804\nHTTP_PORT=25805\nS3_PORT=25806\nDOMAIN=desa.bekasikab.go.id\n';
-    expect(parseServicesEnv(env)).toEqual({ ports: { smtp: 25800, submission: 25801, imap: 25802, dns: 25803, dnsApi: 25804, http: 25805, s3: 25806 }, domain: D });
+    expect(parseServicesEnv(env)).toEqual({ ports: { smtp: 25800, submission: 25801, imap: 25802, dns: 25803, dnsApi: 25804, http: 25805, s3: 25806, dkim: 25807 }, domain: D });
+    expect(parseServicesEnv(`${env}DKIM_PORT=26000\n`)?.ports.dkim).toBe(26000);
     expect(parseServicesEnv(env.replace('S3_PORT=25806\n', ''))).toBeNull();
     expect(parseServerStatus('dovecot running (pid 12)\npostfix unavailable: postfix needs root\nnginx stopped\n')).toEqual([
       { name: 'dovecot', state: 'running', pid: 12, reason: null },
@@ -146,6 +157,7 @@ describe('local servers', () => {
       { name: 'pdns', state: 'stopped', pid: null, reason: null },
       { name: 'nginx', state: 'stopped', pid: null, reason: null },
       { name: 'versitygw', state: 'stopped', pid: null, reason: null },
+      { name: 'opendkim', state: 'stopped', pid: null, reason: null },
     ]);
   });
 });

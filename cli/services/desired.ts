@@ -49,6 +49,8 @@ export interface Site {
 
 export interface Desired {
   zone: string;
+  /** The key mail is signed with (the platform's mail-dkim Secret), when the platform generated one. */
+  dkim: { selector: string; privateKey: string } | null;
   mailboxes: Mailbox[];
   buckets: Bucket[];
   records: DnsRecord[];
@@ -97,12 +99,15 @@ export function desiredServices(objects: ClusterObjects, o: DesiredOptions): Des
   const zone = `${domain}.`;
   const mailboxes: Mailbox[] = [];
   const buckets: Bucket[] = [];
+  let dkim: Desired['dkim'] = null;
   for (const s of objects.secrets) {
     const kind = consumer(domain, s);
     const quota = s.metadata.annotations?.[`${domain}/quota`] ?? '';
     if (kind === 'mailbox') {
       const aliases = (s.metadata.annotations?.[`${domain}/aliases`] ?? '').split(',').map((a) => a.trim()).filter(Boolean);
       mailboxes.push({ slug: slugOf(domain, s), address: decode(s, 'address'), password: decode(s, 'password'), quota: dovecotQuota(quota || '2Gi'), aliases });
+    } else if (kind === 'dkim') {
+      dkim = { selector: decode(s, 'selector'), privateKey: decode(s, 'privateKey') };
     } else if (kind === 'bucket') {
       const slug = slugOf(domain, s);
       buckets.push({
@@ -143,6 +148,7 @@ export function desiredServices(objects: ClusterObjects, o: DesiredOptions): Des
 
   return {
     zone,
+    dkim,
     mailboxes: mailboxes.sort(byName((m) => m.address)),
     buckets: buckets.sort(byName((b) => b.bucket)),
     records,

@@ -17,7 +17,7 @@ import { parseUsers, renderPostfixMaps, renderUsers } from './mail.ts';
 
 const SERVICES_SH = join(ROOT, 'toolchain', 'services.sh');
 
-export const SERVERS = ['dovecot', 'postfix', 'pdns', 'nginx', 'versitygw'] as const;
+export const SERVERS = ['dovecot', 'postfix', 'pdns', 'nginx', 'versitygw', 'opendkim'] as const;
 export type ServerName = (typeof SERVERS)[number];
 
 export interface ServicePorts {
@@ -28,6 +28,8 @@ export interface ServicePorts {
   dnsApi: number;
   http: number;
   s3: number;
+  /** The OpenDKIM milter (absent from a ports.env written before it existed: SMTP + 7). */
+  dkim: number;
 }
 
 export interface LocalServices {
@@ -50,7 +52,7 @@ export function parseServicesEnv(text: string): { ports: ServicePorts; domain: s
   const n = (k: string) => (v[k] && /^\d+$/.test(v[k]) ? Number(v[k]) : NaN);
   const ports = { smtp: n('SMTP_PORT'), submission: n('SUBMISSION_PORT'), imap: n('IMAP_PORT'), dns: n('DNS_PORT'), dnsApi: n('DNS_API_PORT'), http: n('HTTP_PORT'), s3: n('S3_PORT') };
   if (Object.values(ports).some(Number.isNaN) || !v.DOMAIN) return null;
-  return { ports, domain: v.DOMAIN };
+  return { ports: { ...ports, dkim: Number.isNaN(n('DKIM_PORT')) ? ports.smtp + 7 : n('DKIM_PORT') }, domain: v.DOMAIN };
 }
 
 /** `services.sh status` lines: "dovecot running (pid 12)", "nginx stopped", "postfix unavailable: postfix needs root". */
@@ -126,6 +128,12 @@ export async function writeMail(s: LocalServices, mailboxes: readonly Mailbox[],
     writeFileSync(marker, hash);
   }
   return { changed: users || mapsChanged };
+}
+
+/** Hands OpenDKIM the signing key (on stdin, never a command line or a file of ours); a no-op when it is in place. */
+export async function writeDkimKey(s: LocalServices, dkim: { selector: string; privateKey: string }, env: NodeJS.ProcessEnv): Promise<void> {
+  const r = await execa('sh', [SERVICES_SH, 'dkim-key', s.dir, dkim.selector], { env, input: dkim.privateKey, reject: false, timeout: 30_000 });
+  if (r.exitCode !== 0) throw new Error(`OpenDKIM did not take the signing key: ${(r.stderr || r.stdout).trim().split('\n').at(-1)}`);
 }
 
 /** Removes a desa's Maildirs (<slug>.<role>@<domain>), for destroy --delete-data. Slugs and roles have no dots. */

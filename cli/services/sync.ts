@@ -10,7 +10,7 @@ import { kubectlPath, readPins } from '../engine/toolchain.ts';
 import { cacheDir, ROOT } from '../engine/paths.ts';
 import { type ClusterObjects, desiredServices, type KubeObject } from './desired.ts';
 import { applyDns } from './dns.ts';
-import { deleteMaildirs, type LocalServices, readServiceSecret, servicesStatus, writeMail, writeSites } from './local-servers.ts';
+import { deleteMaildirs, type LocalServices, readServiceSecret, servicesStatus, writeDkimKey, writeMail, writeSites } from './local-servers.ts';
 import { applyBuckets, type BucketReport } from './s3.ts';
 
 export interface SyncReport {
@@ -18,6 +18,8 @@ export interface SyncReport {
   endpoints: { smtp: number; submission: number; imap: number; dns: number; http: number; s3: number };
   mailboxes: number;
   aliases: number;
+  /** The DKIM selector outgoing mail is signed with, or null when nothing signs. */
+  dkimSelector: string | null;
   buckets: BucketReport;
   records: number;
   sites: number;
@@ -79,6 +81,11 @@ export async function applyServices(objects: ClusterObjects, o: Omit<SyncOptions
   const postfix = up('postfix');
   if (dovecot || postfix) mailChanged = (await writeMail(s, desired.mailboxes, env, { postfix })).changed;
   for (const slug of deleteData) deleteMaildirs(s, domain, slug);
+  let dkimSelector: string | null = null;
+  if (desired.dkim && postfix && up('opendkim')) {
+    await writeDkimKey(s, desired.dkim, env);
+    dkimSelector = desired.dkim.selector;
+  }
   let dnsChanged = 0;
   if (up('pdns')) {
     const r = await applyDns({ url: `http://127.0.0.1:${s.ports.dnsApi}`, apiKey: readServiceSecret(s.dir, 'dns-api-key') }, desired.zone, desired.records);
@@ -97,6 +104,7 @@ export async function applyServices(objects: ClusterObjects, o: Omit<SyncOptions
     endpoints: { smtp: s.ports.smtp, submission: s.ports.submission, imap: s.ports.imap, dns: s.ports.dns, http: s.ports.http, s3: s.ports.s3 },
     mailboxes: desired.mailboxes.length,
     aliases: desired.mailboxes.reduce((n, m) => n + m.aliases.length, 0),
+    dkimSelector,
     buckets,
     records: desired.records.length,
     sites: desired.sites.length,

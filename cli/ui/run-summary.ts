@@ -49,7 +49,12 @@ export function servicesLines(r: NonNullable<RunSummary['services']>): string[] 
   const skipped = new Set(r.skipped.map((x) => x.server));
   const b = r.buckets;
   const parts = [
-    ...(skipped.has('dovecot') ? [] : [`${r.mailboxes} mailbox(es) (IMAP ${at(r.endpoints.imap)}${skipped.has('postfix') ? '' : `, SMTP submission ${at(r.endpoints.submission)}`})`]),
+    ...(skipped.has('dovecot')
+      ? []
+      : [
+          `${r.mailboxes} mailbox(es) (IMAP ${at(r.endpoints.imap)}${skipped.has('postfix') ? '' : `, SMTP submission ${at(r.endpoints.submission)}`}` +
+            `${r.dkimSelector ? `, signed with DKIM selector ${r.dkimSelector}` : ''})`,
+        ]),
     ...(skipped.has('versitygw') ? [] : [`${b.active} bucket(s)${b.revoked ? ` + ${b.revoked} kept with access revoked` : ''} (S3 http://${at(r.endpoints.s3)})`]),
     ...(skipped.has('pdns') ? [] : [`${r.records} DNS record set(s) (${at(r.endpoints.dns)})`]),
     ...(skipped.has('nginx') ? [] : [`${r.sites} site(s) (HTTP ${at(r.endpoints.http)})`]),
