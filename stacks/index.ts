@@ -46,8 +46,6 @@ export default async function main() {
   const config = readStackConfig();
   const file = config.settings.inventory;
   const inventory = readInventory(isAbsolute(file) ? file : resolve(projectRoot(), file));
-  // Secrets are updated in place, not replaced: a rotated password or key changes the Secret's data,
-  // and the bucket's Secret is protected (it stands for the desa's archive), so it cannot be replaced.
-  const provider = new k8s.Provider('kubernetes', { ...config.kubernetes, enableServerSideApply: true, enableSecretMutable: true });
+  const provider = new k8s.Provider('kubernetes', { ...config.kubernetes, enableServerSideApply: true });
   return runStack(pulumi.getStack(), inventory, config, provider);
 }
