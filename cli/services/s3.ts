@@ -69,16 +69,16 @@ function usageOf(dir: string): { bytes: number; objects: number } {
   return { bytes, objects };
 }
 
-async function admin(s: LocalServices, env: NodeJS.ProcessEnv, args: string[]): Promise<string> {
-  const r = await execa(versitygwPath(env), ['admin', '--endpoint-url', `http://127.0.0.1:${s.ports.s3}`, ...args], {
-    // The root key reaches the admin client through its environment, never its command line.
-    env: { ...env, ADMIN_ACCESS_KEY_ID: readServiceSecret(s.dir, 's3-root-access'), ADMIN_SECRET_ACCESS_KEY: readServiceSecret(s.dir, 's3-root-secret') },
-    stdin: 'ignore',
-    reject: false,
-    timeout: 30_000,
-  });
-  if (r.exitCode !== 0) throw new Error(`versitygw admin ${args[0]}: ${(r.stderr || r.stdout).trim().split('\n').at(-1)}`);
-  return r.stdout;
+/** The gateway's admin client: binary and root key looked up once, for every call of one sync. */
+function adminClient(s: LocalServices, env: NodeJS.ProcessEnv) {
+  const binary = versitygwPath(env);
+  // The root key reaches the admin client through its environment, never its command line.
+  const adminEnv = { ...env, ADMIN_ACCESS_KEY_ID: readServiceSecret(s.dir, 's3-root-access'), ADMIN_SECRET_ACCESS_KEY: readServiceSecret(s.dir, 's3-root-secret') };
+  return async (args: string[]): Promise<string> => {
+    const r = await execa(binary, ['admin', '--endpoint-url', `http://127.0.0.1:${s.ports.s3}`, ...args], { env: adminEnv, stdin: 'ignore', reject: false, timeout: 30_000 });
+    if (r.exitCode !== 0) throw new Error(`versitygw admin ${args[0]}: ${(r.stderr || r.stdout).trim().split('\n').at(-1)}`);
+    return r.stdout;
+  };
 }
 
 /** Bucket names from `versitygw admin list-buckets` (a table: Bucket Owner). */
@@ -96,11 +96,12 @@ export async function applyBuckets(s: LocalServices, buckets: readonly Bucket[],
   const current = existsSync(iamFile) ? ((JSON.parse(readFileSync(iamFile, 'utf8')) as { accessAccounts?: Record<string, Account> }).accessAccounts ?? {}) : {};
   writeIfChanged(iamFile, renderIam(current, buckets), 0o600);
 
-  const existing = parseBucketList(await admin(s, env, ['list-buckets']));
+  const admin = adminClient(s, env);
+  const existing = parseBucketList(await admin(['list-buckets']));
   // New buckets through the admin API, a few at a time (one call each, about 50 ms).
   const missing = buckets.filter((b) => b.active && !existing.has(b.bucket));
   const worker = async () => {
-    for (let b = missing.shift(); b; b = missing.shift()) await admin(s, env, ['create-bucket', '--bucket', b.bucket, '--owner', b.accessKeyId]);
+    for (let b = missing.shift(); b; b = missing.shift()) await admin(['create-bucket', '--bucket', b.bucket, '--owner', b.accessKeyId]);
   };
   await Promise.all([worker(), worker(), worker(), worker()]);
   // Data goes only when asked: the bucket of a desa destroyed with --delete-data (its Secret is gone).

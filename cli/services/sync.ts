@@ -28,6 +28,9 @@ export interface SyncReport {
   changed: { mail: boolean; dns: number; sites: number };
 }
 
+/** The settings the local cluster runs with (localClusterConfig sets none of these): namespace, TTL. */
+const DEFAULTS = settingsSchema.parse({});
+
 async function kubectlJson(kubeconfig: string, args: string[], env: NodeJS.ProcessEnv): Promise<KubeObject[]> {
   const kubectl = kubectlPath(cacheDir(env), readPins(ROOT));
   const r = await execa(kubectl, ['--kubeconfig', kubeconfig, '--request-timeout=30s', 'get', ...args, '-o', 'json'], { env, stdin: 'ignore', reject: false, timeout: 60_000 });
@@ -37,7 +40,7 @@ async function kubectlJson(kubeconfig: string, args: string[], env: NodeJS.Proce
 
 /** Reads, in two calls, every object the sync needs. Secret values stay in this process's memory. */
 export async function readCluster(kubeconfig: string, domain: string, env: NodeJS.ProcessEnv): Promise<ClusterObjects> {
-  const ns = settingsSchema.parse({}).platformNamespace;
+  const ns = DEFAULTS.platformNamespace;
   const [secrets, others] = await Promise.all([
     kubectlJson(kubeconfig, ['secrets', '-n', ns, '-l', `${domain}/consumer`], env),
     kubectlJson(kubeconfig, ['configmaps,ingresses', '-A', '-l', 'app.kubernetes.io/part-of=desa'], env),
@@ -63,8 +66,7 @@ export async function syncServices(o: SyncOptions): Promise<SyncReport> {
 export async function applyServices(objects: ClusterObjects, o: Omit<SyncOptions, 'kubeconfig'>): Promise<SyncReport> {
   const { services: s, env } = o;
   const domain = o.inventory.kabupaten.domain;
-  const settings = settingsSchema.parse({});
-  const desired = desiredServices(objects, { domain, units: new Set(o.inventory.units.map((u) => u.slug)), address: '127.0.0.1', ttl: settings.dns.ttl });
+  const desired = desiredServices(objects, { domain, units: new Set(o.inventory.units.map((u) => u.slug)), address: '127.0.0.1', ttl: DEFAULTS.dns.ttl });
   const status = new Map((await servicesStatus(s.dir, env)).map((x) => [x.name, x]));
   const skipped: SyncReport['skipped'] = [];
   const up = (name: string) => {
