@@ -188,11 +188,19 @@ pin() {
 # ---------------------------------------------------------------------------------------------
 mod_time() { go list -m -f '{{.Time}}' "$1" | cut -c1-19 | sed 's/ /T/;s/$/Z/'; }
 
+# The source folder of a module of the build list, downloaded first: `go list -m -f {{.Dir}}` only
+# resolves the module and prints an empty Dir until something else has downloaded its zip (a warm
+# module cache hides that; a fresh machine does not).
+mod_dir() {
+	j=$(go mod download -json "$1" 2>&1) || { printf '%s\n' "$j" >&2; return 1; }
+	printf '%s\n' "$j" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p'
+}
+
 # go build with progress, timing and the flags every piece shares. $1 = output dir, rest = args.
 gobuild() {
 	out=$1; shift
 	if [ -n "$TIME" ]; then
-		$TIME "$tmp/time.txt" $NICE go build -trimpath -o "$out/" "$@"
+		$TIME "$tmp/time.txt" $NICE go build -trimpath ${DESA_BUILD_ACTIONGRAPH:+-debug-actiongraph=$DESA_BUILD_ACTIONGRAPH/$p.json} -o "$out/" "$@"
 		awk -F': ' '/Elapsed \(wall/ { w = $2 } /Maximum resident/ { r = $2 }
 			END { printf "toolchain:   go build: wall %s, peak RSS %.0f MiB\n", w, r / 1024 }' "$tmp/time.txt" >&2
 		cat "$tmp/time.txt" >>"$tmp/build-info.txt"
@@ -219,8 +227,7 @@ build_pulumi_kubernetes() {
 	# The provider's main.go embeds schema-embed.json and terraform-mapping-embed.json, which upstream
 	# generates (cmd/pulumi-resource-kubernetes/generate.go, run with VERSION=$v) and does not commit.
 	# Copy the module source, run that same generate.go on it, and build the copy.
-	dir=$(go list -m -f '{{.Dir}}' "$K8S_PROVIDER_MOD")
-	[ -d "$dir" ] || die "cannot download $K8S_PROVIDER_MOD"
+	dir=$(mod_dir "$K8S_PROVIDER_MOD") && [ -d "$dir" ] || die "cannot download $K8S_PROVIDER_MOD"
 	cp -R "$dir" provider
 	chmod -R u+w provider
 	mkdir embedgen
@@ -262,7 +269,7 @@ build_kwok() {
 	gobuild "$tmp/bin" -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION" sigs.k8s.io/kwok/cmd/kwok
 	# kwok simulates nothing without Stage objects; ship the upstream stages of this very version
 	# (kustomize/stage/... in the module) as one multi-document file for kwok --config.
-	dir=$(go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)
+	dir=$(mod_dir sigs.k8s.io/kwok) && [ -d "$dir" ] || die "cannot download sigs.k8s.io/kwok"
 	mkdir -p "$tmp/share"
 	for f in node/fast/node-initialize node/heartbeat-with-lease/node-heartbeat-with-lease \
 		pod/fast/pod-ready pod/fast/pod-complete pod/fast/pod-delete; do
