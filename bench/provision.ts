@@ -37,8 +37,8 @@ import { cacheDir, stateDirs } from '../cli/engine/paths.ts';
 import { localClusterConfig } from '../cli/engine/provision.ts';
 import { kubectlPath, kubernetesPluginVersion, missingClusterBinaries, readPins } from '../cli/engine/toolchain.ts';
 import { findEngine, passphraseEnv, PROJECT } from '../cli/engine/workspace.ts';
-import { loadInventory } from '../cli/inventory/load.ts';
-import { PLATFORM_STACK } from '../cli/inventory/model.ts';
+import { loadInventory } from '../core/inventory/load.ts';
+import { PLATFORM_STACK } from '../core/inventory/model.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT = join(ROOT, 'bench/out');

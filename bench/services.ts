@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
 import { Command } from 'commander';
-import { loadInventory } from '../cli/inventory/load.ts';
+import { loadInventory } from '../core/inventory/load.ts';
 import { ROOT } from '../cli/engine/paths.ts';
 import type { ClusterObjects, KubeObject } from '../cli/services/desired.ts';
 import { readLocalServices } from '../cli/services/local-servers.ts';

@@ -1,7 +1,7 @@
 // The desa CLI: commander program, commands registered from cli/commands, and the single error
 // handler that turns errors into text and exit codes.
 import { Command, CommanderError } from 'commander';
-import { AbortError, EXIT, InvalidInputError, ReportedError } from './errors.ts';
+import { AbortError, EXIT, InvalidInputError, ReportedError } from '../core/errors.ts';
 import { interruptHandler } from './interrupt.ts';
 import { commands } from './commands/index.ts';
 import { emitJson, log, paint } from './ui/output.ts';

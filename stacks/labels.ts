@@ -1,7 +1,7 @@
 // Labels and annotations: one place so the platform services, the NetworkPolicies and people running
 // `kubectl get -l` all agree. Keys are prefixed with the inventory's domain (desa.bekasikab.go.id/...).
-import { slugify } from '../cli/inventory/slug.ts';
-import type { Unit } from '../cli/inventory/model.ts';
+import { slugify } from '../core/inventory/slug.ts';
+import type { Unit } from '../core/inventory/model.ts';
 
 type Labels = Record<string, string>;
 

@@ -3,7 +3,7 @@
 import type * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { closest } from 'fastest-levenshtein';
-import { PLATFORM_STACK, type Inventory, type Unit } from '../cli/inventory/model.ts';
+import { PLATFORM_STACK, type Inventory, type Unit } from '../core/inventory/model.ts';
 import { Desa } from './desa/index.ts';
 import { Platform } from './platform/index.ts';
 import { platformRefs, type StackConfig } from './settings.ts';

@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { AbortError, EXIT, OperationFailedError } from '../errors.ts';
+import { AbortError, EXIT, OperationFailedError } from '../../core/errors.ts';
 import { cacheDir, ROOT, stateDirs } from '../engine/paths.ts';
 import { kubectlPath, missingClusterBinaries, readPins, which } from '../engine/toolchain.ts';
 import { log } from '../ui/output.ts';
@@ -189,7 +189,7 @@ async function startServices(where: Where & { domain?: string }, p: Ports): Prom
   const { servicesStart, servicesStatus } = await import('../services/local-servers.ts');
   const before = await servicesStatus(dir, where.env);
   if (before.every((x) => x.state !== 'stopped')) return before;
-  const domain = where.domain ?? (await import('../inventory/load.ts')).loadInventory(where.file).inventory.kabupaten.domain;
+  const domain = where.domain ?? (await import('../../core/inventory/load.ts')).loadInventory(where.file).inventory.kabupaten.domain;
   const env = { ...where.env, DESA_SERVICES_PORT_BASE: String(p.etcd + 10), DESA_DOMAIN: domain };
   log.step(`starting the local mail, DNS, web and S3 servers in ${dir}`);
   const r = await servicesStart(dir, env);

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { AbortError, EXIT, ReportedError } from '../errors.ts';
+import { AbortError, EXIT, ReportedError } from '../../core/errors.ts';
 import { emit, emitJson, log } from '../ui/output.ts';
 import { fileOption, jsonOption } from './options.ts';
 

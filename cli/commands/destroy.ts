@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { AbortError, EXIT } from '../errors.ts';
+import { AbortError, EXIT } from '../../core/errors.ts';
 import type { DestroyOptions } from '../engine/provision.ts';
 import { concurrencyOption, runStacks, type StackFlags } from './run-stacks.ts';
 import { fileOption, jsonOption } from './options.ts';

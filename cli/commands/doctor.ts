@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { EXIT, ReportedError } from '../errors.ts';
+import { EXIT, ReportedError } from '../../core/errors.ts';
 import { emit, emitJson, log } from '../ui/output.ts';
 import { fileOption, jsonOption } from './options.ts';
 

@@ -62,7 +62,7 @@ Examples:
     )
     .action(async (opts: Opts) => {
       const [{ commit, openForEdit }, { gatherOnboard }, { describeEdits, headline, provisionCommand }] = await Promise.all([
-        import('../inventory/edit.ts'),
+        import('../../core/inventory/edit.ts'),
         import('../onboard/gather.ts'),
         import('../onboard/onboard.ts'),
       ]);

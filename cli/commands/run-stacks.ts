@@ -1,7 +1,7 @@
 // What up, plan and destroy share between their flags and the engine: the presenter (ink on a TTY,
 // lines otherwise), Ctrl-C, the summary on stdout and the exit code.
 import { Option } from 'commander';
-import { AbortError, ReportedError } from '../errors.ts';
+import { AbortError, ReportedError } from '../../core/errors.ts';
 import type { EngineOptions, RunSummary, Verb } from '../engine/provision.ts';
 import type { Operation, StackProgress } from '../engine/progress.ts';
 import type { Presenter } from '../ui/stack-lines.ts';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerCredentials } from '../commands/credentials.ts';
-import { AbortError } from '../errors.ts';
+import { AbortError } from '../../core/errors.ts';
 import { DESA_YAML } from '../report/fixtures.ts';
 import { writeCredentials, writePrivateFile } from './credentials.ts';
 import { checkpoint, desaOutputs, PLATFORM_OUTPUTS, text, writeStacks } from './fixtures.ts';

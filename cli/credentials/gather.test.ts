@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { AbortError } from '../errors.ts';
+import { AbortError } from '../../core/errors.ts';
 import { DESA_YAML } from '../report/fixtures.ts';
 import { checkpoint, desaOutputs, PLATFORM_OUTPUTS, writeStacks } from './fixtures.ts';
 import { gatherSheetData } from './gather.ts';

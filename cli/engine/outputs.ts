@@ -1,10 +1,10 @@
 // `desa outputs SLUG`: the stack outputs of one desa, or of the platform, read from the state (state.ts);
 // secrets through the engine only when asked for.
-import { AbortError, EXIT } from '../errors.ts';
-import { loadInventory } from '../inventory/load.ts';
-import type { Inventory } from '../inventory/model.ts';
-import { PLATFORM_STACK } from '../inventory/model.ts';
-import { didYouMean } from '../inventory/problems.ts';
+import { AbortError, EXIT } from '../../core/errors.ts';
+import { loadInventory } from '../../core/inventory/load.ts';
+import type { Inventory } from '../../core/inventory/model.ts';
+import { PLATFORM_STACK } from '../../core/inventory/model.ts';
+import { didYouMean } from '../../core/inventory/problems.ts';
 import { readStates, revealSecrets, type StackState, type States } from './state.ts';
 
 /** An output value on one line: strings as they are, anything else as JSON. */

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, statSync, writeFileSync, readFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AbortError, EXIT } from '../errors.ts';
-import type { Inventory, Unit } from '../inventory/model.ts';
+import { AbortError, EXIT } from '../../core/errors.ts';
+import type { Inventory, Unit } from '../../core/inventory/model.ts';
 import { gzipSync } from 'node:zlib';
 import { summaryLines } from '../ui/run-summary.ts';
 import { exitCodeOf, localClusterConfig, orphanStacks, pool, selectStacks } from './provision.ts';

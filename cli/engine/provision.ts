@@ -7,10 +7,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { PulumiFn, Stack } from '@pulumi/pulumi/automation/index.js';
-import { AbortError, EXIT } from '../errors.ts';
-import type { Inventory } from '../inventory/model.ts';
-import { PLATFORM_STACK } from '../inventory/model.ts';
-import { didYouMean } from '../inventory/problems.ts';
+import { AbortError, EXIT } from '../../core/errors.ts';
+import type { Inventory } from '../../core/inventory/model.ts';
+import { PLATFORM_STACK } from '../../core/inventory/model.ts';
+import { didYouMean } from '../../core/inventory/problems.ts';
 import { type StateDirs, stateDirs } from './paths.ts';
 import { backendFor, managedResources, readFileBackend } from './state.ts';
 import type { Changes, Operation, ProgressListener, StackPhase, StackProgress } from './progress.ts';
@@ -170,7 +170,7 @@ export interface Context {
 
 export async function prepare(o: EngineOptions, check: (inventory: Inventory) => void = (inv) => void selectStacks(inv, o.only)): Promise<Context> {
   // Validate everything the user typed before anything runs (or a local cluster starts).
-  const { loadInventory } = await import('../inventory/load.ts');
+  const { loadInventory } = await import('../../core/inventory/load.ts');
   const inventory = loadInventory(o.file).inventory;
   check(inventory);
   const dirs = stateDirs(o.file, o.env);

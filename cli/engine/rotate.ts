@@ -3,9 +3,9 @@
 // candidate value through (stacks/desa/mailboxes.ts, storage.ts) and the key is removed again. The new
 // values exist only in the cluster's Secrets and, encrypted, in the state; nothing here prints them.
 import { join } from 'node:path';
-import { AbortError, EXIT } from '../errors.ts';
-import type { Inventory, Unit } from '../inventory/model.ts';
-import { didYouMean } from '../inventory/problems.ts';
+import { AbortError, EXIT } from '../../core/errors.ts';
+import type { Inventory, Unit } from '../../core/inventory/model.ts';
+import { didYouMean } from '../../core/inventory/problems.ts';
 import { forgetLastUpdate } from './fingerprint.ts';
 import { type EngineOptions, type Job, open, operate, prepare, ROTATE_KEY, type RunSummary, runAll, withServices } from './provision.ts';
 import { readCheckpoint } from './state.ts';

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import type { PulumiFn } from '@pulumi/pulumi/automation/index.js';
-import { AbortError, EXIT } from '../errors.ts';
+import { AbortError, EXIT } from '../../core/errors.ts';
 import { type StateDirs, stateDirs } from './paths.ts';
 import { pool } from './provision.ts';
 import { backendFor, type Deployment, parseDeployment, type StackState } from './state.ts';

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { AbortError, EXIT } from '../errors.ts';
+import { AbortError, EXIT } from '../../core/errors.ts';
 import { PROJECT, stateDirs } from './paths.ts';
 
 /** What a secret output shows instead of its value, as `pulumi stack output` prints it. */

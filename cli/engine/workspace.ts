@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import type { EngineEvent, PulumiCommand, PulumiFn, Stack } from '@pulumi/pulumi/automation/index.js';
-import { AbortError, EXIT } from '../errors.ts';
+import { AbortError, EXIT } from '../../core/errors.ts';
 import { cacheDir, PROJECT, type StateDirs } from './paths.ts';
 import { backendAt, type Deployment, managedResources, readCheckpoint } from './state.ts';
 import type { Changes, Operation } from './progress.ts';

@@ -1,8 +1,8 @@
 // Test fixtures: the real desa.yaml, loaded once, and copies of it with some units' connectivity
 // changed. Used by the tests only; nothing here is shipped data.
 import { fileURLToPath } from 'node:url';
-import { loadInventory } from '../inventory/load.ts';
-import type { Connectivity, Inventory, Target } from '../inventory/model.ts';
+import { loadInventory } from '../../core/inventory/load.ts';
+import type { Connectivity, Inventory, Target } from '../../core/inventory/model.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DESA_YAML = `${ROOT}desa.yaml`;

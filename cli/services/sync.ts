@@ -5,7 +5,7 @@
 // servers. It is idempotent: a second run with nothing new changes no file and sends no update.
 import { execa } from 'execa';
 import { settingsSchema } from '../../stacks/settings.ts';
-import type { Inventory } from '../inventory/model.ts';
+import type { Inventory } from '../../core/inventory/model.ts';
 import { kubectlPath, readPins } from '../engine/toolchain.ts';
 import { cacheDir, ROOT } from '../engine/paths.ts';
 import { type ClusterObjects, desiredServices, type KubeObject } from './desired.ts';

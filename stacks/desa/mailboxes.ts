@@ -3,7 +3,7 @@
 // password is generated once and kept (stacks/secrets.ts); it leaves the stack only as a secret output.
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { Unit } from '../../cli/inventory/model.ts';
+import type { Unit } from '../../core/inventory/model.ts';
 import { identityLabels, labelKeys } from '../labels.ts';
 import { keepGenerated, secretData, secretValue } from '../secrets.ts';
 

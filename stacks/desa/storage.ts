@@ -3,7 +3,7 @@
 // only touch its own bucket; the quota is an annotation the storage service applies.
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { Unit } from '../../cli/inventory/model.ts';
+import type { Unit } from '../../core/inventory/model.ts';
 import { identityLabels, labelKeys } from '../labels.ts';
 import { keepGenerated, secretData, secretValue } from '../secrets.ts';
 
