@@ -10,7 +10,7 @@ import type { PulumiFn, Stack } from '@pulumi/pulumi/automation/index.js';
 import { AbortError, EXIT } from '../../core/errors.ts';
 import type { Inventory } from '../../core/inventory/model.ts';
 import { PLATFORM_STACK } from '../../core/inventory/model.ts';
-import { didYouMean } from '../../core/inventory/problems.ts';
+import { findByName } from '../../core/inventory/lookup.ts';
 import { type StateDirs, stateDirs } from './paths.ts';
 import { backendFor, managedResources, readFileBackend } from './state.ts';
 import type { Changes, Operation, ProgressListener, StackPhase, StackProgress } from './progress.ts';
@@ -72,16 +72,8 @@ export const ROTATE_KEY = 'desa:rotate';
 export function selectStacks(inventory: Inventory, only: string[], extra: readonly string[] = []): string[] {
   const all = inventory.units.map((u) => u.stack);
   if (only.length === 0) return all;
-  const known = new Set([...all, ...inventory.units.map((u) => u.slug), ...extra]);
-  for (const s of only) {
-    if (!known.has(s)) {
-      const hint = didYouMean(s, [...known]);
-      throw new AbortError(`--only ${s}: no desa or kelurahan with that slug in ${inventory.file}.`, {
-        exitCode: EXIT.usage,
-        nextStep: hint ? `Did you mean \`${hint}\`?` : 'Run `desa validate` to list the slugs, or `desa status` for the stacks.',
-      });
-    }
-  }
+  const nextStep = 'Run `desa validate` to list the slugs, or `desa status` for the stacks.';
+  for (const s of only) findByName(inventory, s, { others: extra, flag: '--only', nextStep });
   const wanted = new Set(only);
   const fromInventory = inventory.units.filter((u) => wanted.has(u.slug) || wanted.has(u.stack)).map((u) => u.stack);
   return [...fromInventory, ...extra.filter((s) => wanted.has(s))];

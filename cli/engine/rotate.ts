@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { AbortError, EXIT } from '../../core/errors.ts';
 import type { Inventory, Unit } from '../../core/inventory/model.ts';
+import { findByName } from '../../core/inventory/lookup.ts';
 import { didYouMean } from '../../core/inventory/problems.ts';
 import { forgetLastUpdate } from './fingerprint.ts';
 import { type EngineOptions, type Job, open, operate, prepare, ROTATE_KEY, type RunSummary, runAll, withServices } from './provision.ts';
@@ -40,15 +41,7 @@ export function accountsToRotate(unit: Unit, asked: readonly string[]): string[]
 
 export async function rotate(o: RotateOptions): Promise<RunSummary & { rotated: string[] }> {
   const slug = o.only[0] ?? '';
-  const unitOf = (inventory: Inventory): Unit => {
-    const unit = inventory.units.find((u) => u.slug === slug || u.stack === slug);
-    if (unit) return unit;
-    const hint = didYouMean(slug, inventory.units.map((u) => u.slug));
-    throw new AbortError(`${slug}: no desa or kelurahan with that slug in ${inventory.file}.`, {
-      exitCode: EXIT.usage,
-      nextStep: hint ? `Did you mean \`${hint}\`?` : 'Run `desa status` to list the slugs.',
-    });
-  };
+  const unitOf = (inventory: Inventory): Unit => findByName(inventory, slug, { nextStep: 'Run `desa status` to list the slugs.' }).unit!;
   // Slug and accounts are checked before anything starts.
   const ctx = await prepare(o, (inventory) => void accountsToRotate(unitOf(inventory), o.accounts));
   const unit = unitOf(ctx.inventory);
