@@ -14,42 +14,19 @@ import { execa } from 'execa';
 import { Command } from 'commander';
 import { loadInventory } from '../core/inventory/load.ts';
 import { ROOT } from '../cli/engine/paths.ts';
-import type { ClusterObjects, KubeObject } from '../cli/services/desired.ts';
+import type { ClusterObjects } from '../cli/services/desired.ts';
+import { clusterObjectsFor } from '../test/fixtures/cluster-objects.ts';
 import { readLocalServices } from '../cli/services/local-servers.ts';
 import { applyServices } from '../cli/services/sync.ts';
-import { mailboxPlans } from '../stacks/desa/mailboxes.ts';
-import { bucketPlan } from '../stacks/desa/storage.ts';
-import { mailDnsRecords } from '../stacks/platform/plans.ts';
-import { renderProfil } from '../templates/profil/render.ts';
 import { randomPassword } from '../stacks/secrets.ts';
 
 const opts = new Command().option('--port-base <port>', 'the loopback servers use P..P+6', '29800').option('--keep', 'keep the temporary folder').parse().opts<{ portBase: string; keep?: boolean }>();
 const say = (m: string) => process.stderr.write(`bench: ${m}\n`);
-const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 const inventory = loadInventory(join(ROOT, 'desa.yaml')).inventory;
 const domain = inventory.kabupaten.domain;
 
-function objectsFor(units: typeof inventory.units): ClusterObjects {
-  const secrets: KubeObject[] = [];
-  const configMaps: KubeObject[] = [];
-  const ingresses: KubeObject[] = [];
-  for (const unit of units) {
-    for (const m of mailboxPlans(unit, domain, 'desa-platform')) {
-      secrets.push({ metadata: m.metadata, data: { address: b64(m.address), role: b64(m.role), password: b64(passwords.get(m.address) ?? setPw(m.address)) } });
-    }
-    const b = bucketPlan(unit, domain, 'desa-platform');
-    if (b) secrets.push({ metadata: b.metadata, data: { ...Object.fromEntries(Object.entries(b.data).map(([k, v]) => [k, b64(v)])), secretAccessKey: b64(passwords.get(b.bucket) ?? setPw(b.bucket)) } });
-    if (unit.services.subdomain.enabled) ingresses.push({ metadata: { name: 'subdomain', namespace: unit.namespace }, spec: { rules: [{ host: unit.services.subdomain.host }] } });
-    if (unit.services.site.enabled && unit.services.site.template === 'profil') {
-      const html = renderProfil({ unit, kabupaten: inventory.kabupaten, programmes: inventory.programmes.filter((p) => unit.programmes.includes(p.id)) });
-      configMaps.push({ metadata: { name: 'profil-content', namespace: unit.namespace }, data: { 'index.html': html } });
-    }
-  }
-  const records = mailDnsRecords({ domain, mailHost: `mail.${domain}`, ttl: 300, dkim: null });
-  configMaps.push({ metadata: { name: 'mail-dns', namespace: 'desa-platform', labels: { [`${domain}/consumer`]: 'dns' } }, data: { 'records.json': JSON.stringify(records) } });
-  return { secrets, configMaps, ingresses };
-}
+const objectsFor = (units: typeof inventory.units): ClusterObjects => clusterObjectsFor(inventory, units, (k) => passwords.get(k) ?? setPw(k));
 const passwords = new Map<string, string>();
 const setPw = (k: string) => {
   const v = randomPassword();

@@ -1,6 +1,6 @@
 // The zone on PowerDNS Authoritative, through its HTTP API: the records the sync owns carry a comment
 // with account "desa", so records made by hand beside them are never touched. planRrsets is pure.
-import type { DnsRecord } from '../../stacks/platform/plans.ts';
+import type { DnsRecord } from '../../core/contract.ts';
 
 export const OWNER = 'desa';
 

@@ -4,6 +4,7 @@
 // `desa up` and `desa destroy` run it after the stacks when they use the local cluster and its loopback
 // servers. It is idempotent: a second run with nothing new changes no file and sends no update.
 import { execa } from 'execa';
+import { contractKeys, PART_OF_SELECTOR } from '../../core/contract.ts';
 import { settingsSchema } from '../../stacks/settings.ts';
 import type { Inventory } from '../../core/inventory/model.ts';
 import { kubectlPath, readPins } from '../engine/toolchain.ts';
@@ -42,8 +43,8 @@ async function kubectlJson(kubeconfig: string, args: string[], env: NodeJS.Proce
 export async function readCluster(kubeconfig: string, domain: string, env: NodeJS.ProcessEnv): Promise<ClusterObjects> {
   const ns = DEFAULTS.platformNamespace;
   const [secrets, others] = await Promise.all([
-    kubectlJson(kubeconfig, ['secrets', '-n', ns, '-l', `${domain}/consumer`], env),
-    kubectlJson(kubeconfig, ['configmaps,ingresses', '-A', '-l', 'app.kubernetes.io/part-of=desa'], env),
+    kubectlJson(kubeconfig, ['secrets', '-n', ns, '-l', contractKeys(domain).consumer], env),
+    kubectlJson(kubeconfig, ['configmaps,ingresses', '-A', '-l', PART_OF_SELECTOR], env),
   ]);
   const kind = (o: KubeObject) => (o as { kind?: string }).kind;
   return { secrets, configMaps: others.filter((o) => kind(o) === 'ConfigMap'), ingresses: others.filter((o) => kind(o) === 'Ingress') };
