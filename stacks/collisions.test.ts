@@ -4,7 +4,7 @@
 // where a hard-coded name would bite.
 import * as k8s from '@pulumi/kubernetes';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { installMocks, INVENTORY, PLATFORM_CONFIG } from './testing/mocks.ts';
+import { installMocks, INVENTORY, PLATFORM_CONFIG } from '../test/fixtures/pulumi-mocks.ts';
 
 const run = installMocks('all', PLATFORM_CONFIG, ['desa:dnsTsigSecret']);
 const { loadInventory } = await import('../core/inventory/load.ts');

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadInventory } from '../../core/inventory/load.ts';
 import type { Unit } from '../../core/inventory/model.ts';
-import { INVENTORY } from '../testing/mocks.ts';
+import { INVENTORY } from '../../test/fixtures/pulumi-mocks.ts';
 import { parseSettings, platformRefs } from '../settings.ts';
 import { mailboxPlans } from './mailboxes.ts';
 import { networkPolicies } from './network.ts';
