@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
 import { Command } from 'commander';
 import { loadInventory } from '../core/inventory/load.ts';
-import { ROOT } from '../cli/engine/paths.ts';
+import { ROOT } from '../cli/paths.ts';
 import type { ClusterObjects } from '../cli/services/desired.ts';
 import { clusterObjectsFor } from '../test/fixtures/cluster-objects.ts';
 import { readLocalServices } from '../cli/services/local-servers.ts';

@@ -32,6 +32,9 @@ Exit codes: 0 ok, 1 unexpected failure, 2 wrong usage, 3 invalid input (nothing 
 for (const register of commands) register(program);
 for (const cmd of program.commands) cmd.exitOverride();
 
+/** How many lines of a failed command's diagnostic a terminal shows under the message (--json has all). */
+const DETAIL_LINES = 20;
+
 /** Maps any error to output and an exit code. The only place that decides exit codes. */
 export function handle(error: unknown, json: boolean): number {
   if (error instanceof CommanderError) {
@@ -59,9 +62,14 @@ export function handle(error: unknown, json: boolean): number {
     return error.exitCode;
   }
   if (error instanceof AbortError) {
-    if (json) emitJson({ ok: false, error: error.message, nextStep: error.nextStep ?? null });
+    if (json) emitJson({ ok: false, error: error.message, nextStep: error.nextStep ?? null, ...(error.detail ? { detail: error.detail } : {}) });
     else {
       log.error(error.message);
+      if (error.detail && error.detail.includes('\n')) {
+        // The message holds the diagnostic's summary line; the lines before it are often the reason.
+        const lines = error.detail.split('\n');
+        process.stderr.write(`${paint('dim', lines.slice(-DETAIL_LINES).map((l) => `    ${l}`).join('\n'))}\n`);
+      }
       if (error.nextStep) log.info(error.nextStep);
     }
     return error.exitCode;

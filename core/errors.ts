@@ -21,11 +21,14 @@ export const EXIT = {
 export class AbortError extends Error {
   readonly exitCode: number;
   readonly nextStep: string | undefined;
-  constructor(message: string, opts: { nextStep?: string; exitCode?: number } = {}) {
+  /** The whole diagnostic behind the one-line message (what a command printed), when there is one. */
+  readonly detail: string | undefined;
+  constructor(message: string, opts: { nextStep?: string; exitCode?: number; detail?: string } = {}) {
     super(message);
     this.name = 'AbortError';
     this.nextStep = opts.nextStep;
     this.exitCode = opts.exitCode ?? EXIT.usage;
+    this.detail = opts.detail;
   }
 }
 
@@ -52,9 +55,37 @@ export class InvalidInputError extends AbortError {
 
 /** An operation that ran and failed, such as a provisioning step. */
 export class OperationFailedError extends AbortError {
-  constructor(message: string, nextStep?: string) {
-    super(message, { exitCode: EXIT.operationFailed, ...(nextStep ? { nextStep } : {}) });
+  constructor(message: string, nextStep?: string, detail?: string) {
+    super(message, { exitCode: EXIT.operationFailed, ...(nextStep ? { nextStep } : {}), ...(detail ? { detail } : {}) });
     this.name = 'OperationFailedError';
+  }
+}
+
+/** The last non-empty line of a diagnostic: where tools put the reason they stopped. */
+export function summaryLine(diagnostic: string): string {
+  return diagnostic.split('\n').map((l) => l.trim()).filter(Boolean).at(-1) ?? '';
+}
+
+/**
+ * A child process that failed: its command line (never secrets: those go by environment or stdin), its
+ * exit status or signal, and everything it printed. The message is one line (what was done, and the
+ * summary line of the diagnostic); `detail` keeps the whole diagnostic.
+ */
+export class CommandError extends OperationFailedError {
+  readonly command: readonly string[];
+  /** The process's exit status; null when it was killed by a signal or did not start. */
+  readonly status: number | null;
+  readonly signal: string | null;
+  /** stderr, or stdout when stderr was empty, whole. */
+  readonly diagnostic: string;
+  constructor(o: { what: string; command: readonly string[]; status: number | null; signal: string | null; diagnostic: string; cause?: string; nextStep?: string }) {
+    const why = summaryLine(o.diagnostic) || o.cause || (o.signal ? `killed by ${o.signal}` : `exit status ${o.status}`);
+    super(`${o.what}: ${why}`, o.nextStep, o.diagnostic.trim() || undefined);
+    this.name = 'CommandError';
+    this.command = o.command;
+    this.status = o.status;
+    this.signal = o.signal;
+    this.diagnostic = o.diagnostic.trim();
   }
 }
 

@@ -1,13 +1,13 @@
 // The embedded local control plane: a thin service over toolchain/build.sh (binaries, built once into the
 // cache) and toolchain/cluster.sh (processes, data under .desa/cluster/ beside the inventory). Progress
 // from both scripts goes to stderr; results are returned as data for the command to print.
-import { execa } from 'execa';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { AbortError, EXIT, OperationFailedError } from '../../core/errors.ts';
-import { cacheDir, ROOT, stateDirs } from '../engine/paths.ts';
-import { kubectlPath, missingClusterBinaries, readPins, which } from '../engine/toolchain.ts';
+import { cacheDir, ROOT, stateDirs } from '../paths.ts';
+import { kubectlPath, missingClusterBinaries, readPins, which } from '../toolchain/pins.ts';
+import { attempt } from '../process.ts';
 import { log } from '../ui/output.ts';
 import type { ServerStatus } from '../services/local-servers.ts';
 import { apiUrl, type ClusterStatus, parseComponents, parsePortsEnv, type Ports, portsFromBase, summarizeNodes } from './state.ts';
@@ -43,8 +43,8 @@ function ports(dir: string, env: NodeJS.ProcessEnv): Ports {
   }
 }
 
-const script = (args: string[], env: NodeJS.ProcessEnv) =>
-  execa('sh', args, { env, stdin: 'ignore', stdout: 2, stderr: 'inherit', reject: false });
+/** Runs a toolchain script whose output is progress for the user (to stderr as it comes). */
+const script = (what: string, args: string[], env: NodeJS.ProcessEnv) => attempt('sh', args, { env, output: 'stderr', timeout: 3_600_000, what });
 
 export async function clusterStatus(where: Where): Promise<ClusterStatus> {
   const { dir, kubeconfig } = locate(where);
@@ -62,7 +62,7 @@ export async function clusterStatus(where: Where): Promise<ClusterStatus> {
   };
   // cluster.sh creates the folder it is given, so ask it only about one that exists.
   if (!created) return status;
-  const r = await execa('sh', [CLUSTER_SH, 'status', dir], { env: where.env, stdin: 'ignore', reject: false, timeout: 30_000 });
+  const r = await attempt('sh', [CLUSTER_SH, 'status', dir], { env: where.env, timeout: 30_000 });
   status.components = parseComponents(r.stdout);
   const stopped = status.components.filter((c) => !c.running).map((c) => c.name);
   if (stopped.length === status.components.length) {
@@ -73,13 +73,13 @@ export async function clusterStatus(where: Where): Promise<ClusterStatus> {
   if (status.components.find((c) => c.name === 'kube-apiserver')?.running) {
     const kubectl = kubectlPath(cacheDir(where.env), readPins(ROOT));
     const args = ['--kubeconfig', kubeconfig, '--request-timeout=5s', 'get', 'nodes', '-o', 'json'];
-    const k = await execa(kubectl, args, { env: where.env, stdin: 'ignore', reject: false, timeout: 20_000 });
+    const k = await attempt(kubectl, args, { env: where.env, timeout: 20_000, what: 'kubectl get nodes' });
     try {
-      if (k.exitCode === 0) status.nodes = summarizeNodes(JSON.parse(k.stdout));
+      if (k.ok) status.nodes = summarizeNodes(JSON.parse(k.stdout));
     } catch {
       // unreadable answer: reported below like no answer
     }
-    if (!status.nodes) apiProblem = `the API server does not answer: ${(k.stderr || k.shortMessage || '').trim().split('\n').at(-1)}`;
+    if (!status.nodes) apiProblem = `the API server does not answer: ${k.error?.message.replace(/^kubectl get nodes: /, '') ?? 'an unreadable answer'}`;
   }
   status.running = stopped.length === 0 && status.nodes !== null;
   status.services = await serversWithPorts(where);
@@ -102,10 +102,10 @@ async function ensureBinaries(env: NodeJS.ProcessEnv): Promise<void> {
     );
   }
   log.step(`building the local control plane (${missing.join(', ')}): toolchain/build.sh cluster, about 16 min the first time`);
-  const r = await script([BUILD_SH, 'cluster'], env);
-  if (r.exitCode !== 0) {
+  const r = await script('toolchain/build.sh cluster', [BUILD_SH, 'cluster'], env);
+  if (!r.ok) {
     throw new OperationFailedError(
-      `building the local control plane failed (toolchain/build.sh exited with ${r.exitCode ?? r.signal}).`,
+      `building the local control plane failed (${r.error!.message}).`,
       'See the toolchain: messages above. Pieces that finished are kept; run `desa cluster up` again once fixed.',
     );
   }
@@ -155,11 +155,11 @@ export async function clusterUp(where: Where & { nodes: number; domain?: string 
   // Keeps the cluster's keys and data out of git wherever the inventory lives.
   if (!existsSync(join(base, '.gitignore'))) writeFileSync(join(base, '.gitignore'), '# desa state: local only\n*\n');
   log.step(`starting the local cluster in ${dir}`);
-  const r = await script([CLUSTER_SH, 'start', dir, String(where.nodes)], { ...where.env });
+  const r = await script('toolchain/cluster.sh start', [CLUSTER_SH, 'start', dir, String(where.nodes)], where.env);
   const after = await clusterStatus(where);
-  if (r.exitCode !== 0 || !after.running) {
+  if (!r.ok || !after.running) {
     throw new OperationFailedError(
-      `the local cluster did not start${r.exitCode !== 0 ? ` (toolchain/cluster.sh exited with ${r.exitCode ?? r.signal})` : `: ${after.problem}`}.`,
+      `the local cluster did not start${!r.ok ? ` (${r.error!.message})` : `: ${after.problem}`}.`,
       `See the logs in ${join(dir, 'logs')}; then \`desa cluster down\` and \`desa cluster up\` again.`,
     );
   }
@@ -205,10 +205,10 @@ export async function clusterDown(where: Where & { reset: boolean }): Promise<{ 
   const wasRunning = before.components.some((c) => c.running);
   if (wasRunning) {
     log.step(`stopping the local cluster in ${before.dataDir}`);
-    const r = await script([CLUSTER_SH, 'stop', before.dataDir], where.env);
+    const r = await script('toolchain/cluster.sh stop', [CLUSTER_SH, 'stop', before.dataDir], where.env);
     const after = await clusterStatus(where);
     const left = after.components.filter((c) => c.running).map((c) => c.name);
-    if (r.exitCode !== 0 || left.length > 0) {
+    if (!r.ok || left.length > 0) {
       throw new OperationFailedError(
         `the local cluster did not stop cleanly${left.length ? `: ${left.join(', ')} still running` : ''}.`,
         `Run \`desa cluster down\` again; see the logs in ${join(before.dataDir, 'logs')}.`,

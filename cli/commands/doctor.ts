@@ -24,7 +24,7 @@ Examples:
     )
     .action(async (opts: { file: string; json?: boolean }) => {
       const [{ findTools, formatTools, verdict }, { clusterStatus }] = await Promise.all([
-        import('../engine/toolchain.ts'),
+        import('../toolchain/doctor.ts'),
         import('../cluster/local-cluster.ts'),
       ]);
       const [tools, cluster] = await Promise.all([

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from './paths.ts';
+import { ROOT } from '../paths.ts';
 
 /** What the programs are made of: their code, the inventory resolution, the pinned engine and packages. */
 export const CODE_INPUTS = ['stacks', 'templates', 'core', 'package-lock.json', 'toolchain/versions.env'];

@@ -11,7 +11,7 @@ import { AbortError, EXIT } from '../../core/errors.ts';
 import type { Inventory } from '../../core/inventory/model.ts';
 import { PLATFORM_STACK } from '../../core/inventory/model.ts';
 import { findByName } from '../../core/inventory/lookup.ts';
-import { type StateDirs, stateDirs } from './paths.ts';
+import { type StateDirs, stateDirs } from '../paths.ts';
 import { backendFor, managedResources, readFileBackend } from './state.ts';
 import type { Changes, Operation, ProgressListener, StackPhase, StackProgress } from './progress.ts';
 import type { Engine } from './workspace.ts';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import type { PulumiFn } from '@pulumi/pulumi/automation/index.js';
 import { AbortError, EXIT } from '../../core/errors.ts';
-import { type StateDirs, stateDirs } from './paths.ts';
+import { type StateDirs, stateDirs } from '../paths.ts';
 import { pool } from './provision.ts';
 import { backendFor, type Deployment, parseDeployment, type StackState } from './state.ts';
 import { findEngine, openStack, passphraseEnv, PROJECT } from './workspace.ts';

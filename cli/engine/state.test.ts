@@ -4,7 +4,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from './paths.ts';
+import { ROOT } from '../paths.ts';
 import { backendFor, hasSecret, maskSecrets, parseCheckpoint, readFileBackend, readStates, SECRET } from './state.ts';
 
 // The shape of a real checkpoint (Pulumi v3.250.0, file backend), trimmed; the ciphertexts are made up.

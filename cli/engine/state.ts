@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { AbortError, EXIT } from '../../core/errors.ts';
-import { PROJECT, stateDirs } from './paths.ts';
+import { PROJECT, stateDirs } from '../paths.ts';
 
 /** What a secret output shows instead of its value, as `pulumi stack output` prints it. */
 export const SECRET = '[secret]';

@@ -8,12 +8,12 @@ import { delimiter, dirname, join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import type { EngineEvent, PulumiCommand, PulumiFn, Stack } from '@pulumi/pulumi/automation/index.js';
 import { AbortError, EXIT } from '../../core/errors.ts';
-import { cacheDir, PROJECT, type StateDirs } from './paths.ts';
+import { cacheDir, PROJECT, type StateDirs } from '../paths.ts';
 import { backendAt, type Deployment, managedResources, readCheckpoint } from './state.ts';
 import type { Changes, Operation } from './progress.ts';
-import { defaultContext, findTools, verdict } from './toolchain.ts';
+import { defaultContext, engineTools, verdict } from '../toolchain/doctor.ts';
 
-export { PROJECT } from './paths.ts';
+export { PROJECT } from '../paths.ts';
 
 /** Where the engine lives: the Pulumi CLI's root (root/bin/pulumi) and the PULUMI_HOME holding the plugin. */
 export interface Engine {
@@ -23,7 +23,7 @@ export interface Engine {
 
 /** Finds the Pulumi CLI and the kubernetes plugin with toolchain.ts; a usage error naming the fix if absent. */
 export async function findEngine(env: NodeJS.ProcessEnv = process.env): Promise<Engine> {
-  const tools = await findTools(defaultContext(env));
+  const tools = await engineTools(defaultContext(env));
   const cli = tools.find((t) => t.id === 'pulumi');
   const plugin = tools.find((t) => t.id === 'kubernetes-plugin');
   const missing = [cli, plugin].filter((t) => !t?.found);

@@ -11,7 +11,7 @@ import { execa } from 'execa';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { ROOT } from '../engine/paths.ts';
+import { ROOT } from '../paths.ts';
 import type { Mailbox, Site } from './desired.ts';
 import { parseUsers, renderPostfixMaps, renderUsers } from './mail.ts';
 

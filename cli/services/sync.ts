@@ -3,12 +3,12 @@
 // gateway, Ingress hosts and the platform's mail records → the DNS zone, profil pages → the web server.
 // `desa up` and `desa destroy` run it after the stacks when they use the local cluster and its loopback
 // servers. It is idempotent: a second run with nothing new changes no file and sends no update.
-import { execa } from 'execa';
 import { contractKeys, PART_OF_SELECTOR } from '../../core/contract.ts';
 import { settingsSchema } from '../../stacks/settings.ts';
 import type { Inventory } from '../../core/inventory/model.ts';
-import { kubectlPath, readPins } from '../engine/toolchain.ts';
-import { cacheDir, ROOT } from '../engine/paths.ts';
+import { kubectlPath, readPins } from '../toolchain/pins.ts';
+import { cacheDir, ROOT } from '../paths.ts';
+import { run } from '../process.ts';
 import { type ClusterObjects, desiredServices, type KubeObject } from './desired.ts';
 import { applyDns } from './dns.ts';
 import { deleteMaildirs, type LocalServices, readServiceSecret, servicesStatus, writeDkimKey, writeMail, writeSites } from './local-servers.ts';
@@ -34,8 +34,7 @@ const DEFAULTS = settingsSchema.parse({});
 
 async function kubectlJson(kubeconfig: string, args: string[], env: NodeJS.ProcessEnv): Promise<KubeObject[]> {
   const kubectl = kubectlPath(cacheDir(env), readPins(ROOT));
-  const r = await execa(kubectl, ['--kubeconfig', kubeconfig, '--request-timeout=30s', 'get', ...args, '-o', 'json'], { env, stdin: 'ignore', reject: false, timeout: 60_000 });
-  if (r.exitCode !== 0) throw new Error(`kubectl get ${args[0]} failed: ${r.stderr.trim().split('\n').at(-1)}`);
+  const r = await run(kubectl, ['--kubeconfig', kubeconfig, '--request-timeout=30s', 'get', ...args, '-o', 'json'], { env, what: `kubectl get ${args[0]}` });
   return (JSON.parse(r.stdout) as { items: KubeObject[] }).items;
 }
 

@@ -4,7 +4,7 @@
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
-export const ROOT = resolve(import.meta.dirname, '../..');
+export const ROOT = resolve(import.meta.dirname, '..');
 
 /** The Pulumi project of every stack (the platform and one per desa). */
 export const PROJECT = 'desa';

@@ -2,17 +2,8 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  buildInProgress,
-  findKubernetesPlugin,
-  findTools,
-  formatTools,
-  missingClusterBinaries,
-  parseVersionsEnv,
-  type ToolchainContext,
-  verdict,
-  which,
-} from './toolchain.ts';
+import { findKubernetesPlugin, findTools, formatTools, type ToolchainContext, verdict } from './doctor.ts';
+import { buildInProgress, missingClusterBinaries, parseVersionsEnv, which } from './pins.ts';
 
 const PINS = `# comment
 PULUMI_VERSION=v3.250.0

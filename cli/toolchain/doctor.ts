@@ -2,11 +2,12 @@
 // the kubernetes resource plugin, the local control plane's binaries, Go (to build what is missing) and
 // Chromium (tests). Plain functions over an explicit context (environment, project root, cache) so tests
 // point them at temp folders holding fake executables.
-import { execa } from 'execa';
-import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { cacheDir, ROOT } from './paths.ts';
+import { join } from 'node:path';
+import { cacheDir, ROOT } from '../paths.ts';
+import { attempt } from '../process.ts';
+import { builtBinary, buildInProgress, clusterBinaries, isExecutable, type Pins, readPins, which } from './pins.ts';
 
 export interface ToolchainContext {
   env: NodeJS.ProcessEnv;
@@ -37,91 +38,14 @@ export interface ToolReport {
   fix?: string;
 }
 
-/** KEY=value lines of toolchain/versions.env (comments and blanks skipped). */
-export function parseVersionsEnv(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const m = /^\s*([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
-    if (m) out[m[1]!] = m[2]!.trim().replace(/^["']|["']$/g, '');
-  }
-  return out;
-}
-
-export function readPins(root: string): Record<string, string> {
-  return parseVersionsEnv(readFileSync(join(root, 'toolchain/versions.env'), 'utf8'));
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** The first executable `name` on $PATH, like `command -v`. */
-export function which(name: string, env: NodeJS.ProcessEnv): string | null {
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (dir && isExecutable(join(dir, name))) return join(dir, name);
-  }
-  return null;
-}
-
-/** Runs `file args` and returns the first match of `pattern` in its output, or null. */
+/** Runs `file args` and returns the first match of `pattern` in its output (stdout, then stderr), or null. */
 export async function probeVersion(file: string, args: string[], pattern: RegExp, env: NodeJS.ProcessEnv): Promise<string | null> {
-  const r = await execa(file, args, { env, cwd: tmpdir(), reject: false, timeout: 20_000, stdin: 'ignore', all: true });
-  const m = pattern.exec(r.all ?? '');
+  const r = await attempt(file, args, { env, cwd: tmpdir(), timeout: 20_000 });
+  const m = pattern.exec(`${r.stdout}\n${r.stderr}`);
   return m ? (m[1] ?? m[0]) : null;
 }
 
 const SEMVER = /v?\d+\.\d+\.\d+[\w.+-]*/;
-
-/** The local control plane's binaries, where toolchain/build.sh puts them (versioned folders). */
-export function clusterBinaries(cache: string, pins: Record<string, string>) {
-  const tc = join(cache, 'toolchain');
-  const kube = join(tc, `kubernetes-${pins.KUBERNETES_VERSION}`, 'bin');
-  return [
-    { name: 'etcd', path: join(tc, `etcd-${pins.ETCD_VERSION}`, 'bin', 'etcd'), version: pins.ETCD_VERSION ?? null },
-    { name: 'kube-apiserver', path: join(kube, 'kube-apiserver'), version: pins.KUBERNETES_VERSION ?? null },
-    { name: 'kube-controller-manager', path: join(kube, 'kube-controller-manager'), version: pins.KUBERNETES_VERSION ?? null },
-    { name: 'kube-scheduler', path: join(kube, 'kube-scheduler'), version: pins.KUBERNETES_VERSION ?? null },
-    { name: 'kubectl', path: join(kube, 'kubectl'), version: pins.KUBERNETES_VERSION ?? null },
-    { name: 'kwok', path: join(tc, `kwok-${pins.KWOK_VERSION}`, 'bin', 'kwok'), version: pins.KWOK_VERSION ?? null },
-  ];
-}
-
-export function kubectlPath(cache: string, pins: Record<string, string>): string {
-  return join(cache, 'toolchain', `kubernetes-${pins.KUBERNETES_VERSION}`, 'bin', 'kubectl');
-}
-
-/** The names of the control-plane binaries not (yet) built. */
-export function missingClusterBinaries(cache: string, pins: Record<string, string>): string[] {
-  return clusterBinaries(cache, pins)
-    .filter((b) => !isExecutable(b.path))
-    .map((b) => b.name);
-}
-
-/** True while build.sh builds `piece` (its temp folder names a live pid). */
-export function buildInProgress(cache: string, piece: string): boolean {
-  const tc = join(cache, 'toolchain');
-  let names: string[];
-  try {
-    names = readdirSync(tc);
-  } catch {
-    return false;
-  }
-  return names.some((n) => {
-    const m = new RegExp(`^\\.build-${piece}-pid(\\d+)\\.`).exec(n);
-    if (!m) return false;
-    try {
-      process.kill(Number(m[1]), 0);
-      return true;
-    } catch (e) {
-      return (e as NodeJS.ErrnoException).code === 'EPERM';
-    }
-  });
-}
 
 /** The kubernetes plugin version @pulumi/kubernetes asks the engine for (package.json `pulumi.version`). */
 export function kubernetesPluginVersion(root: string): string | null {
@@ -184,11 +108,11 @@ async function nodeReports(ctx: ToolchainContext): Promise<ToolReport[]> {
   return [project, path];
 }
 
-async function pulumiReports(ctx: ToolchainContext, pins: Record<string, string>): Promise<ToolReport[]> {
+async function pulumiReports(ctx: ToolchainContext, pins: Pins): Promise<ToolReport[]> {
   const pinned = pins.PULUMI_VERSION ?? '';
   const env = { ...ctx.env, PULUMI_SKIP_UPDATE_CHECK: 'true' };
   const onPath = which('pulumi', ctx.env);
-  const built = join(ctx.cache, 'toolchain', `pulumi-${pinned}`, 'bin', 'pulumi');
+  const built = builtBinary(ctx.cache, pins, 'pulumi');
   const cli = onPath ?? (isExecutable(built) ? built : null);
   const cliReport: ToolReport = {
     id: 'pulumi',
@@ -207,7 +131,7 @@ async function pulumiReports(ctx: ToolchainContext, pins: Record<string, string>
   const hostName = 'pulumi-language-nodejs';
   const host =
     which(hostName, ctx.env) ??
-    [cli ? join(cli, '..', hostName) : '', join(ctx.cache, 'toolchain', `${hostName}-${pinned}`, 'bin', hostName)].find(
+    [cli ? join(cli, '..', hostName) : '', builtBinary(ctx.cache, pins, hostName)].find(
       (f) => f && isExecutable(f),
     ) ??
     null;
@@ -248,7 +172,7 @@ async function pulumiReports(ctx: ToolchainContext, pins: Record<string, string>
   return [cliReport, hostReport, pluginReport];
 }
 
-function clusterReports(ctx: ToolchainContext, pins: Record<string, string>): ToolReport[] {
+function clusterReports(ctx: ToolchainContext, pins: Pins): ToolReport[] {
   return clusterBinaries(ctx.cache, pins).map((b, i) => {
     const found = isExecutable(b.path);
     const r: ToolReport = {
@@ -302,7 +226,7 @@ async function chromiumReport(ctx: ToolchainContext): Promise<ToolReport> {
 }
 
 /** The local servers desa up points the platform at (toolchain/services.sh): not required, the stacks provision without them. */
-async function serverReports(ctx: ToolchainContext, pins: Record<string, string>): Promise<ToolReport[]> {
+async function serverReports(ctx: ToolchainContext, pins: Pins): Promise<ToolReport[]> {
   const apt = 'as root, apt-get install dovecot-core dovecot-imapd dovecot-lmtpd postfix opendkim pdns-server pdns-backend-sqlite3 sqlite3 nginx (npm start does)';
   const sbin = { ...ctx.env, PATH: `${ctx.env.PATH ?? ''}:/usr/sbin:/sbin` };
   const servers = [
@@ -344,6 +268,11 @@ async function serverReports(ctx: ToolchainContext, pins: Record<string, string>
     ...(found ? {} : { fix: 'sh toolchain/build.sh services (about 2 min; npm start does)' }),
   });
   return reports;
+}
+
+/** What the engine needs, and only that (the Pulumi CLI, the kubernetes plugin): what `desa up` looks for. */
+export async function engineTools(ctx: ToolchainContext = defaultContext()): Promise<ToolReport[]> {
+  return pulumiReports(ctx, readPins(ctx.root));
 }
 
 /** Everything desa looks for, in the order `desa doctor` lists it. */
