@@ -33,11 +33,11 @@ import { performance } from 'node:perf_hooks';
 import { Command } from 'commander';
 import { stringify } from 'yaml';
 import { registerUp } from '../cli/commands/up.ts';
-import { cacheDir, stateDirs } from '../cli/paths.ts';
-import { localClusterConfig } from '../cli/engine/provision.ts';
+import { cacheDir, PROJECT, stateDirs } from '../cli/paths.ts';
+import { localClusterConfig } from '../cli/cluster/target.ts';
 import { kubernetesPluginVersion } from '../cli/toolchain/doctor.ts';
 import { kubectlPath, missingClusterBinaries, readPins } from '../cli/toolchain/pins.ts';
-import { findEngine, passphraseEnv, PROJECT } from '../cli/engine/workspace.ts';
+import { findEngine, passphraseEnv } from '../cli/engine/automation.ts';
 import { loadInventory } from '../core/inventory/load.ts';
 import { PLATFORM_STACK } from '../core/inventory/model.ts';
 

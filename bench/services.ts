@@ -1,5 +1,5 @@
 // Benchmark (issue 4): the services sync for every unit of desa.yaml, against the real loopback servers
-// (toolchain/services.sh) in a temporary folder. The cluster is left out: the objects the stacks would
+// (started by cli/servers/supervisor.ts) in a temporary folder. The cluster is left out: the objects the stacks would
 // leave in it (mailbox and bucket Secrets, Ingresses, profil pages, the mail records) are built from
 // desa.yaml with the same plan functions, so the figures are the sync's own cost on the servers. The
 // first run applies everything; the second finds nothing to change; the third follows one offboarding.
@@ -10,13 +10,14 @@ import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { execa } from 'execa';
 import { Command } from 'commander';
 import { loadInventory } from '../core/inventory/load.ts';
 import { ROOT } from '../cli/paths.ts';
 import type { ClusterObjects } from '../cli/services/desired.ts';
 import { clusterObjectsFor } from '../test/fixtures/cluster-objects.ts';
-import { readLocalServices } from '../cli/services/local-servers.ts';
+import { readLocalServices } from '../cli/servers/state.ts';
+import { startServers, stopServers } from '../cli/servers/supervisor.ts';
+import { settingsSchema } from '../stacks/settings.ts';
 import { applyServices } from '../cli/services/sync.ts';
 import { randomPassword } from '../stacks/secrets.ts';
 
@@ -37,19 +38,21 @@ const setPw = (k: string) => {
 const work = mkdtempSync(join(tmpdir(), 'desa-bench-services-'));
 chmodSync(work, 0o755);
 const dir = join(work, 'services');
-const env = { ...process.env, DESA_SERVICES_PORT_BASE: opts.portBase, DESA_DOMAIN: domain };
+const env = process.env;
+const defaults = settingsSchema.parse({});
+const settings = { platformNamespace: defaults.platformNamespace, dnsTtl: defaults.dns.ttl };
 const rows: string[] = [];
 try {
   say(`starting the servers in ${dir}`);
   let t = performance.now();
-  const start = await execa('sh', [join(ROOT, 'toolchain', 'services.sh'), 'start', dir], { env, reject: false, stdin: 'ignore' });
-  if (start.exitCode !== 0) throw new Error(start.stderr);
+  const start = await startServers({ dir, env, domain, portBase: Number(opts.portBase) });
+  if (!start.ok) throw new Error(start.failed.map((f) => `${f.name}: ${f.message}`).join('\n'));
   rows.push(`| start the five servers (cold) | ${((performance.now() - t) / 1000).toFixed(2)} s | |`);
   const services = readLocalServices(dir)!;
   const all = objectsFor(inventory.units);
   const run = async (label: string, objects: ClusterObjects, units = inventory.units) => {
     const t0 = performance.now();
-    const r = await applyServices(objects, { services, inventory: { ...inventory, units }, env });
+    const r = await applyServices(objects, { services, inventory: { ...inventory, units }, settings, env });
     const s = (performance.now() - t0) / 1000;
     rows.push(`| ${label} | ${s.toFixed(2)} s | ${r.mailboxes} mailboxes, ${r.buckets.active} buckets active, ${r.buckets.revoked} revoked, ${r.records} record sets, ${r.sites} sites; changed: mail ${r.changed.mail}, dns ${r.changed.dns}, sites ${r.changed.sites} |`);
     return r;
@@ -66,7 +69,7 @@ try {
   rows.push(`| peak RSS of this process | ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB | heap used ${(mem.heapUsed / 1048576).toFixed(0)} MiB |`);
   process.stdout.write(['| step | wall | what |', '| --- | ---: | --- |', ...rows].join('\n') + '\n');
 } finally {
-  await execa('sh', [join(ROOT, 'toolchain', 'services.sh'), 'stop', dir], { env, reject: false, stdin: 'ignore' });
+  await stopServers({ dir, env });
   if (!opts.keep) rmSync(work, { recursive: true, force: true });
   else say(`kept ${work}`);
 }

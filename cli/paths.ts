@@ -21,7 +21,7 @@ export function stateDirs(inventoryFile: string, env: NodeJS.ProcessEnv = proces
     cluster: join(base, 'cluster'),
     /** Written by toolchain/cluster.sh: the local cluster's admin credentials. */
     kubeconfig: join(base, 'cluster', 'admin.kubeconfig'),
-    /** The local loopback servers (toolchain/services.sh): mail, DNS, web, S3. */
+    /** The local loopback servers (cli/servers/): mail, DNS, web, S3. */
     services: join(base, 'services'),
     backend: join(base, 'state'),
     work: join(base, 'work'),

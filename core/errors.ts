@@ -61,6 +61,17 @@ export class OperationFailedError extends AbortError {
   }
 }
 
+/**
+ * Any error as a summary line for a terminal and, when there is more, the whole diagnostic: an
+ * AbortError's one-line message and its detail; another error's first line and its whole message.
+ */
+export function describeError(e: unknown): { summary: string; detail?: string } {
+  if (e instanceof AbortError) return { summary: e.message, ...(e.detail ? { detail: e.detail } : {}) };
+  const text = (e instanceof Error ? e.message : String(e)).trim();
+  const summary = text.split('\n').map((l) => l.trim()).find(Boolean) ?? 'failed';
+  return text.includes('\n') ? { summary, detail: text } : { summary };
+}
+
 /** The last non-empty line of a diagnostic: where tools put the reason they stopped. */
 export function summaryLine(diagnostic: string): string {
   return diagnostic.split('\n').map((l) => l.trim()).filter(Boolean).at(-1) ?? '';

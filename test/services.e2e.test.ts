@@ -13,7 +13,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readLocalServices, type ServicePorts } from '../cli/services/local-servers.ts';
+import { readLocalServices, type ServicePorts } from '../cli/servers/state.ts';
 import { STACK_TRACE } from './helpers/cli.ts';
 import { DESA_BIN, edit, keepUnits, shippedText, tempInventory } from './helpers/inventory.ts';
 

@@ -9,7 +9,8 @@ import { cacheDir, ROOT, stateDirs } from '../paths.ts';
 import { kubectlPath, missingClusterBinaries, readPins, which } from '../toolchain/pins.ts';
 import { attempt } from '../process.ts';
 import { log } from '../ui/output.ts';
-import type { ServerStatus } from '../services/local-servers.ts';
+import type { ServerStatus } from '../servers/supervisor.ts';
+import { serversWithPorts, startLocalServers, stopLocalServers } from './servers.ts';
 import { apiUrl, type ClusterStatus, parseComponents, parsePortsEnv, type Ports, portsFromBase, summarizeNodes } from './state.ts';
 
 export type { ClusterStatus } from './state.ts';
@@ -82,7 +83,7 @@ export async function clusterStatus(where: Where): Promise<ClusterStatus> {
     if (!status.nodes) apiProblem = `the API server does not answer: ${k.error?.message.replace(/^kubectl get nodes: /, '') ?? 'an unreadable answer'}`;
   }
   status.running = stopped.length === 0 && status.nodes !== null;
-  status.services = await serversWithPorts(where);
+  status.services = serversWithPorts(locate(where).services, where.env);
   status.problem = status.running
     ? null
     : [stopped.length > 0 ? `partly running (${stopped.join(', ')} stopped)` : null, apiProblem].filter(Boolean).join('; ');
@@ -166,38 +167,10 @@ export async function clusterUp(where: Where & { nodes: number; domain?: string 
   return { ...after, alreadyRunning: false, services: await startServices(where, ports(dir, where.env)) };
 }
 
-async function serversWithPorts(where: Where): Promise<NonNullable<ClusterStatus['services']>> {
-  const { services: dir } = locate(where);
-  if (!servicesWanted(where.env) || !existsSync(dir)) return [];
-  const { readLocalServices, servicesStatus } = await import('../services/local-servers.ts');
-  const p = readLocalServices(dir)?.ports;
-  const port = { dovecot: p?.imap, postfix: p?.submission, pdns: p?.dns, nginx: p?.http, versitygw: p?.s3, opendkim: p?.dkim };
-  return (await servicesStatus(dir, where.env)).map((x) => (port[x.name] ? { ...x, port: port[x.name] } : x));
-}
-
-/** Whether the loopback servers run beside the cluster: DESA_SERVICES=off leaves them out (benchmarks). */
-export const servicesWanted = (env: NodeJS.ProcessEnv) => env.DESA_SERVICES !== 'off';
-
-/**
- * Starts the loopback mail, DNS, web and S3 servers the local cluster's platform points at
- * (toolchain/services.sh; ports: the cluster's base + 10 and up). A server that is not installed or
- * does not start is reported, not fatal: the stacks still provision, and the sync skips that server.
- */
+/** The servers' part of the cluster's status and start: the inventory's domain, the cluster's port base + 10. */
 async function startServices(where: Where & { domain?: string }, p: Ports): Promise<ServerStatus[]> {
-  const { services: dir } = locate(where);
-  if (!servicesWanted(where.env)) return [];
-  const { servicesStart, servicesStatus } = await import('../services/local-servers.ts');
-  const before = await servicesStatus(dir, where.env);
-  if (before.every((x) => x.state !== 'stopped')) return before;
   const domain = where.domain ?? (await import('../../core/inventory/load.ts')).loadInventory(where.file).inventory.kabupaten.domain;
-  const env = { ...where.env, DESA_SERVICES_PORT_BASE: String(p.etcd + 10), DESA_DOMAIN: domain };
-  log.step(`starting the local mail, DNS, web and S3 servers in ${dir}`);
-  const r = await servicesStart(dir, env);
-  const after = await servicesStatus(dir, env);
-  if (!r.ok) log.warn(`some local servers did not start (see above; logs in ${join(dir, 'log')}). The stacks still provision; what those servers serve is skipped.`);
-  const missing = after.filter((x) => x.state === 'unavailable');
-  if (missing.length > 0) log.warn(`not available here: ${missing.map((x) => `${x.name} (${x.reason})`).join(', ')}.`);
-  return after;
+  return startLocalServers({ dir: locate(where).services, env: where.env, domain, portBase: p.etcd + 10 });
 }
 
 export async function clusterDown(where: Where & { reset: boolean }): Promise<{ wasRunning: boolean; reset: boolean; dataDir: string }> {
@@ -216,10 +189,7 @@ export async function clusterDown(where: Where & { reset: boolean }): Promise<{ 
     }
   }
   const { services } = locate(where);
-  if (existsSync(services)) {
-    const { servicesStop } = await import('../services/local-servers.ts');
-    await servicesStop(services, where.env);
-  }
+  await stopLocalServers(services, where.env);
   if (where.reset && before.created) rmSync(before.dataDir, { recursive: true, force: true });
   if (where.reset) rmSync(services, { recursive: true, force: true });
   return { wasRunning, reset: where.reset && before.created, dataDir: before.dataDir };

@@ -5,7 +5,7 @@ import { loadInventory } from '../../core/inventory/load.ts';
 import type { Inventory } from '../../core/inventory/model.ts';
 import { PLATFORM_STACK } from '../../core/inventory/model.ts';
 import { formatValue } from './outputs.ts';
-import { selectStacks } from './provision.ts';
+import { selectStacks } from './selection.ts';
 import { hasSecret, readStates, revealSecrets, type StackState, type States } from './state.ts';
 
 /** One stack as `desa status --json` shows it. */

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAILBOX_QUOTA } from '../../core/contract.ts';
 import { loadInventory } from '../../core/inventory/load.ts';
 import { clusterObjectsFor } from '../../test/fixtures/cluster-objects.ts';
-import { desiredServices, dovecotQuota } from './desired.ts';
+import { dovecotQuota } from '../servers/dovecot.ts';
+import { desiredServices } from './desired.ts';
 
 const inventory = loadInventory(new URL('../../desa.yaml', import.meta.url).pathname).inventory;
 const domain = inventory.kabupaten.domain;

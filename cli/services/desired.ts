@@ -2,6 +2,7 @@
 // bucket Secrets and the mail-dns ConfigMap in the platform namespace, and each desa's Ingress and profil
 // page. Plain data in, plain data out: no I/O, so the rules (who gets an account, which names exist,
 // what an offboarded desa keeps) are tested without servers. Values read from Secrets stay in memory.
+import { dovecotQuota } from '../servers/dovecot.ts';
 import { BUCKET, CONSUMER, contractKeys, DEFAULT_MAILBOX_QUOTA, DKIM, type DnsRecord, MAIL_DNS, MAILBOX, SITE_PAGE } from '../../core/contract.ts';
 
 /** The part of a Kubernetes object the sync reads. */
@@ -70,13 +71,6 @@ function decode(obj: KubeObject, key: string): string {
   const v = obj.data?.[key];
   if (v === undefined) throw new Error(`Secret ${obj.metadata.namespace}/${obj.metadata.name} has no "${key}"`);
   return Buffer.from(v, 'base64').toString('utf8');
-}
-
-/** Kubernetes binary quantities as Dovecot writes them: 2Gi → 2G, 512Mi → 512M; plain bytes stay. */
-export function dovecotQuota(quantity: string): string {
-  const m = /^(\d+)(Ki|Mi|Gi|Ti)?$/.exec(quantity.trim());
-  if (!m) throw new Error(`unsupported quota "${quantity}" (expected a size such as 2Gi)`);
-  return m[2] ? `${m[1]}${m[2][0]}` : m[1]!;
 }
 
 /** The first label of a host under the zone, or null for a host outside it. */

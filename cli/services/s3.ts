@@ -9,7 +9,8 @@ import { cacheDir, ROOT } from '../paths.ts';
 import { run } from '../process.ts';
 import { builtBinary, readPins } from '../toolchain/pins.ts';
 import type { Bucket } from './desired.ts';
-import { type LocalServices, readServiceSecret, writeIfChanged } from './local-servers.ts';
+import { writeIfChanged } from '../servers/files.ts';
+import { type LocalServices, readServiceSecret } from '../servers/state.ts';
 
 export interface BucketUsage {
   bucket: string;

@@ -7,7 +7,9 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cacheDir, ROOT } from '../paths.ts';
 import { attempt } from '../process.ts';
-import { builtBinary, buildInProgress, clusterBinaries, isExecutable, type Pins, readPins, which } from './pins.ts';
+import { byService, debianPackages } from '../servers/table.ts';
+import { withSbin } from '../servers/system.ts';
+import { builtBinary, buildInProgress, clusterBinaries, isExecutable, type Pins, pinnedVersion, readPins, which } from './pins.ts';
 
 export interface ToolchainContext {
   env: NodeJS.ProcessEnv;
@@ -225,49 +227,24 @@ async function chromiumReport(ctx: ToolchainContext): Promise<ToolReport> {
   return r;
 }
 
-/** The local servers desa up points the platform at (toolchain/services.sh): not required, the stacks provision without them. */
+/** The local servers desa up points the platform at (cli/servers/table.ts): not required, the stacks provision without them. */
 async function serverReports(ctx: ToolchainContext, pins: Pins): Promise<ToolReport[]> {
-  const apt = 'as root, apt-get install dovecot-core dovecot-imapd dovecot-lmtpd postfix opendkim pdns-server pdns-backend-sqlite3 sqlite3 nginx (npm start does)';
-  const sbin = { ...ctx.env, PATH: `${ctx.env.PATH ?? ''}:/usr/sbin:/sbin` };
-  const servers = [
-    { id: 'dovecot', name: 'Dovecot (IMAP)', what: 'mailbox logins', bin: 'dovecot', args: ['--version'], pattern: /^(\d+\.\d+\.\d+)/m },
-    { id: 'postfix', name: 'Postfix (SMTP)', what: 'sending and delivery; needs root', bin: 'postconf', args: ['-d', 'mail_version'], pattern: /= (\S+)/ },
-    { id: 'opendkim', name: 'OpenDKIM (mail signing)', what: 'DKIM signatures on sent mail', bin: 'opendkim', args: ['-V'], pattern: /v(\d+\.\d+\.\d+)/ },
-    { id: 'pdns', name: 'PowerDNS (DNS)', what: 'the desa names and mail records', bin: 'pdns_server', args: ['--version'], pattern: /(\d+\.\d+\.\d+)/ },
-    { id: 'nginx', name: 'nginx (sites)', what: 'the profile pages', bin: 'nginx', args: ['-v'], pattern: /nginx\/(\S+)/ },
-  ];
-  const reports = await Promise.all(
-    servers.map(async (x): Promise<ToolReport> => {
-      const path = which(x.bin, sbin);
-      const r: ToolReport = {
-        id: x.id,
-        name: x.name,
-        required: false,
-        found: path !== null,
-        version: path ? await probeVersion(path, x.args, x.pattern, sbin) : null,
-        path,
-        source: path ? 'PATH' : null,
-        note: `local server for desa up: ${x.what}`,
-      };
-      if (!path) r.fix = apt;
-      return r;
+  const apt = `as root, apt-get install ${debianPackages().join(' ')} (npm start does)`;
+  const sbin = withSbin(ctx.env);
+  return Promise.all(
+    byService().map(async (s): Promise<ToolReport> => {
+      const note = `local server for desa up: ${s.purpose}`;
+      if ('build' in s.install) {
+        const path = builtBinary(ctx.cache, pins, s.install.build);
+        const found = isExecutable(path);
+        const fix = `sh toolchain/build.sh services (about 2 min; npm start does)`;
+        return { id: s.name, name: s.title, required: false, found, version: found ? pinnedVersion(pins, s.install.build) : null, path: found ? path : null, source: found ? 'cache' : null, note, ...(found ? {} : { fix }) };
+      }
+      const path = s.version ? which(s.version.command, sbin) : null;
+      const version = path && s.version ? await probeVersion(path, [...s.version.args], s.version.pattern, sbin) : null;
+      return { id: s.name, name: s.title, required: false, found: path !== null, version, path, source: path ? 'PATH' : null, note, ...(path ? {} : { fix: apt }) };
     }),
   );
-  const version = pins.VERSITYGW_VERSION ?? 'v1.8.0';
-  const gw = join(ctx.cache, 'toolchain', `versitygw-${version}`, 'bin', 'versitygw');
-  const found = isExecutable(gw);
-  reports.push({
-    id: 'versitygw',
-    name: 'Versity S3 gateway (storage)',
-    required: false,
-    found,
-    version: found ? version : null,
-    path: found ? gw : null,
-    source: found ? 'cache' : null,
-    note: 'local server for desa up: the desa buckets',
-    ...(found ? {} : { fix: 'sh toolchain/build.sh services (about 2 min; npm start does)' }),
-  });
-  return reports;
 }
 
 /** What the engine needs, and only that (the Pulumi CLI, the kubernetes plugin): what `desa up` looks for. */

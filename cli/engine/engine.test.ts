@@ -6,9 +6,13 @@ import { AbortError, EXIT } from '../../core/errors.ts';
 import type { Inventory, Unit } from '../../core/inventory/model.ts';
 import { gzipSync } from 'node:zlib';
 import { summaryLines } from '../ui/run-summary.ts';
-import { exitCodeOf, localClusterConfig, orphanStacks, pool, selectStacks } from './provision.ts';
+import { localClusterConfig } from '../cluster/target.ts';
+import { backendUrl, countChanges, passphraseEnv } from './automation.ts';
+import { parseLock, pendingOperations, staleLocks } from './checkpoint.ts';
+import { exitCodeOf } from './outcome.ts';
 import { accountsToRotate, rotatable } from './rotate.ts';
-import { backendUrl, countChanges, parseLock, passphraseEnv, pendingOperations, staleLocks } from './workspace.ts';
+import { pool } from './run-loop.ts';
+import { orphanStacks, selectStacks } from './selection.ts';
 
 const inventory = {
   file: '/x/desa.yaml',

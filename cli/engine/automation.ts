@@ -1,19 +1,17 @@
-// The Automation API behind a few verbs: open a stack (inline program, one work directory per stack),
+// The Automation API adapter: every call desa makes into the Pulumi engine is here. Find the engine,
+// build the one environment it runs with, open a stack (inline program, one work directory per stack),
 // write its configuration, recover from a run that was killed, and run up / preview / destroy with the
 // outcome as data. No output here beyond what the caller's callbacks print.
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import type { EngineEvent, PulumiCommand, PulumiFn, Stack } from '@pulumi/pulumi/automation/index.js';
 import { AbortError, EXIT } from '../../core/errors.ts';
 import { cacheDir, PROJECT, type StateDirs } from '../paths.ts';
-import { backendAt, type Deployment, managedResources, readCheckpoint } from './state.ts';
+import { backendAt, type Deployment, managedResources, pendingOperations, staleLocks } from './checkpoint.ts';
 import type { Changes, Operation } from './progress.ts';
 import { defaultContext, engineTools, verdict } from '../toolchain/doctor.ts';
-
-export { PROJECT } from '../paths.ts';
 
 /** Where the engine lives: the Pulumi CLI's root (root/bin/pulumi) and the PULUMI_HOME holding the plugin. */
 export interface Engine {
@@ -62,6 +60,8 @@ export interface OpenOptions {
   engine: Engine;
   program: PulumiFn;
   env?: NodeJS.ProcessEnv;
+  /** Added to the engine's environment for this stack's operations only (a rotation's PULUMI_K8S_ENABLE_SECRET_MUTABLE). */
+  extraEnv?: Record<string, string>;
 }
 
 /**
@@ -89,13 +89,36 @@ export function backendUrl(dirs: StateDirs, env: NodeJS.ProcessEnv = process.env
   return backendAt(dirs.backend, env).url;
 }
 
+/** The passphrase settings, without generating a passphrase (passphraseEnv does when its file is absent). */
+export function existingPassphrase(dirs: StateDirs, env: NodeJS.ProcessEnv): Record<string, string> | null {
+  const given = env.PULUMI_CONFIG_PASSPHRASE !== undefined || Boolean(env.PULUMI_CONFIG_PASSPHRASE_FILE);
+  return given || existsSync(dirs.passphraseFile) ? passphraseEnv(dirs.passphraseFile, env) : null;
+}
+
+/**
+ * The one environment every engine process of desa gets: its PULUMI_HOME (the plugin), no plugin
+ * download, no update check, the backend, and the passphrase (generated once when `generatePassphrase`).
+ */
+export function engineEnv(dirs: StateDirs, engine: Engine, env: NodeJS.ProcessEnv, o: { generatePassphrase: boolean }): Record<string, string> {
+  return {
+    PULUMI_BACKEND_URL: backendUrl(dirs, env),
+    PULUMI_HOME: engine.pulumiHome,
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
+    PULUMI_SKIP_UPDATE_CHECK: 'true',
+    ...(o.generatePassphrase ? passphraseEnv(dirs.passphraseFile, env) : existingPassphrase(dirs, env)),
+  };
+}
+
 const commands = new Map<string, Promise<PulumiCommand>>();
+
+function pulumiCommand(root: string): Promise<PulumiCommand> {
+  let command = commands.get(root);
+  if (!command) commands.set(root, (command = pulumi.automation.PulumiCommand.get({ root, skipVersionCheck: true })));
+  return command;
+}
 
 export async function openStack(o: OpenOptions): Promise<Stack> {
   const env = o.env ?? process.env;
-  const root = sessionRoot(o.engine, env);
-  let command = commands.get(root);
-  if (!command) commands.set(root, (command = pulumi.automation.PulumiCommand.get({ root, skipVersionCheck: true })));
   const workDir = join(o.dirs.work, o.stack);
   mkdirSync(workDir, { recursive: true });
   const url = backendUrl(o.dirs, env);
@@ -104,20 +127,33 @@ export async function openStack(o: OpenOptions): Promise<Stack> {
     { stackName: o.stack, projectName: PROJECT, program: o.program },
     {
       workDir,
-      pulumiCommand: await command,
+      pulumiCommand: await pulumiCommand(sessionRoot(o.engine, env)),
       projectSettings: { name: PROJECT, runtime: 'nodejs', backend: { url } },
-      envVars: {
-        PULUMI_HOME: o.engine.pulumiHome,
-        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
-        PULUMI_SKIP_UPDATE_CHECK: 'true',
-        ...passphraseEnv(o.dirs.passphraseFile, env),
-      },
+      envVars: { ...engineEnv(o.dirs, o.engine, env, { generatePassphrase: true }), ...o.extraEnv },
     },
   );
   // After every up and destroy, Stack reads the outputs twice and the history once: three more CLI
   // processes, about 1.3 s of CPU per stack, for results desa does not use (the changes come from the
   // engine's summary event; outputs are read from the state when asked for). Skip them.
   return Object.assign(stack, { outputs: async () => ({}), info: async () => undefined });
+}
+
+/** A workspace for listing and exporting stacks of any backend (no program runs in it). */
+export async function listingWorkspace(dirs: StateDirs, engine: Engine, env: NodeJS.ProcessEnv): Promise<pulumi.automation.LocalWorkspace> {
+  const workDir = join(dirs.work, '.list');
+  mkdirSync(workDir, { recursive: true });
+  return pulumi.automation.LocalWorkspace.create({
+    workDir,
+    pulumiCommand: await pulumiCommand(engine.cliRoot),
+    projectSettings: { name: PROJECT, runtime: 'nodejs' },
+    envVars: engineEnv(dirs, engine, env, { generatePassphrase: false }),
+  });
+}
+
+/** The engine's own `error: …` line from a failed CLI run (the message starts with "code: …"), else the first line. */
+export function engineError(e: unknown): string {
+  const lines = (e instanceof Error ? e.message : String(e)).split('\n').map((l) => l.trim());
+  return lines.map((l) => /(?:^|\s)error: (.+)$/.exec(l)?.[1]).find(Boolean) ?? lines.find((l) => l.length > 0) ?? 'failed';
 }
 
 /**
@@ -147,57 +183,6 @@ export async function unsetConfig(stack: Stack, keys: readonly string[]): Promis
   if (!keys.some((k) => k in config)) return;
   for (const k of keys) delete config[k];
   await ws.saveStackSettings(stack.name, { ...settings, config });
-}
-
-/** A lock file's recorded owner, when it names one. */
-export function parseLock(text: string): { pid: number; hostname: string | undefined } | null {
-  try {
-    const j = JSON.parse(text) as { pid?: unknown; hostname?: unknown };
-    return typeof j.pid === 'number' && j.pid > 0 ? { pid: j.pid, hostname: typeof j.hostname === 'string' ? j.hostname : undefined } : null;
-  } catch {
-    return null;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Lock files of `stack` whose process, on this host, is gone. Locks without pid, or from another host, are left alone. */
-export function staleLocks(backend: string, stack: string, host = hostname(), isAlive = alive): string[] {
-  const dir = join(backend, '.pulumi', 'locks', 'organization', PROJECT, stack);
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.json'));
-  } catch {
-    return [];
-  }
-  return names
-    .map((n) => join(dir, n))
-    .filter((f) => {
-      let text: string;
-      try {
-        text = readFileSync(f, 'utf8');
-      } catch {
-        return false;
-      }
-      const lock = parseLock(text);
-      return lock !== null && (lock.hostname === undefined || lock.hostname === host) && !isAlive(lock.pid);
-    });
-}
-
-/** Operations a killed run left half done in a file backend's checkpoint (0 when there are none, or no state). */
-export function pendingOperations(backendDir: string, stack: string): number {
-  try {
-    return readCheckpoint(backendDir, stack)?.checkpoint?.latest?.pending_operations?.length ?? 0;
-  } catch {
-    return 0;
-  }
 }
 
 /**
@@ -241,7 +226,8 @@ export async function heldResources(stack: Stack): Promise<{ total: number; prot
 
 export type Outcome =
   | { ok: true; changes: Changes }
-  | { ok: false; changes: Changes | null; error: string; cancelled: boolean };
+  /** error: one line (the engine's first error diagnostic); detail: every error diagnostic and the CLI's output. */
+  | { ok: false; changes: Changes | null; error: string; detail: string; cancelled: boolean };
 
 export interface RunHooks {
   onEvent?: (e: EngineEvent) => void;
@@ -252,15 +238,13 @@ export interface RunHooks {
   excludeProtected?: boolean;
 }
 
-/** Runs one operation; the changes come from the engine's summary event, the error from its first diagnostic. */
+/** Runs one operation; the changes come from the engine's summary event, the error from its diagnostics. */
 export async function runOperation(stack: Stack, op: Operation, hooks: RunHooks = {}): Promise<Outcome> {
-  let diagnostic: string | undefined;
+  const diagnostics: string[] = [];
   let summary: Record<string, number> | undefined;
   const onEvent = (e: EngineEvent) => {
     const d = e.diagnosticEvent;
-    if (d && d.severity === 'error' && diagnostic === undefined) {
-      diagnostic = d.message.split('\n').map((l) => l.trim()).find((l) => l.length > 0);
-    }
+    if (d && d.severity === 'error') diagnostics.push(d.message.trim());
     if (e.summaryEvent) summary = e.summaryEvent.resourceChanges as Record<string, number>;
     hooks.onEvent?.(e);
   };
@@ -271,9 +255,10 @@ export async function runOperation(stack: Stack, op: Operation, hooks: RunHooks 
     else await stack.destroy({ onEvent, ...signal, ...(hooks.excludeProtected ? { excludeProtected: true } : {}) });
     return { ok: true, changes: countChanges(summary) };
   } catch (e) {
-    const first = (e instanceof Error ? e.message : String(e)).split('\n').map((l) => l.trim()).find((l) => l.length > 0);
     const cancelled = hooks.signal?.aborted === true;
-    return { ok: false, changes: summary ? countChanges(summary) : null, error: cancelled ? 'interrupted' : (diagnostic ?? first ?? 'failed'), cancelled };
+    const headline = diagnostics[0]?.split('\n').map((l) => l.trim()).find(Boolean);
+    const detail = [...diagnostics, e instanceof Error ? e.message.trim() : String(e)].join('\n\n');
+    return { ok: false, changes: summary ? countChanges(summary) : null, error: cancelled ? 'interrupted' : (headline ?? engineError(e)), detail, cancelled };
   }
 }
 
