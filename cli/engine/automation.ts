@@ -19,7 +19,7 @@ export interface Engine {
   pulumiHome: string;
 }
 
-/** Finds the Pulumi CLI and the kubernetes plugin with toolchain.ts; a usage error naming the fix if absent. */
+/** Finds the Pulumi CLI and the kubernetes plugin (cli/toolchain/doctor.ts); a usage error naming the fix if absent. */
 export async function findEngine(env: NodeJS.ProcessEnv = process.env): Promise<Engine> {
   const tools = await engineTools(defaultContext(env));
   const cli = tools.find((t) => t.id === 'pulumi');
@@ -75,7 +75,7 @@ export function sessionRoot(engine: Engine, env: NodeJS.ProcessEnv = process.env
   const cli = join(engine.cliRoot, 'bin', 'pulumi');
   const root = join(cacheDir(env), 'pulumi-session', createHash('sha256').update(cli).digest('hex').slice(0, 12));
   const wrapper = join(root, 'bin', 'pulumi');
-  const text = `#!/bin/sh\n# Written by desa: the Pulumi CLI in its own session (see cli/engine/workspace.ts).\nexec ${setsid} '${cli.replaceAll("'", "'\\''")}' "$@"\n`;
+  const text = `#!/bin/sh\n# Written by desa: the Pulumi CLI in its own session (see cli/engine/automation.ts).\nexec ${setsid} '${cli.replaceAll("'", "'\\''")}' "$@"\n`;
   if (!existsSync(wrapper) || readFileSync(wrapper, 'utf8') !== text) {
     mkdirSync(dirname(wrapper), { recursive: true });
     writeFileSync(wrapper, text);
