@@ -47,7 +47,7 @@ try {
   let t = performance.now();
   const start = await startServers({ dir, env, domain, portBase: Number(opts.portBase) });
   if (!start.ok) throw new Error(start.failed.map((f) => `${f.name}: ${f.message}`).join('\n'));
-  rows.push(`| start the five servers (cold) | ${((performance.now() - t) / 1000).toFixed(2)} s | |`);
+  rows.push(`| start the servers (cold) | ${((performance.now() - t) / 1000).toFixed(2)} s | |`);
   const services = readLocalServices(dir)!;
   const all = objectsFor(inventory.units);
   const run = async (label: string, objects: ClusterObjects, units = inventory.units) => {

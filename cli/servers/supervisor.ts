@@ -174,9 +174,32 @@ export async function reloadServer(h: Host, spec: ServerSpec, ctx: ServerContext
   return 'reloaded';
 }
 
+type Outcome = { pid: number; how: 'running' | 'reloaded' | 'launched' } | { failed: string };
+
+/** One server brought up to date: its files, its one-time step, then a reload, a restart or a start. */
+async function bringUp(h: Host, spec: ServerSpec, ctx: ServerContext, state: ServersState): Promise<Outcome> {
+  try {
+    const changed = prepare(h, spec, ctx);
+    await init(h, spec, ctx);
+    let pid = pidOf(h, spec, state);
+    if (pid !== null && changed && (await reloadServer(h, spec, ctx, pid)) === 'restart') {
+      await terminate(pid);
+      pid = null;
+    }
+    if (pid !== null) return { pid, how: changed ? 'reloaded' : 'running' };
+    const busy = spec.ports.map((p) => state.ports[p]).filter((port) => listening(port));
+    if (busy.length > 0) return { failed: `port(s) ${busy.join(', ')} on 127.0.0.1 used by another process` };
+    return { pid: await launch(h, spec, ctx), how: 'launched' };
+  } catch (e) {
+    return { failed: e instanceof CommandError && e.detail ? `${e.message}\n${e.detail}` : (e as Error).message };
+  }
+}
+
 /**
  * Starts every server that can run here and is not running, and makes running ones re-read a config
- * that changed (a new domain in desa.yaml). A server that is not installed is reported, not fatal.
+ * that changed (a new domain in desa.yaml). None needs another to be up to start (Postfix reaches
+ * Dovecot's sockets per connection), so they are brought up together, then waited for together. A
+ * server that is not installed is reported, not fatal.
  */
 export async function startServers(o: StartOptions): Promise<StartReport> {
   const log = o.log ?? quiet;
@@ -186,40 +209,25 @@ export async function startServers(o: StartOptions): Promise<StartReport> {
   writeState(h.dir, state);
   for (const spec of h.servers) for (const s of spec.secrets ?? []) ensureSecret(h.dir, s.name, s.bytes);
   const ctx = serverContext(h, state.ports, o.domain);
-  const report: StartReport = { ok: true, servers: [], started: [], reloaded: [], failed: [] };
-  const fail = (name: string, message: string) => report.failed.push({ name, message });
-  const started = new Map<ServerSpec, number>();
   const memo = new Map<string, string | null>();
-  for (const spec of h.servers) {
-    if (unavailable(h, spec, memo)) continue;
-    try {
-      const changed = prepare(h, spec, ctx);
-      await init(h, spec, ctx);
-      let pid = pidOf(h, spec, state);
-      if (pid !== null && changed && (await reloadServer(h, spec, ctx, pid)) === 'restart') {
-        await terminate(pid);
-        pid = null;
-      }
-      if (pid !== null) {
-        if (changed) report.reloaded.push(spec.name);
-        state.pids[spec.name] = pid;
-        continue;
-      }
-      const busy = spec.ports.map((p) => state.ports[p]).filter((port) => listening(port));
-      if (busy.length > 0) {
-        fail(spec.name, `port(s) ${busy.join(', ')} on 127.0.0.1 used by another process`);
-        continue;
-      }
-      started.set(spec, await launch(h, spec, ctx));
-    } catch (e) {
-      fail(spec.name, e instanceof CommandError && e.detail ? `${e.message}\n${e.detail}` : (e as Error).message);
+  const available = h.servers.filter((spec) => !unavailable(h, spec, memo));
+  const outcomes = await Promise.all(available.map((spec) => bringUp(h, spec, ctx, state)));
+  const report: StartReport = { ok: true, servers: [], started: [], reloaded: [], failed: [] };
+  const launched = new Map<ServerSpec, number>();
+  available.forEach((spec, i) => {
+    const r = outcomes[i]!;
+    if ('failed' in r) report.failed.push({ name: spec.name, message: r.failed });
+    else if (r.how === 'launched') launched.set(spec, r.pid);
+    else {
+      state.pids[spec.name] = r.pid;
+      if (r.how === 'reloaded') report.reloaded.push(spec.name);
     }
-  }
+  });
   const timeout = o.timeoutSeconds ?? Number(h.env.DESA_SERVICES_TIMEOUT ?? 30);
-  const failures = await waitReady(h, started, ctx, timeout);
-  for (const [spec, pid] of started) {
+  const failures = await waitReady(h, launched, ctx, timeout);
+  for (const [spec, pid] of launched) {
     if (failures.has(spec.name)) {
-      fail(spec.name, failures.get(spec.name)!);
+      report.failed.push({ name: spec.name, message: failures.get(spec.name)! });
       delete state.pids[spec.name];
     } else {
       report.started.push(spec.name);
