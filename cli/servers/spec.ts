@@ -83,6 +83,8 @@ export interface Launch {
   check?: readonly string[];
   /** The command starts the server in the background and exits (postfix start); the pid is then read from pidFile. */
   daemonizes?: boolean;
+  /** Its working folder, relative to the services folder (a server that finds its assets beside it); default the services folder. */
+  cwd?: string;
 }
 
 /** The platform service a server stands in for on the local cluster (how `desa doctor` groups them). */

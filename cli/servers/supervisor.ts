@@ -99,9 +99,10 @@ async function launch(h: Host, spec: ServerSpec, ctx: ServerContext): Promise<nu
   const l = spec.launch(ctx);
   const env = { ...withSbin(h.env), ...l.env };
   const logFile = join(h.dir, 'log', `${spec.name}.log`);
+  const cwd = l.cwd ? join(h.dir, l.cwd) : h.dir;
   if (l.check) await run(...commandOf(l.check, env), { env, what: `${l.check.join(' ')} rejected the config` });
   if (l.daemonizes) {
-    await run(...commandOf(l.argv, env), { env, cwd: h.dir, what: `${spec.name} start` });
+    await run(...commandOf(l.argv, env), { env, cwd, what: `${spec.name} start` });
     const pid = spec.pidFile ? readPid(join(h.dir, spec.pidFile)) : null;
     if (pid === null) throw new Error(`${spec.name} started but wrote no pid file (${spec.pidFile})`);
     return pid;
@@ -110,7 +111,7 @@ async function launch(h: Host, spec: ServerSpec, ctx: ServerContext): Promise<nu
   const out = openSync(logFile, 'a');
   try {
     const [command, args] = commandOf(l.argv, env);
-    const child = spawn(command, args, { detached: true, stdio: ['ignore', out, out], env, cwd: h.dir });
+    const child = spawn(command, args, { detached: true, stdio: ['ignore', out, out], env, cwd });
     child.on('error', () => {});
     child.unref();
     if (child.pid === undefined) throw new Error(`${spec.name} could not be started (${command})`);
