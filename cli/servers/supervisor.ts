@@ -1,7 +1,8 @@
-// The supervisor of the local servers: for each spec of the table, in order, it renders the config from
-// typed values, runs the one-time step, starts the server detached (its own session, output to
+// The supervisor of the local servers: for each spec of the table it renders the config from typed
+// values, runs the one-time step, starts the server detached (its own session, output to
 // log/<name>.log) or makes a running one re-read a config that changed; then it waits until every
-// started server passes its probes. It stops them in order too. It keeps its state in state.json.
+// started server passes its probes. It stops them in order (a server before those it uses). Progress
+// goes to the logger it is given; its state to state.json (state.ts).
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
