@@ -46,6 +46,7 @@ export async function prepare<X extends object>(o: EngineOptions<X>, check: (inv
   const dirs = stateDirs(o.file, o.env);
   const engine = await findEngine(o.env);
   const target = await o.target.open(inventory, dirs);
+  // Loaded here, once the inventory is valid and the engine found: @pulumi/kubernetes is large.
   const program = (await import('../../stacks/index.ts')).default;
   const backend = backendFor(o.file, o.env);
   return { inventory, dirs, engine, program, target, backendDir: backend.kind === 'file' ? backend.dir : null };
