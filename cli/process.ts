@@ -11,7 +11,7 @@ export interface RunOptions {
   cwd?: string;
   /** Written to its stdin (a key, never an argument). */
   input?: string;
-  /** Milliseconds; default 60 s. */
+  /** Milliseconds; default 60 s; 0: none. */
   timeout?: number;
   /** 'stderr': its output is progress for the user and goes to our stderr as it comes (and is not kept). */
   output?: 'capture' | 'stderr';

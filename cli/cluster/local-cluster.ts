@@ -10,7 +10,7 @@ import { kubectlPath, missingClusterBinaries, readPins, which } from '../toolcha
 import { attempt } from '../process.ts';
 import { log } from '../ui/output.ts';
 import type { ServerStatus } from '../servers/supervisor.ts';
-import { serversWithPorts, startLocalServers, stopLocalServers } from './servers.ts';
+import { serversWithPorts, servicesWanted, startLocalServers, stopLocalServers } from './servers.ts';
 import { apiUrl, type ClusterStatus, parseComponents, parsePortsEnv, type Ports, portsFromBase, summarizeNodes } from './state.ts';
 
 export type { ClusterStatus } from './state.ts';
@@ -44,8 +44,8 @@ function ports(dir: string, env: NodeJS.ProcessEnv): Ports {
   }
 }
 
-/** Runs a toolchain script whose output is progress for the user (to stderr as it comes). */
-const script = (what: string, args: string[], env: NodeJS.ProcessEnv) => attempt('sh', args, { env, output: 'stderr', timeout: 3_600_000, what });
+/** Runs a toolchain script whose output is progress for the user (to stderr as it comes); a build takes as long as it takes. */
+const script = (what: string, args: string[], env: NodeJS.ProcessEnv) => attempt('sh', args, { env, output: 'stderr', timeout: 0, what });
 
 export async function clusterStatus(where: Where): Promise<ClusterStatus> {
   const { dir, kubeconfig } = locate(where);
@@ -169,6 +169,7 @@ export async function clusterUp(where: Where & { nodes: number; domain?: string 
 
 /** The servers' part of the cluster's status and start: the inventory's domain, the cluster's port base + 10. */
 async function startServices(where: Where & { domain?: string }, p: Ports): Promise<ServerStatus[]> {
+  if (!servicesWanted(where.env)) return [];
   const domain = where.domain ?? (await import('../../core/inventory/load.ts')).loadInventory(where.file).inventory.kabupaten.domain;
   return startLocalServers({ dir: locate(where).services, env: where.env, domain, portBase: p.etcd + 10 });
 }
