@@ -43,7 +43,7 @@ Examples:
       const terminal = opts.format === 'terminal' ? (await import('../report/render-terminal.ts')).renderTerminal : undefined;
       const { inventory } = loadInventory(opts.file);
       const provisioned = opts.state ? await readProvisioned(opts.file, inventory.units, process.env) : undefined;
-      const data = buildReport(inventory, { asOf: opts.asOf, ...(provisioned ? { provisioned } : {}) });
+      const data = buildReport(inventory, { asOf: opts.asOf, today: opts.today, ...(provisioned ? { provisioned } : {}) });
       const text = renderReport(data, opts.format, { lang: opts.lang, columns: process.stdout.columns, ...(terminal ? { terminal } : {}) });
       if (!opts.out) return emit(text);
       try {

@@ -29,7 +29,7 @@ describe('desa report (end to end)', () => {
     const r = desa(['report'], { DESA_TODAY: '2024-01-01' });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^# Laporan Konektivitas dan Layanan Digital Desa\n\*\*Kabupaten Bekasi\*\* · per 1 Januari 2024/);
-    expect(r.stdout).toContain('terlambat 1 hari');
+    expect(r.stdout).toContain('❔ **Capaian belum dapat ditentukan: 187 dari 187 unit dalam cakupan belum ada data statusnya');
   });
 
   it('prints one CSV row per unit, in English or not', () => {

@@ -24,9 +24,9 @@ p { margin: 6px 0; }
 .bar { height: 14px; background: #eef0f2; border-radius: 7px; overflow: hidden; }
 .bar span { display: block; height: 100%; background: var(--ok); }
 .target { border: 1px solid var(--line); border-left: 6px solid var(--bad); border-radius: 6px; padding: 10px 14px; margin: 10px 0; }
-.target.met { border-left-color: var(--ok); }
+.target.met { border-left-color: var(--ok); } .target.undetermined { border-left-color: var(--warn); }
 .outcome { font-weight: 700; }
-.target.met .outcome { color: var(--ok); } .target:not(.met) .outcome { color: var(--bad); }
+.target.met .outcome { color: var(--ok); } .target.not-met .outcome { color: var(--bad); } .target.undetermined .outcome { color: var(--warn); }
 .caveat { color: var(--warn); }
 .caveat::before { content: "⚠ "; }
 table { width: 100%; border-collapse: collapse; font-size: 14px; margin: 8px 0; }

@@ -30,6 +30,8 @@ export interface ReportOptions {
   lang: Lang;
   out: string | undefined;
   asOf: string;
+  /** The day desa.yaml's statuses describe (today, or $DESA_TODAY): before it, only dates count. */
+  today: string;
   /** Read the services of provisioned desa from the stack state (false: --no-state). */
   state: boolean;
 }
@@ -57,6 +59,7 @@ export function parseReportOptions(input: Record<string, unknown>, env: { stdout
     lang: o.lang,
     out: o.out,
     asOf: o.asOf ?? today(),
+    today: today(),
     state: o.state,
   };
 }

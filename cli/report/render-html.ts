@@ -3,7 +3,7 @@
 import { esc, kecamatanChart, legend, targetLegend, timelineChart } from './html-charts.ts';
 import { CSS, htmlPage } from './html-style.ts';
 import type { Messages } from './i18n.ts';
-import { byMonth, projectionText, servicesText, sitesText, targetText, unknownFieldsText } from './phrases.ts';
+import { asOfNotes, byMonth, projectionText, servicesText, sitesText, targetText, unknownFieldsText } from './phrases.ts';
 import type { ReportData, UnitRow, UnknownField } from './schema.ts';
 
 type Align = 'l' | 'r';
@@ -48,14 +48,15 @@ function summary(data: ReportData, m: Messages): string {
     `<div class="cards">${card(o.units, t.units)}${card(o.desa, t.desa)}${card(o.kelurahan, t.kelurahan)}${card(o.kecamatan, t.kecamatan)}</div>
 <div class="cards" style="margin-top:10px">${card(o.connected, t.status.connected, 'connected')}${card(o.inProgress, t.status['in-progress'], 'in-progress')}${card(o.notConnected, t.status['not-connected'], 'not-connected')}${card(o.unknown, t.status.unknown, 'unknown')}</div>
 <div class="share"><p><strong>${esc(t.share)}: ${esc(m.pct(o.sharePercent))}</strong></p><div class="bar" role="img" aria-label="${esc(`${t.share} ${m.pct(o.sharePercent)}`)}"><span style="width:${share}%"></span></div></div>` +
-      (o.connectedDateUnknown > 0 ? `<p class="note">${esc(t.dateUnknown(m.num(o.connectedDateUnknown)))}</p>` : ''),
+      (o.connectedDateUnknown > 0 ? `<p class="note">${esc(t.dateUnknown(m.num(o.connectedDateUnknown)))}</p>` : '') +
+      asOfNotes(data, m).map((n) => `<p class="note as-of">${esc(n)}</p>`).join(''),
   );
 }
 
 function targets(data: ReportData, m: Messages): string {
   const items = data.targets.map((tr) => {
     const x = targetText(tr, m, data.asOf);
-    return `<article class="target${x.met ? ' met' : ''}"><h3>${esc(x.head)}</h3><p class="note">${esc(tr.description)} (${esc(tr.source)})${x.history.length ? ` · ${esc(x.history.join('; '))}` : ''}</p>
+    return `<article class="target ${x.state}"><h3>${esc(x.head)}</h3><p class="note">${esc(tr.description)} (${esc(tr.source)})${x.history.length ? ` · ${esc(x.history.join('; '))}` : ''}</p>
 <p class="outcome">${esc(x.outcome)}</p><p>${esc(x.progress)}</p>${x.caveat ? `<p class="caveat">${esc(x.caveat)}</p>` : ''}</article>`;
   });
   const p = projectionText(data.projection, m);

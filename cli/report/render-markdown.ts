@@ -1,7 +1,7 @@
 // The report as GitHub/GitLab-flavoured Markdown, sized for a CI job summary: headings, tables and
 // lists, no HTML. Inventory text is escaped so a name cannot break a table or inject markup.
 import type { Messages } from './i18n.ts';
-import { byMonth, projectionText, sitesText, targetText } from './phrases.ts';
+import { asOfNotes, byMonth, projectionText, sitesText, targetText } from './phrases.ts';
 import type { ReportData } from './schema.ts';
 
 /** Escapes Markdown syntax (and table pipes) in text that comes from the inventory. */
@@ -34,11 +34,14 @@ export function renderMarkdown(data: ReportData, m: Messages): string {
     ]),
   );
   if (o.connectedDateUnknown > 0) add(`_${t.dateUnknown(m.num(o.connectedDateUnknown))}_`);
+  const notes = asOfNotes(data, m);
+  if (notes.length) add(...notes.map((n) => `- _${n}_`));
 
   add(`## ${t.targets}`);
   for (const tr of data.targets) {
     const x = targetText(tr, m, data.asOf);
-    const lines = [`### ${md(x.head)}`, `${md(tr.description)}${x.history.length ? ` (${x.history.join('; ')})` : ''}`, '', `- ${x.met ? '✅' : '❌'} **${x.outcome}**`, `- ${x.progress}`];
+    const mark = { met: '✅', 'not-met': '❌', undetermined: '❔' }[x.state];
+    const lines = [`### ${md(x.head)}`, `${md(tr.description)}${x.history.length ? ` (${x.history.join('; ')})` : ''}`, '', `- ${mark} **${x.outcome}**`, `- ${x.progress}`];
     if (x.caveat) lines.push(`- ⚠️ ${x.caveat}`);
     add(...lines);
   }

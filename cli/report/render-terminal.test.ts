@@ -34,7 +34,7 @@ describe('terminal report', () => {
     const r = buildReport(withConnectivity(scenario(), scenarioTargets()), { asOf: AS_OF });
     const out = renderTerminal(r, messages('en'), 100);
     expect(out).toMatch(/Units: Setia Asih, .+/);
-    expect(out).toContain('… and 161 more (full list: --format html, json or csv)');
+    expect(out).toContain('… and 162 more (full list: --format html, json or csv)');
     expect(out).toContain('✔ Met on 10 October 2023 at the latest, 82 days before the due date');
     expect(out).toMatch(/! .+ \(Tarumajaya\): Uptime 90%, outages 1 · low uptime/);
     expect(out).toContain('At 0.8 units per month, every unit would be connected around 17 May 2043.');

@@ -4,7 +4,7 @@ import { Box, renderToString, Text } from 'ink';
 import React from 'react';
 import type { ReactNode } from 'react';
 import type { Messages } from './i18n.ts';
-import { byMonth, projectionText, sitesText, targetText } from './phrases.ts';
+import { asOfNotes, byMonth, projectionText, sitesText, targetText } from './phrases.ts';
 import type { ReportData } from './schema.ts';
 
 const h = React.createElement;
@@ -34,6 +34,8 @@ export function TerminalReport({ data, m }: { data: ReportData; m: Messages }): 
 }
 
 type P = { data: ReportData; m: Messages };
+
+const MARK = { met: { mark: '✔', color: 'green' }, 'not-met': { mark: '✘', color: 'red' }, undetermined: { mark: '?', color: 'yellow' } } as const;
 
 function Section({ title, children }: { title: string; children?: ReactNode }): ReactNode {
   return h(Box, { flexDirection: 'column', marginTop: 1 }, h(Text, { bold: true, underline: true }, title), h(Box, { flexDirection: 'column', paddingLeft: 2 }, children));
@@ -73,6 +75,7 @@ function Summary({ data, m }: P): ReactNode {
     h(Row, { widths: w, cells: [t.status['not-connected'], m.num(o.notConnected), ''] }),
     h(Row, { widths: w, cells: [t.status.unknown, m.num(o.unknown), ''] }),
     o.connectedDateUnknown > 0 ? h(Text, { dimColor: true }, t.dateUnknown(m.num(o.connectedDateUnknown))) : null,
+    ...asOfNotes(data, m).map((n, i) => h(Text, { key: `note-${i}`, dimColor: true }, n)),
   );
 }
 
@@ -88,7 +91,7 @@ function Targets({ data, m }: P): ReactNode {
         { key: tr.id, flexDirection: 'column', marginBottom: 1 },
         h(Text, { bold: true }, x.head),
         x.history.length ? h(Text, { dimColor: true }, x.history.join('; ')) : null,
-        h(Text, { color: x.met ? 'green' : 'red' }, `${x.met ? '✔' : '✘'} ${x.outcome}`),
+        h(Text, { color: MARK[x.state].color }, `${MARK[x.state].mark} ${x.outcome}`),
         h(Text, null, x.progress),
         x.caveat ? h(Text, { color: 'yellow' }, `! ${x.caveat}`) : null,
       );
