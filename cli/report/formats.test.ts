@@ -20,10 +20,12 @@ describe('markdown', () => {
     for (const row of ['| Unit (desa + kelurahan) | 187 |', '| Desa | 179 |', '| Kelurahan | 8 |', '| Kecamatan | 23 |', '| Tidak diketahui | 187 |']) expect(md).toContain(row);
   });
 
-  it('has a table row for each of the 23 kecamatan, plus the total', () => {
+  it('has a table row for each of the 23 kecamatan, plus the total, with the columns of the HTML', () => {
     const rows = md.split('\n').filter((l) => KECAMATAN.some((k) => l.startsWith(`| ${k} |`)));
     expect(rows).toHaveLength(23);
-    expect(md).toContain('| **Jumlah** | **187** |');
+    expect(md).toContain('| Kecamatan | Unit | Terhubung | Dalam proses | Belum terhubung | Tidak diketahui | Terhubung % |');
+    expect(md).toContain('| Tarumajaya | 8 | 0 | 0 | 0 | 8 | 0% |');
+    expect(md).toContain('| **Jumlah** | **187** | **0** | **0** | **0** | **187** | **0%** |');
   });
 
   it('says the outcome cannot be determined and why it cannot be projected, without inventing data', () => {

@@ -52,9 +52,9 @@ export function renderMarkdown(data: ReportData, m: Messages): string {
 
   add(`## ${t.perKecamatan}`);
   add(
-    table([t.kecamatan, t.unit, t.status.connected, t.status['in-progress'], t.status.unknown, t.shareShort], ['l', 'r', 'r', 'r', 'r', 'r'], [
-      ...data.kecamatan.map((k) => [md(k.name), m.num(k.units), m.num(k.connected), m.num(k.inProgress), m.num(k.unknown), m.pct(k.sharePercent)]),
-      [`**${t.total}**`, `**${m.num(o.units)}**`, `**${m.num(o.connected)}**`, `**${m.num(o.inProgress)}**`, `**${m.num(o.unknown)}**`, `**${m.pct(o.sharePercent)}**`],
+    table([t.kecamatan, t.unit, t.status.connected, t.status['in-progress'], t.status['not-connected'], t.status.unknown, t.shareShort], ['l', 'r', 'r', 'r', 'r', 'r', 'r'], [
+      ...data.kecamatan.map((k) => [md(k.name), m.num(k.units), m.num(k.connected), m.num(k.inProgress), m.num(k.notConnected), m.num(k.unknown), m.pct(k.sharePercent)]),
+      [`**${t.total}**`, ...[o.units, o.connected, o.inProgress, o.notConnected, o.unknown].map((n) => `**${m.num(n)}**`), `**${m.pct(o.sharePercent)}**`],
     ]),
   );
 
