@@ -60,7 +60,7 @@ describe('desa report (end to end)', () => {
   });
 
   it.each([
-    [['--format', 'xml'], '--format: expected one of terminal, markdown, json, csv, html; got "xml"'],
+    [['--format', 'xml'], '--format: expected one of terminal, markdown, json, csv, html, pdf; got "xml"'],
     [['--lang', 'fr'], '--lang: expected one of id, en'],
     [['--as-of', '2023-02-30'], '--as-of: expected a date as YYYY-MM-DD'],
   ])('rejects %j with exit 2 and a message naming the option', (args, message) => {
@@ -83,7 +83,8 @@ describe('desa report (end to end)', () => {
   it('explains itself with --help, with examples', () => {
     const r = desa(['report', '--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('default: terminal on a');
+    expect(r.stdout).toMatch(/default:\s+terminal on a/);
+    expect(r.stdout).toContain('desa report --out laporan.pdf');
     expect(r.stdout).toContain('desa report --format html --out laporan.html');
   });
 });

@@ -130,6 +130,10 @@ const id = {
   none: '—',
   months: ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember'],
   generatedBy: 'Dibuat dengan desa report',
+  placeDate: '……………………, ……………………',
+  acknowledged: 'Mengetahui,',
+  /** CSS content of the printed page number. */
+  pageOf: '"Halaman " counter(page) " dari " counter(pages)',
 };
 
 export type Strings = typeof id;
@@ -251,6 +255,9 @@ const en: Strings = {
   none: '—',
   months: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
   generatedBy: 'Made with desa report',
+  placeDate: '……………………, ……………………',
+  acknowledged: 'Acknowledged,',
+  pageOf: '"Page " counter(page) " of " counter(pages)',
 };
 
 export interface Messages {

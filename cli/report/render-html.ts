@@ -3,6 +3,7 @@
 import { esc, kecamatanChart, legend, targetLegend, timelineChart } from './html-charts.ts';
 import { CSS, htmlPage } from './html-style.ts';
 import type { Messages } from './i18n.ts';
+import type { Approver } from './options.ts';
 import { asOfNotes, byMonth, projectionText, servicesText, sitesText, targetText, unknownFieldsText } from './phrases.ts';
 import type { ReportData, UnitRow, UnknownField } from './schema.ts';
 
@@ -18,7 +19,7 @@ function table(head: string[], align: Align[], rows: string[][], opts: { id?: st
 
 const section = (id: string, title: string, body: string, cls = '') => `<section id="${id}"${cls ? ` class="${cls}"` : ''}><h2>${esc(title)}</h2>${body}</section>`;
 
-export function renderHtml(data: ReportData, m: Messages): string {
+export function renderHtml(data: ReportData, m: Messages, approver: Approver = {}): string {
   const { t } = m;
   const title = `${t.title} — ${data.kabupaten.name}`;
   const body = [
@@ -31,10 +32,25 @@ export function renderHtml(data: ReportData, m: Messages): string {
     section('kualitas', t.quality, quality(data, m)),
     section('layanan', t.services, services(data, m)),
     section('data-belum-diketahui', t.unknownData, unknowns(data, m)),
+    signature(data, m, approver),
     section('semua-unit', t.allUnitsTable, units(data, m), 'long'),
     `<footer>${esc(t.generatedBy)} · ${esc(t.asOf(m.date(data.asOf)))} · ${esc(data.kabupaten.officialSource)}</footer>`,
   ].join('\n');
-  return htmlPage({ lang: m.lang, title, css: CSS, body });
+  // Page numbers in the bottom margin of every printed page (Chromium's own header and footer are off).
+  const pages = `@page { @bottom-center { content: ${t.pageOf}; font: 9pt system-ui, sans-serif; color: #5b6670; } }`;
+  return htmlPage({ lang: m.lang, title, css: `${CSS}${pages}`, body });
+}
+
+/**
+ * The approving official's signature block, at the end of the report proper (the list of every unit
+ * follows as an attachment): place and date, title, room to sign and stamp, name, NIP. What the flags
+ * do not give is a dotted line to fill by hand: desa never invents an official.
+ */
+function signature(data: ReportData, m: Messages, a: Approver): string {
+  const { t } = m;
+  const blank = '……………………………………';
+  return `<section id="pengesahan" class="signature"><p>${esc(t.placeDate)}</p><p>${esc(t.acknowledged)}</p><p>${esc(a.title ?? blank)}</p>${a.title ? '' : `<p class="note">${esc(data.kabupaten.operator)}</p>`}
+<div class="sign-space"></div><p class="signer">${esc(a.name ?? `(${blank})`)}</p><p>NIP ${esc(a.nip ?? '……………………………')}</p></section>`;
 }
 
 function summary(data: ReportData, m: Messages): string {
