@@ -61,7 +61,9 @@ export function handle(error: unknown, json: boolean): number {
   if (error instanceof AbortError) {
     if (json) emitJson({ ok: false, error: error.message, nextStep: error.nextStep ?? null });
     else {
-      log.error(error.message);
+      // An interruption the person asked for (Esc in a form) is said plainly, not as an error.
+      if (error.exitCode === EXIT.interrupted) log.info(error.message);
+      else log.error(error.message);
       if (error.nextStep) log.info(error.nextStep);
     }
     return error.exitCode;

@@ -4,20 +4,21 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SheetData } from './sheet.ts';
 
-// Made-up secrets in the shape the stacks generate (32 characters of base64url), each with digits and
-// look-alikes so that the bold digit runs are exercised.
+// Made-up secrets in the shape the stacks generated before the unambiguous alphabet (32 characters of
+// base64url; such passwords are kept), with digits and look-alikes so that the bold digit runs are
+// exercised. Tests of the current shape use stacks/secrets.ts's randomPassword().
 export const SUMBERJAYA: SheetData = {
   unit: { name: 'Sumberjaya', kind: 'desa', code: '32.16.06.2005', kecamatan: 'Tambun Selatan', slug: 'sumberjaya' },
   kabupaten: { name: 'Kabupaten Bekasi', operator: 'Diskominfosantik Kabupaten Bekasi' },
   mail: {
     host: 'mail.desa.bekasikab.go.id',
     mailboxes: [
-      { role: 'kepala-desa', address: 'sumberjaya.kepala-desa@desa.bekasikab.go.id', password: 'Kd0O1lI-_aaaa2222bbbbccccddddeee' },
-      { role: 'sekretaris-desa', address: 'sumberjaya.sekretaris-desa@desa.bekasikab.go.id', password: 'Sd9xQw_Er7tYu-Io5pAs3dFg1hJk0lZx' },
-      { role: 'operator', address: 'sumberjaya.operator@desa.bekasikab.go.id', password: 'Op4mN8bV-cX2zL6kJ_hG0fD9sA1qW7eR' },
+      { role: 'kepala-desa', address: 'sumberjaya.kepala-desa@desa.bekasikab.go.id', password: 'Kd0O1lI-_aaaa2222bbbbccccddddeee', quota: '2Gi' },
+      { role: 'sekretaris-desa', address: 'sumberjaya.sekretaris-desa@desa.bekasikab.go.id', password: 'Sd9xQw_Er7tYu-Io5pAs3dFg1hJk0lZx', quota: '2Gi' },
+      { role: 'operator', address: 'sumberjaya.operator@desa.bekasikab.go.id', password: 'Op4mN8bV-cX2zL6kJ_hG0fD9sA1qW7eR', quota: '5Gi' },
     ],
   },
-  storage: { endpoint: 'https://s3.bekasikab.go.id', bucket: 'desa-sumberjaya', accessKeyId: 'desa-sumberjaya', secretAccessKey: 'Sk1Tz-Ab3Cd5Ef7Gh9Ij0Kl2Mn4Op6Qr' },
+  storage: { endpoint: 'https://s3.bekasikab.go.id', bucket: 'desa-sumberjaya', accessKeyId: 'desa-sumberjaya', secretAccessKey: 'Sk1Tz-Ab3Cd5Ef7Gh9Ij0Kl2Mn4Op6Qr', quota: '20Gi' },
   site: { url: 'https://sumberjaya.desa.bekasikab.go.id/', template: 'profil' },
   stack: { name: 'sumberjaya', lastUpdate: '2024-04-08T01:00:00.000Z' },
 };
