@@ -64,7 +64,9 @@ export function handle(error: unknown, json: boolean): number {
   if (error instanceof AbortError) {
     if (json) emitJson({ ok: false, error: error.message, nextStep: error.nextStep ?? null, ...(error.detail ? { detail: error.detail } : {}) });
     else {
-      log.error(error.message);
+      // An interruption the person asked for (Esc in a form) is said plainly, not as an error.
+      if (error.exitCode === EXIT.interrupted) log.info(error.message);
+      else log.error(error.message);
       if (error.detail && error.detail.includes('\n')) {
         // The message holds the diagnostic's summary line; the lines before it are often the reason.
         const lines = error.detail.split('\n');

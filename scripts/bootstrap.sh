@@ -3,7 +3,8 @@
 # costs well under a second. Progress goes to stderr. Installs the local mail, DNS and web servers
 # (Debian packages, as root) and builds, once into the cache, the Pulumi engine, the local control plane
 # and the S3 gateway `desa up` runs (toolchain/build.sh: about 40 min on a fresh machine).
-#   --test   also makes sure the test-only system packages are present (Debian's chromium).
+#   --test   also makes sure the test-only system packages are present (Debian's chromium, and
+#            poppler-utils, whose pdftotext reads back the PDF report).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -24,6 +25,15 @@ if [ "${1:-}" = "--test" ]; then
       (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >&2
     else
       say "chromium is missing: install Debian's 'chromium' package or set DESA_CHROMIUM=/path/to/chrome"
+      exit 1
+    fi
+  fi
+  if ! command -v pdftotext >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      say "installing poppler-utils (apt-get)"
+      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils) >&2
+    else
+      say "pdftotext is missing: install Debian's 'poppler-utils' package"
       exit 1
     fi
   fi

@@ -3,12 +3,28 @@
 // value chosen at creation is kept: later runs generate a fresh candidate that the engine discards.
 // `data`, not `stringData`: the Kubernetes provider folds stringData into data when it checks inputs, so
 // the stored inputs only have `data.<key>` for ignoreChanges to keep.
-import { randomBytes } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import * as pulumi from '@pulumi/pulumi';
 
-/** 32 characters of base64url: 192 bits. */
-export function randomPassword(bytes = 24): string {
-  return randomBytes(bytes).toString('base64url');
+/**
+ * What passwords are made of: people type them from the credential sheet, often on a phone. Lower
+ * case only (no shift on a phone keyboard), no punctuation, and nothing that reads as something else:
+ * no 0 or o (O), no 1, l or i (I). 31 symbols, log2(31) = 4.95 bits each.
+ */
+export const PASSWORD_ALPHABET = '23456789abcdefghjkmnpqrstuvwxyz';
+/** 40 characters (ten groups of 4 on the sheet): 40 × log2(31) = 198.2 bits, no less than the 192 of the 24 random bytes (base64url) used before. */
+export const PASSWORD_LENGTH = 40;
+export const PASSWORD_BITS = PASSWORD_LENGTH * Math.log2(PASSWORD_ALPHABET.length);
+
+/**
+ * A new password: PASSWORD_LENGTH symbols of PASSWORD_ALPHABET, each drawn uniformly from the OS
+ * CSPRNG (randomInt rejects the bytes that would bias a modulo). Passwords generated before this
+ * alphabet keep their value (ignoreChanges), only new ones use it.
+ */
+export function randomPassword(length = PASSWORD_LENGTH): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)];
+  return out;
 }
 
 export function base64(text: string): string {

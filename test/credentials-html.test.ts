@@ -1,6 +1,11 @@
 // The credential sheet as a person sees and prints it: rendered by headless Chromium with every network
 // request blocked (the page must need none), asserting on visible text and the printed A4 pages.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { randomPassword } from '../stacks/secrets.ts';
 import { describe, expect, it } from 'vitest';
 import { noChromium, useOfflineBrowser } from './helpers/offline-browser.ts';
 import { SETIA_ASIH, SUMBERJAYA } from './fixtures/credentials.ts';
@@ -43,6 +48,38 @@ describe.skipIf(noChromium)('credential sheet in Chromium', () => {
     expect(pages).toBeLessThanOrEqual(2);
     await page.close();
   }, 60_000);
+
+  // A sheet as `desa credentials` makes it today: passwords of the current alphabet (40 characters),
+  // quotas, the local test storage address; from one mailbox to seven.
+  const roles = ['kepala-desa', 'sekretaris-desa', 'operator', 'bendahara', 'kaur-keuangan', 'kasi-pelayanan', 'bpd'];
+  const sheet = (n: number): SheetData => ({
+    ...SUMBERJAYA,
+    mail: { host: SUMBERJAYA.mail!.host, mailboxes: roles.slice(0, n).map((role) => ({ role, address: `sumberjaya.${role}@desa.bekasikab.go.id`, password: randomPassword(), quota: '2Gi' })) },
+    storage: { ...SUMBERJAYA.storage!, endpoint: 'http://127.0.0.1:23806', secretAccessKey: randomPassword() },
+  });
+  const printed = async (data: SheetData, lang: 'id' | 'en') => {
+    const page = await browser.open(renderCredentialSheet(data, { generatedAt: AT, lang }), { width: 900, height: 1000 });
+    const file = join(mkdtempSync(join(tmpdir(), 'sheet-')), 'sheet.pdf');
+    writeFileSync(file, await page.pdf({ preferCSSPageSize: true }));
+    await page.close();
+    const r = spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    if (r.error) throw new Error('pdftotext is missing: apt-get install poppler-utils');
+    return r.stdout.split('\f').filter((p) => p.trim());
+  };
+
+  it.each([1, 3, 4, 7])('printed with %i mailbox(es): each password on one line, the handover never alone on a page', async (n) => {
+    for (const lang of ['id', 'en'] as const) {
+      const pages = await printed(sheet(n), lang);
+      const [handover, safety] = lang === 'id' ? ['Serah terima', 'Petunjuk keamanan'] : ['Handover', 'Keeping it safe'];
+      const last = pages.find((p) => p.includes(handover))!;
+      // The safety rules and the handover are printed together, on the same page.
+      expect(last).toContain(safety);
+      if (n <= 3) expect(pages).toHaveLength(2);
+      // A 40-character password in groups of 4 is one line of 10 groups.
+      const all = pages.join('\n');
+      expect(all.match(/^.*?((?:[2-9a-hjkmnp-z]{4} ){9}[2-9a-hjkmnp-z]{4})\s*$/gm)?.length).toBe(n + 1);
+    }
+  }, 120_000);
 
   it('a kelurahan without mailboxes or storage says so, and shows no password box', async () => {
     const page = await open(SETIA_ASIH);

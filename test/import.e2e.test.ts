@@ -78,12 +78,13 @@ describe('desa import connectivity', () => {
     expect(again.stderr).toContain('nothing to change in desa.yaml');
   });
 
-  it('--dry-run shows the changes and writes nothing; --json puts them on stdout', () => {
+  it('--dry-run shows the changes on stdout, as onboard --dry-run does, and writes nothing; --json too', () => {
     const w = workspace(SURVEY);
     const dry = w.desa('import', 'connectivity', 'survei.csv', '--dry-run');
     expect(dry.code).toBe(0);
-    expect(dry.stderr).toContain('status: unknown → connected');
-    expect(dry.stderr).toContain('Nothing was written.');
+    expect(dry.stdout).toContain('Lambangsari (32.16.06.2002, survei.csv:2)\n  status: unknown → connected\n');
+    expect(dry.stdout).toContain('Dry run: 2 desa, 11 field(s) changed; 1 row(s) already up to date. Nothing was written.');
+    expect(dry.stderr).toBe('');
     expect(w.read()).toBe(original);
 
     const json = w.desa('import', 'connectivity', 'survei.csv', '--dry-run', '--json');
@@ -125,6 +126,28 @@ describe('desa import connectivity', () => {
     expect(r.stderr).toContain('did you mean "provider"?');
     expect(r.stderr).toContain('error: survei.csv: 5 problems found; nothing was changed.');
     expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    expect(w.read()).toBe(original);
+  });
+
+  it('reads a spreadsheet as Indonesians save it: a "No" column, header variants, 1.000 for a thousand', () => {
+    const csv = [
+      'No;Kode Desa;Nama Desa;Status Koneksi;Tgl. Terhubung;Bandwidth (Mbps);Uptime (%)',
+      '1;32.16.06.2002;Lambangsari;Terhubung;01/05/2023;1.000;99,5',
+      '2;32.16.06.2003;Lambangjaya;Belum;;;',
+      '',
+    ].join('\r\n');
+    const w = workspace(csv);
+    const r = w.desa('import', 'connectivity', 'survei.csv');
+    expect(r.stderr).toContain('  bandwidthMbps: (not set) → 1000\n  quality.uptimePercent: (not set) → 99.5');
+    expect(r.code).toBe(0);
+    expect(w.read()).toContain('      bandwidthMbps: 1000\n');
+  });
+
+  it('refuses a number that could be read two ways, naming its cell, and writes nothing', () => {
+    const w = workspace('kode;bandwidth_mbps\n32.16.06.2002;1,000\n');
+    const r = w.desa('import', 'connectivity', 'survei.csv');
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('survei.csv:2:15: bandwidth_mbps: "1,000" could be 1000 or 1');
     expect(w.read()).toBe(original);
   });
 

@@ -1,6 +1,6 @@
 // End-to-end: `bin/desa onboard` on a copy of desa.yaml in a temporary directory, checked by exit code,
 // output and the file it leaves behind (compared with GNU diff, independently of the CLI's own diff).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +40,34 @@ function gnuDiff(dir: string, before: string, after: string): string {
 }
 
 const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+:\d+:\d+/);
+
+/**
+ * `desa ...args` on a terminal (a pseudo-terminal from util-linux `script`), as a person runs it: once
+ * `waitFor` is on the screen, `keys` are typed. Resolves with the screen output and the exit code.
+ */
+function onTerminal(dir: string, args: string[], waitFor: string, keys: string): Promise<{ code: number; screen: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  delete env.CI;
+  delete env.FORCE_COLOR;
+  const command = `${join(root, 'bin/desa')} ${args.join(' ')}; echo "[exit $?]"`;
+  const p = spawn('script', ['-qec', command, '/dev/null'], { cwd: dir, env });
+  let screen = '';
+  let typed = false;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => (p.kill(), reject(new Error(`timed out; screen:\n${screen.slice(-500)}`))), 30_000);
+    p.stdout.on('data', (d: Buffer) => {
+      screen += d.toString();
+      if (!typed && screen.includes(waitFor)) {
+        typed = true;
+        setTimeout(() => p.stdin.write(keys), 300);
+      }
+    });
+    p.on('exit', () => {
+      clearTimeout(timer);
+      resolve({ code: Number(/\[exit (\d+)\]/.exec(screen)?.[1] ?? -1), screen });
+    });
+  });
+}
 
 describe('desa onboard', () => {
   it('adds a desa from the official list in its kecamatan block, touching no other line', () => {
@@ -165,6 +193,19 @@ describe('desa onboard', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--storage-quota "20GB": expected a size such as 500Mi, 2Gi or 1Ti');
   });
+
+  it('on a terminal: the form in Bahasa Indonesia; Esc cancels with a plain line, not an error, and writes nothing', async () => {
+    const w = workspace();
+    const r = await onTerminal(w.dir, ['onboard'], 'Kecamatan (↑↓ pindah', '\u001b');
+    expect(r.screen).toContain('Daftarkan desa atau kelurahan');
+    expect(r.screen).toContain('Dibatalkan; tidak ada yang ditulis.');
+    expect(r.screen).not.toContain('error:');
+    expect(r.code).toBe(130);
+    expect(w.read()).toBe(original);
+    const en = await onTerminal(w.dir, ['onboard', '--lang', 'en'], 'Kecamatan (↑↓ move', '\u001b');
+    expect(en.screen).toContain('Cancelled; nothing was written.');
+    expect(en.screen).not.toContain('error:');
+  }, 60_000);
 
   it('explains itself in --help, with examples', () => {
     const r = workspace().desa('onboard', '--help');

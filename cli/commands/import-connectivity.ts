@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { emitJson, log, paint } from '../ui/output.ts';
+import { emit, emitJson, log, paint } from '../ui/output.ts';
 import { fileOption, jsonOption } from './options.ts';
 
 const show = (v: unknown) => (v === undefined ? '(not set)' : typeof v === 'string' ? v : JSON.stringify(v));
@@ -10,20 +10,26 @@ export function registerImportConnectivity(program: Command): void {
     .command('connectivity <csv>')
     .description('Update the connectivity records of desa.yaml from a survey CSV.')
     .option('--source <text>', 'record this as the source of every record the survey changes (unless the row has its own)')
-    .option('--dry-run', 'show what would change and write nothing')
+    .option('--dry-run', 'show what would change on stdout and write nothing')
     .addOption(fileOption())
     .addOption(jsonOption())
     .addHelpText(
       'after',
       `
-Columns are found by header (any case; Indonesian names accepted), in any order:
-  kode (code)                 required: the official code of the desa
-  nama (name), kecamatan      optional: checked against desa.yaml
-  status                      connected, in-progress, not-connected, unknown (terhubung, proses, belum)
-  tanggal_terhubung           date connected: 2023-05-01 or 01/05/2023 (connected_on)
-  teknologi (technology)      fibre, radio, 4g, vsat, adsl, cable, other (fiber optik, kabel, …)
-  bandwidth_mbps, penyedia (provider), uptime_persen (uptime_percent), gangguan (outages),
-  periode (period: 2024-01-01..2024-03-31), sumber (source), catatan (notes)
+Columns are found by header, in any order; case, spaces, punctuation and a unit in brackets do not
+matter ("Bandwidth (Mbps)" is bandwidth_mbps). Indonesian names and common variants are accepted:
+  kode (kode desa, code)      required: the official code of the desa
+  nama (nama desa), kecamatan optional: checked against desa.yaml
+  status (status koneksi)     connected, in-progress, not-connected, unknown (terhubung, proses, belum)
+  tanggal_terhubung           date connected: 2023-05-01 or 01/05/2023 (tgl terhubung, connected_on)
+  teknologi (jenis koneksi)   fibre, radio, 4g, vsat, adsl, cable, other (fiber optik, kabel, …)
+  bandwidth_mbps (kecepatan), penyedia (isp, provider), uptime_persen (uptime), gangguan (outages),
+  periode (period: 2024-01-01..2024-03-31), sumber (source), catatan (keterangan, notes)
+A numbering column (No, No., Nomor, #) is ignored; any other header not understood is an error.
+
+Numbers are read as Indonesians write them: a point separates thousands (1.000 is one thousand), a
+comma marks the decimals (99,5). A point before other than three digits is a decimal point (99.5).
+A value that could be read two ways (1,000) is an error naming its cell, never a guess.
 
 An empty cell keeps what desa.yaml says. "unknown" or "tidak diketahui" records that the value is not
 known (period, source and notes are then removed). Comma, semicolon or tab separated; UTF-8.
@@ -60,14 +66,16 @@ Examples:
           unchanged: plan.unchanged.map((u) => u.code),
         });
       }
+      // A dry run's result is the list of changes: stdout, as `onboard --dry-run` prints its diff.
+      const out = opts.dryRun ? emit : log.info;
       for (const u of plan.changes) {
-        log.info(`${paint('bold', u.name)} (${u.code}, ${csv}:${u.line})`);
-        for (const f of u.fields) log.info(`  ${f.field}: ${show(f.old)} → ${f.new === undefined ? '(removed)' : show(f.new)}`);
+        out(`${paint('bold', u.name, opts.dryRun ? process.stdout : process.stderr)} (${u.code}, ${csv}:${u.line})`);
+        for (const f of u.fields) out(`  ${f.field}: ${show(f.old)} → ${f.new === undefined ? '(removed)' : show(f.new)}`);
       }
       if (!proposal.preserved) log.warn(`the formatting of ${opts.file} could not be kept around the changes.`);
       const summary = `${plan.changes.length} desa, ${fieldCount} field(s) changed; ${plan.unchanged.length} row(s) already up to date`;
       if (!plan.changes.length) log.success(`${csv}: ${plan.rows} row(s), nothing to change in ${opts.file}.`);
-      else if (opts.dryRun) log.info(`Dry run: ${summary}. Nothing was written.`);
+      else if (opts.dryRun) emit(`Dry run: ${summary}. Nothing was written.`);
       else log.success(`Updated ${opts.file}: ${summary}.`);
     });
 }

@@ -1,10 +1,13 @@
 import type { Command } from 'commander';
+import { AbortError, EXIT } from '../../core/errors.ts';
+import { FORM_LANGS } from '../onboard/form-text.ts';
 import type { OnboardFlags } from '../onboard/request.ts';
 import { emit, emitJson, interactive, log, paint } from '../ui/output.ts';
 import { fileOption, jsonOption } from './options.ts';
 
 interface Opts extends OnboardFlags {
   file: string;
+  lang: string;
   json?: boolean;
   dryRun?: boolean;
 }
@@ -39,6 +42,7 @@ export function registerOnboard(program: Command): void {
     .option('--operator-phone <phone>', 'operator: phone')
     .option('--operator-email <email>', 'operator: email')
     .option('--dry-run', 'show the change as a diff on stdout and write nothing')
+    .option('--lang <lang>', 'the form: id (Bahasa Indonesia) or en', 'id')
     .addOption(fileOption())
     .addOption(jsonOption())
     .addHelpText(
@@ -51,16 +55,20 @@ place: comments, order and formatting are kept, the result is validated before i
 (exit 3 and nothing written when it is not), and the write is atomic.
 
 In a terminal, missing choices are asked in a form (kecamatan, desa, services, contacts, then the
-diff to confirm). Without a terminal, a missing flag is an error (exit 2) that names it.
+diff to confirm), in Bahasa Indonesia (--lang en for English); each field is checked as it is left.
+Esc goes back a step, and from the first one cancels (exit 130, nothing written). Without a terminal,
+a missing flag is an error (exit 2) that names it.
 
 Examples:
-  desa onboard                                              the form
+  desa onboard                                              the form (--lang en: in English)
   desa onboard --code 32.16.06.2003 --template opensid --accounts kepala-desa,operator
   desa onboard --code 32.16.06.2003 --kepala-name "H. Ahmad" --kepala-phone "+62 812 3456 7890"
   desa onboard --code 32.16.06.2099 --name "Sukamaju Baru" --source "Perda Kab. Bekasi No 5 Tahun 2026"
   desa onboard --code 32.16.06.2003 --no-email --dry-run`,
     )
     .action(async (opts: Opts) => {
+      const lang = FORM_LANGS.find((l) => l === opts.lang);
+      if (!lang) throw new AbortError(`--lang: expected id (Bahasa Indonesia) or en; got "${opts.lang}".`, { exitCode: EXIT.usage, nextStep: 'See `desa onboard --help`.' });
       const [{ commit, openForEdit }, { gatherOnboard }, { describeEdits, headline, provisionCommand }] = await Promise.all([
         import('../../core/inventory/edit.ts'),
         import('../onboard/gather.ts'),
@@ -68,7 +76,7 @@ Examples:
       ]);
       const session = openForEdit(opts.file);
       const ask = interactive() && !opts.json ? (await import('../onboard/interactive.ts')).askOnboard : undefined;
-      const { plan, proposal } = await gatherOnboard(session, opts, ask);
+      const { plan, proposal } = await gatherOnboard(session, opts, ask, lang);
       const changes = proposal.changed ? describeEdits(plan) : [];
       const written = proposal.changed && !opts.dryRun;
       if (written) commit(session, proposal);

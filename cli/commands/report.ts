@@ -16,6 +16,9 @@ export function registerReport(program: Command): void {
     .option('-o, --out <file>', 'write the report to this file instead of stdout')
     .option('--as-of <date>', 'report as of this date, YYYY-MM-DD (default: today, or $DESA_TODAY)')
     .option('--no-state', "services from desa.yaml's plan only, without reading the stack state")
+    .option('--approver <name>', 'html and pdf: the approving official who signs (default: a line to fill by hand)')
+    .option('--approver-title <title>', 'html and pdf: their title, such as "Kepala Dinas ..." (default: a line to fill by hand)')
+    .option('--approver-nip <nip>', 'html and pdf: their NIP (default: a line to fill by hand)')
     .addHelpText(
       'after',
       `
@@ -25,9 +28,16 @@ codes (the same in every language); json is documented in cli/report/README.md (
 Services of the desa whose stack is provisioned come from its outputs (source "stacks", read from the
 state as \`desa status\` does); the others are desa.yaml's plan (source "inventory"). --no-state: all plan.
 
+pdf is the html printed by headless Chromium (Debian's chromium package, or $DESA_CHROMIUM): A4, page
+numbers, and a signature block for the approving official (--approver, --approver-title,
+--approver-nip; lines to fill by hand where not given), also in the html. An --out extension other
+than .md, .json, .csv, .html, .txt or .pdf needs --format; one that names another format is refused.
+
 Examples:
   desa report                                     on a terminal: tables and bars
   desa report --format html --out laporan.html    one self-contained file, printable on A4
+  desa report --out laporan.pdf --approver "Nama Pejabat" --approver-title "Kepala Dinas ..."
+                                                  A4 PDF with page numbers, to print and forward
   desa report --format markdown >> "$GITHUB_STEP_SUMMARY"
   desa report --format json --as-of 2023-12-31    reproducible: fixes "today"
   desa report --lang en --out report.csv          format from the extension`,
@@ -43,13 +53,16 @@ Examples:
       const terminal = opts.format === 'terminal' ? (await import('../report/render-terminal.ts')).renderTerminal : undefined;
       const { inventory } = loadInventory(opts.file);
       const provisioned = opts.state ? await readProvisioned(opts.file, inventory.units, process.env) : undefined;
-      const data = buildReport(inventory, { asOf: opts.asOf, ...(provisioned ? { provisioned } : {}) });
-      const text = renderReport(data, opts.format, { lang: opts.lang, columns: process.stdout.columns, ...(terminal ? { terminal } : {}) });
+      const data = buildReport(inventory, { asOf: opts.asOf, today: opts.today, ...(provisioned ? { provisioned } : {}) });
+      const text = renderReport(data, opts.format, { lang: opts.lang, columns: process.stdout.columns, approver: opts.approver, ...(terminal ? { terminal } : {}) });
       if (!opts.out) return emit(text);
-      try {
-        writeFileSync(opts.out, opts.format === 'terminal' ? stripVTControlCharacters(text) : text);
-      } catch (e) {
-        throw new AbortError(`cannot write ${opts.out}: ${(e as Error).message}`, { exitCode: EXIT.usage, nextStep: 'Check that the directory exists and is writable.' });
+      if (opts.format === 'pdf') await (await import('../report/pdf.ts')).printPdf(text, opts.out, process.env);
+      else {
+        try {
+          writeFileSync(opts.out, opts.format === 'terminal' ? stripVTControlCharacters(text) : text);
+        } catch (e) {
+          throw new AbortError(`cannot write ${opts.out}: ${(e as Error).message}`, { exitCode: EXIT.usage, nextStep: 'Check that the directory exists and is writable.' });
+        }
       }
       log.success(`Wrote ${opts.out} (${opts.format}, ${data.overall.units} units, as of ${data.asOf}).`);
     });

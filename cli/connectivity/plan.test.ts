@@ -59,7 +59,7 @@ describe('planImport', () => {
       'survei.csv:1:11: Statuss: unknown column "Statuss"\n    did you mean "status"?',
       'survei.csv:2:28: Tanggal_Terhubung: "2025-13-01" is not a date\n    Write dates as YYYY-MM-DD (2023-12-31) or DD/MM/YYYY (31/12/2023).',
       'survei.csv:3:15: Nama: "Lambangsari" is not the name of 32.16.06.2004, which is Tambun in desa.yaml\n    Lambangsari is 32.16.06.2002: check the code on this row.',
-      'survei.csv:3:29: Gangguan: "x" is not a number',
+      'survei.csv:3:29: Gangguan: "x" is not a number\n    Write it as 1000, 1.000 (a point separates thousands) or 99,5 (a comma marks the decimals).',
       'survei.csv:4:1: Kode: 32.16.06.2003 has a row already, on line 2\n    Keep one row per desa.',
       'survei.csv:5:1: Kode: 32.16.06.2098 is not in desa.yaml nor in the official list\n    did you mean 32.16.06.2008 (Tridaya Sakti)?',
       'survei.csv:6:1: Kode: 32.16.99.2001 is not in desa.yaml nor in the official list\n    did you mean 32.16.09.2001 (Cikarangkota)?',
@@ -73,6 +73,48 @@ describe('planImport', () => {
     expect(fromFile.map((p) => [p.line, p.path[0], p.message])).toEqual([[2, 'status', 'desa.yaml has a connection date (2022-08-01) but the status is "not-connected"']]);
     const future = run('kode,status,tanggal_terhubung\n32.16.06.2003,terhubung,2025-07-01\n').problems;
     expect(future.map((p) => p.message)).toEqual(['2025-07-01 is in the future (today is 2025-06-30)']);
+  });
+
+  it('ignores a numbering column, as most Indonesian spreadsheets have one', () => {
+    for (const header of ['No', 'No.', 'Nomor', 'No Urut', '#']) {
+      expect(changes(`${header};Kode;Status\n1;32.16.06.2003;terhubung\n2;32.16.06.2005;belum\n`)).toEqual({
+        '32.16.06.2003': { status: ['unknown', 'connected'] },
+        '32.16.06.2005': { status: ['unknown', 'not-connected'] },
+      });
+    }
+  });
+
+  it('recognises the headers surveys commonly use', () => {
+    const csv = 'Kode Desa;Nama Desa/Kelurahan;Kec.;Status Koneksi;Tgl. Terhubung;Jenis Koneksi;Bandwidth (Mbps);ISP;Uptime (%);Jumlah Gangguan;Ket.\n' +
+      '32.16.06.2003;Lambangjaya;Tambun Selatan;Terhubung;01/05/2023;Fiber Optik;1.000;Telkom;99,5;2;tiang baru\n';
+    expect(changes(csv)).toEqual({
+      '32.16.06.2003': {
+        status: ['unknown', 'connected'],
+        connectedOn: [undefined, '2023-05-01'],
+        technology: [undefined, 'fibre'],
+        bandwidthMbps: [undefined, 1000],
+        provider: [undefined, 'Telkom'],
+        'quality.uptimePercent': [undefined, 99.5],
+        'quality.outages': [undefined, 2],
+        notes: [undefined, 'tiang baru'],
+      },
+    });
+  });
+
+  it('names a header it does not understand, without errors that follow only from not reading that column', () => {
+    // Read, the column would be the status; unread, the date would seem to lack one ("status unknown").
+    const { problems } = run('kode,Lokasi,tanggal_terhubung\n32.16.06.2003,terhubung,2023-05-01\n');
+    expect(problems.map(formatProblem)).toEqual([
+      'survei.csv:1:6: Lokasi: unknown column "Lokasi"\n' +
+        '    Rename it to one of the accepted headers, or delete the column: kode, nama, kecamatan, status, tanggal_terhubung, teknologi, bandwidth_mbps, penyedia, uptime_persen, gangguan, periode, sumber, catatan (a numbering column such as "No" is ignored).',
+    ]);
+  });
+
+  it('places a number that could be read two ways at its cell', () => {
+    expect(run('kode,bandwidth_mbps\n32.16.06.2003,"1,000"\n').problems.map(formatProblem)).toEqual([
+      'survei.csv:2:15: bandwidth_mbps: "1,000" could be 1000 or 1: a comma before three digits separates thousands in English and marks the decimals in Indonesian\n' +
+        '    For 1000 write 1.000 or 1000; for 1 write 1.',
+    ]);
   });
 
   it('needs a kode column, and says so', () => {

@@ -8,7 +8,7 @@
 import { didYouMean, type Problem } from '../../core/inventory/problems.ts';
 import type { OfficialList } from '../../core/inventory/official.ts';
 import { connectivity, regionCode, type ConnectivityEntry, type InventoryFile } from '../../core/inventory/schema.ts';
-import { ALL_HEADERS, COLUMNS, fieldOfHeader, YAML_PATH, type Field } from './columns.ts';
+import { ALL_HEADERS, COLUMNS, fieldOfHeader, isNumbering, normalizeHeader, YAML_PATH, type Field } from './columns.ts';
 import type { CsvRow, CsvTable } from './csv.ts';
 import { CellError, readCell, type Cell } from './values.ts';
 
@@ -53,9 +53,11 @@ interface Column {
   field: Field;
 }
 
-function readHeader(table: CsvTable, file: string, problems: Problem[]): Column[] {
+/** The columns understood, and whether every header was (cross-column checks need all of them). */
+function readHeader(table: CsvTable, file: string, problems: Problem[]): { columns: Column[]; understood: boolean } {
   const { header, rows } = table;
   const columns: Column[] = [];
+  let understood = true;
   header.cells.forEach((h, index) => {
     const at = header.at[index] ?? { line: header.line, column: 1 };
     const place = { file, line: at.line, column: at.column, path: [h] };
@@ -63,10 +65,13 @@ function readHeader(table: CsvTable, file: string, problems: Problem[]): Column[
       if (rows.some((r) => (r.cells[index] ?? '').trim() !== '')) problems.push({ ...place, path: [], message: `column ${index + 1} has values but no header` });
       return;
     }
+    if (isNumbering(h)) return;
     const field = fieldOfHeader(h);
     if (!field) {
-      const near = didYouMean(h.trim().toLowerCase(), ALL_HEADERS);
-      problems.push({ ...place, message: `unknown column "${h}"`, hint: near ? `did you mean "${near}"?` : `Accepted columns: ${Object.values(COLUMNS).map((n) => n[0]).join(', ')}.` });
+      understood = false;
+      const near = didYouMean(normalizeHeader(h), ALL_HEADERS);
+      const accepted = `${Object.values(COLUMNS).map((n) => n[0]).join(', ')} (a numbering column such as "No" is ignored)`;
+      problems.push({ ...place, message: `unknown column "${h}"`, hint: near ? `did you mean "${near}"?` : `Rename it to one of the accepted headers, or delete the column: ${accepted}.` });
       return;
     }
     const dup = columns.find((c) => c.field === field);
@@ -76,13 +81,15 @@ function readHeader(table: CsvTable, file: string, problems: Problem[]): Column[
   if (header.cells.length && !columns.some((c) => c.field === 'code')) {
     problems.push({ file, line: header.line, column: 1, path: [], message: 'no "kode" column: each row is matched to desa.yaml by the official code', hint: 'Add a column "kode" with codes such as 32.16.06.2002.' });
   }
-  return columns;
+  return { columns, understood };
 }
 
 /** The changes the survey makes, and every problem found in it (when any, the changes are not to be applied). */
 export function planImport(table: CsvTable, file: string, raw: InventoryFile, official: OfficialList, opts: ImportOptions): { plan: ImportPlan; problems: Problem[] } {
   const problems: Problem[] = [...table.problems];
-  const columns = readHeader(table, file, problems);
+  // A column not understood may hold what a cross-column check looks for (the status beside a date):
+  // those checks wait until every header is understood, so that no error follows from the misreading.
+  const { columns, understood } = readHeader(table, file, problems);
   const codeColumn = columns.find((c) => c.field === 'code');
   const plan: ImportPlan = { rows: 0, changes: [], unchanged: [] };
   if (!codeColumn) return { plan, problems };
@@ -136,7 +143,7 @@ export function planImport(table: CsvTable, file: string, raw: InventoryFile, of
     }
     const fields = mergeRow(unit.connectivity, cells, opts);
     const merged = applyChanges(unit.connectivity, fields);
-    checkMerged(merged, cells, opts, unit.connectivity, problem);
+    if (understood) checkMerged(merged, cells, opts, unit.connectivity, problem);
     if (fields.length) plan.changes.push({ code, name: unit.name, line: row.line, index, fields });
     else plan.unchanged.push({ code, name: unit.name, line: row.line });
   }

@@ -51,6 +51,33 @@ describe('reading survey cells', () => {
     expect(() => readCell('bandwidthMbps', '0')).toThrow('out of range');
   });
 
+  it('reads numbers as Indonesians write them: "." groups thousands, "," marks the decimals', () => {
+    expect(value('bandwidthMbps', '1.000')).toBe(1000);
+    expect(value('bandwidthMbps', '1.000 Mbps')).toBe(1000);
+    expect(value('bandwidthMbps', '10.000')).toBe(10000);
+    expect(value('bandwidthMbps', '1.500,5')).toBe(1500.5);
+    expect(value('uptimePercent', '99,5')).toBe(99.5);
+    expect(value('uptimePercent', '99,95 %')).toBe(99.95);
+    // A point followed by other than three digits cannot be a thousands separator: a decimal point.
+    expect(value('uptimePercent', '99.5')).toBe(99.5);
+    expect(value('bandwidthMbps', '0.5')).toBe(0.5);
+    expect(value('outages', '1.200')).toBe(1200);
+  });
+
+  it('refuses a number that could be read two ways, and says both readings', () => {
+    // 1,000: a thousand to an English spreadsheet, one (with three decimals) to an Indonesian reader.
+    expect(() => readCell('bandwidthMbps', '1,000')).toThrow('"1,000" could be 1000 or 1');
+    expect(() => readCell('bandwidthMbps', '1,000.5')).toThrow('is not a number as Indonesians write it');
+    expect(() => readCell('bandwidthMbps', '1.00.0')).toThrow('is not a number');
+    try {
+      readCell('bandwidthMbps', '2,500');
+    } catch (e) {
+      expect((e as { hint: string }).hint).toBe('For 2500 write 2.500 or 2500; for 2.5 write 2,5.');
+    }
+    // Read as Indonesian, 99.999 is ninety-nine thousand: out of range, and the message says how it was read.
+    expect(() => readCell('uptimePercent', '99.999')).toThrow('"99.999" is 99999 (a point separates thousands), more than 100%');
+  });
+
   it('reads a period with .. or s/d, and refuses one that ends before it starts', () => {
     expect(value('period', '2024-01-01..2024-03-31')).toBe('2024-01-01..2024-03-31');
     expect(value('period', '01/01/2024 s/d 31/03/2024')).toBe('2024-01-01..2024-03-31');

@@ -63,11 +63,40 @@ export function readDate(text: string): string {
   return iso;
 }
 
-function readNumber(text: string, unit: RegExp): number {
-  const t = text.trim().replace(unit, '').trim().replace(/^(\d+),(\d+)$/, '$1.$2');
-  if (!/^\d+(\.\d+)?$/.test(t)) throw new CellError(`"${text}" is not a number`);
-  return Number(t);
+/**
+ * A number as Indonesians write it: "." groups thousands (1.000 is one thousand), "," marks the
+ * decimals (99,5). A point followed by other than three digits cannot group thousands, so it is a
+ * decimal point (99.5, as an English spreadsheet exports it). What could be read two ways (1,000: a
+ * thousand in English, one in Indonesian) or mixes the two conventions (1,000.5) is refused, never
+ * guessed. `grouped` says the value was read with thousands separators, for messages.
+ */
+export function readNumber(text: string, unit: RegExp = /^$/): { value: number; grouped: boolean } {
+  const t = text.trim().replace(unit, '').trim();
+  const notNumber = () => new CellError(`"${text}" is not a number`, 'Write it as 1000, 1.000 (a point separates thousands) or 99,5 (a comma marks the decimals).');
+  if (/^\d+$/.test(t)) return { value: Number(t), grouped: false };
+  // 1.000, 12.500.000, 1.500,5: points grouping thousands, then perhaps a decimal comma.
+  const grouped = /^([1-9]\d{0,2}(?:\.\d{3})+)(?:,(\d+))?$/.exec(t);
+  if (grouped) return { value: Number(`${grouped[1]!.replaceAll('.', '')}${grouped[2] ? `.${grouped[2]}` : ''}`), grouped: true };
+  const comma = /^(\d+),(\d+)$/.exec(t);
+  if (comma) {
+    if (comma[2]!.length === 3 && !comma[1]!.startsWith('0')) {
+      const [thousands, decimal] = [`${comma[1]}${comma[2]}`, String(Number(`${comma[1]}.${comma[2]}`))];
+      throw new CellError(
+        `"${text}" could be ${thousands} or ${decimal}: a comma before three digits separates thousands in English and marks the decimals in Indonesian`,
+        `For ${thousands} write ${comma[1]}.${comma[2]} or ${thousands}; for ${decimal} write ${decimal.replace('.', ',')}.`,
+      );
+    }
+    return { value: Number(`${comma[1]}.${comma[2]}`), grouped: false };
+  }
+  if (/^\d+\.\d+$/.test(t)) return { value: Number(t), grouped: false };
+  if (/^\d{1,3}(,\d{3})+(\.\d+)?$/.test(t)) {
+    throw new CellError(`"${text}" is not a number as Indonesians write it (commas grouping thousands)`, `Write ${t.replaceAll(',', '').replace('.', ',')}: no separator for thousands, a comma for the decimals.`);
+  }
+  throw notNumber();
 }
+
+/** How a value was read, when thousands separators were involved: for range errors. */
+const asRead = (text: string, n: { value: number; grouped: boolean }) => (n.grouped ? `"${text.trim()}" is ${n.value} (a point separates thousands),` : `${n.value}`);
 
 function oneOf<T extends string>(text: string, words: Record<string, T>, what: string, expected: string): T {
   const v = words[norm(text)];
@@ -86,18 +115,18 @@ function readValue(field: Field, text: string): string | number {
       return readDate(text);
     case 'bandwidthMbps': {
       const n = readNumber(text, /\s*mbps$/i);
-      if (n <= 0 || n > 100_000) throw new CellError(`${n} Mbps is out of range`, 'expected more than 0 and at most 100000 Mbps');
-      return n;
+      if (n.value <= 0 || n.value > 100_000) throw new CellError(`${asRead(text, n)} ${n.grouped ? 'out of range' : 'Mbps is out of range'}`, 'expected more than 0 and at most 100000 Mbps');
+      return n.value;
     }
     case 'uptimePercent': {
       const n = readNumber(text, /\s*%$/);
-      if (n > 100) throw new CellError(`${n}% is more than 100%`);
-      return n;
+      if (n.value > 100) throw new CellError(`${asRead(text, n)}${n.grouped ? ' more than 100%' : '% is more than 100%'}`, n.grouped ? 'Write decimals with a comma: 99,999.' : undefined);
+      return n.value;
     }
     case 'outages': {
-      const n = readNumber(text, /^$/);
-      if (!Number.isInteger(n)) throw new CellError(`"${text}" is not a whole number of outages`);
-      return n;
+      const n = readNumber(text);
+      if (!Number.isInteger(n.value)) throw new CellError(`"${text}" is not a whole number of outages`);
+      return n.value;
     }
     case 'period': {
       const parts = text.split(/\s*(?:\.\.|s\/d|sampai)\s*/i);

@@ -40,9 +40,10 @@ describe('gatherSheetData', () => {
       kabupaten: { name: 'Kabupaten Bekasi', operator: expect.stringContaining('Diskominfosantik') },
       mail: {
         host: 'mail.desa.bekasikab.go.id',
-        mailboxes: ROLES.map((role, i) => ({ role, address: `sumberjaya.${role}@desa.bekasikab.go.id`, password: `pw-${role}-${i}` })),
+        // Quotas are desa.yaml's, which the stack applied.
+        mailboxes: ROLES.map((role, i) => ({ role, address: `sumberjaya.${role}@desa.bekasikab.go.id`, password: `pw-${role}-${i}`, quota: '2Gi' })),
       },
-      storage: { endpoint: 'http://storage.desa-platform.svc.cluster.local:9000', ...STORAGE },
+      storage: { endpoint: 'http://storage.desa-platform.svc.cluster.local:9000', ...STORAGE, quota: '20Gi' },
       site: { url: 'https://sumberjaya.desa.bekasikab.go.id/', template: 'profil' },
       stack: { name: 'sumberjaya', lastUpdate: '2026-11-22T21:09:01.907Z' },
     });
@@ -62,7 +63,7 @@ describe('gatherSheetData', () => {
     const env = backend(provisioned());
     const outputs = { ...desaOutputs('sumberjaya', ['bendahara'], false), mailPasswords: { 'sumberjaya.bendahara@desa.bekasikab.go.id': 'x' }, storageCredentials: null };
     reveal.mockResolvedValue(revealed('sumberjaya', outputs));
-    expect((await gather('sumberjaya', env)).mail!.mailboxes).toEqual([{ role: 'bendahara', address: 'sumberjaya.bendahara@desa.bekasikab.go.id', password: 'x' }]);
+    expect((await gather('sumberjaya', env)).mail!.mailboxes).toEqual([{ role: 'bendahara', address: 'sumberjaya.bendahara@desa.bekasikab.go.id', password: 'x', quota: '2Gi' }]);
   });
 
   it('errors as `desa outputs` gives them, and nothing is decrypted: unknown slug 2, not provisioned 1', async () => {

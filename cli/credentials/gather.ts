@@ -51,6 +51,11 @@ function roleOf(unit: Unit, address: string): string {
   return local.startsWith(`${unit.slug}.`) ? local.slice(unit.slug.length + 1) : local;
 }
 
+/** A mailbox's quota: its account's in desa.yaml, else the unit's mailbox quota. */
+function quotaOf(unit: Unit, address: string): string {
+  return unit.services.email.accounts.find((a) => a.address === address)?.quota ?? unit.services.email.quota;
+}
+
 /** SheetData from a desa's state with its secrets revealed and the platform's state: pure, for tests. */
 export function sheetData(inventory: Inventory, unit: Unit, desa: StackState, platform: StackState): SheetData {
   if (hasSecret(desa.outputs)) throw new Error(`the secrets of stack ${desa.name} were not revealed`);
@@ -67,8 +72,9 @@ export function sheetData(inventory: Inventory, unit: Unit, desa: StackState, pl
   return {
     unit: { name: unit.name, kind: unit.kind, code: unit.code, kecamatan: unit.kecamatan, slug: unit.slug },
     kabupaten: { name: inventory.kabupaten.name, operator: inventory.kabupaten.operator },
-    mail: mailboxes.length ? { host: p.mailHost!, mailboxes: mailboxes.map((address) => ({ role: roleOf(unit, address), address, password: passwords[address]! })) } : null,
-    storage: creds ? { endpoint: p.storageEndpoint!, ...creds } : null,
+    // Quotas are desa.yaml's, which the stack applied (the outputs do not repeat them).
+    mail: mailboxes.length ? { host: p.mailHost!, mailboxes: mailboxes.map((address) => ({ role: roleOf(unit, address), address, password: passwords[address]!, quota: quotaOf(unit, address) })) } : null,
+    storage: creds ? { endpoint: p.storageEndpoint!, ...creds, quota: unit.services.storage.quota } : null,
     site: d.data.url ? { url: d.data.url, template: d.data.siteTemplate ?? 'profil' } : null,
     stack: { name: desa.name, lastUpdate: desa.lastUpdate },
   };

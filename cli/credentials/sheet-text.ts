@@ -22,6 +22,9 @@ export interface SheetText {
   address: string;
   password: string;
   lookAlike: string;
+  /** For passwords of the current alphabet (stacks/secrets.ts). */
+  alphabet: string;
+  mailboxQuota: (size: string) => string;
   mailSettings: string;
   incoming: string;
   outgoing: string;
@@ -37,9 +40,12 @@ export interface SheetText {
   bucket: string;
   accessKeyId: string;
   secretAccessKey: string;
+  quota: string;
+  storageIntro: string;
   howToConnect: string;
   storageSteps: (bucket: string) => string[];
   internalEndpoint: string;
+  localEndpoint: string;
   site: string;
   siteAddress: string;
   siteKind: string;
@@ -78,6 +84,8 @@ const id: SheetText = {
   address: 'Alamat surel (nama pengguna)',
   password: 'Kata sandi',
   lookAlike: 'Ketik kata sandi persis seperti tertulis: huruf besar dan kecil berbeda. Jarak tiap 4 karakter hanya untuk memudahkan membaca, bukan spasi. Angka dicetak tebal, sehingga 0 (nol) dan 1 (satu) tidak tertukar dengan huruf O, l atau I.',
+  alphabet: 'Kata sandi hanya berisi huruf kecil dan angka 2–9: tanpa huruf besar, tanda baca, atau huruf dan angka yang mirip (0, 1, i, l, o). Jarak tiap 4 karakter hanya untuk memudahkan membaca, bukan spasi; angka dicetak tebal.',
+  mailboxQuota: (size) => `kotak surat ${size}`,
   mailSettings: 'Pengaturan aplikasi surel',
   incoming: 'Surel masuk (IMAP)',
   outgoing: 'Surel keluar (SMTP)',
@@ -89,17 +97,20 @@ const id: SheetText = {
   userNameValue: 'alamat surel lengkap, misalnya',
   mailApps: 'Dapat dipakai dengan Thunderbird, Outlook, atau aplikasi surel di ponsel (pilih "akun lain" / IMAP). Autentikasi: kata sandi biasa.',
   storage: 'Penyimpanan awan',
-  endpoint: 'Alamat server (endpoint)',
-  bucket: 'Bucket',
-  accessKeyId: 'Access Key ID',
-  secretAccessKey: 'Secret Access Key',
+  endpoint: 'Alamat server',
+  bucket: 'Nama ruang (bucket)',
+  accessKeyId: 'Nama pengguna (Access Key ID)',
+  secretAccessKey: 'Kata sandi (Secret Access Key)',
+  quota: 'Kapasitas',
+  storageIntro: 'Ruang berkas desa untuk arsip, surat dan dokumen bersama, dibuka dengan aplikasi penyimpanan berkas (S3). Nama pengguna dan kata sandinya berbeda dari akun surel.',
   howToConnect: 'Cara menghubungkan',
   storageSteps: (bucket) => [
-    'Pasang aplikasi yang mendukung S3, misalnya Cyberduck (Windows, macOS), WinSCP (Windows) atau rclone.',
-    'Buat koneksi baru berjenis "Amazon S3" atau "S3 compatible" dengan alamat server di atas.',
-    `Isi Access Key ID dan Secret Access Key, lalu buka bucket ${bucket}.`,
+    'Pasang aplikasi penyimpanan berkas, misalnya Cyberduck (Windows, macOS), WinSCP (Windows) atau rclone.',
+    'Buat koneksi baru berjenis "Amazon S3" (atau "S3 compatible") ke alamat server di atas.',
+    `Isi nama pengguna (Access Key ID) dan kata sandi (Secret Access Key), lalu buka ruang ${bucket}.`,
   ],
   internalEndpoint: 'Alamat ini hanya dapat dijangkau dari dalam klaster. Tanyakan kepada Diskominfosantik alamat yang dapat dijangkau dari kantor.',
+  localEndpoint: 'Ini alamat uji lokal: hanya berlaku di komputer server uji tempat lembar ini dibuat, dan tidak dapat dibuka dari kantor desa. Alamat yang sebenarnya diberikan oleh Diskominfosantik.',
   site: 'Situs web',
   siteAddress: 'Alamat',
   siteKind: 'Jenis',
@@ -147,6 +158,8 @@ const en: SheetText = {
   address: 'Address (user name)',
   password: 'Password',
   lookAlike: 'Type the password exactly as written: upper and lower case differ. The gap after every 4 characters is for reading only, not a space. Digits are in bold, so 0 (zero) and 1 (one) are not mistaken for the letters O, l or I.',
+  alphabet: 'Passwords are lower-case letters and the digits 2–9 only: no capitals, punctuation, or look-alikes (0, 1, i, l, o). The gap after every 4 characters is for reading only, not a space; digits are in bold.',
+  mailboxQuota: (size) => `mailbox ${size}`,
   mailSettings: 'Mail app settings',
   incoming: 'Incoming mail (IMAP)',
   outgoing: 'Outgoing mail (SMTP)',
@@ -158,17 +171,20 @@ const en: SheetText = {
   userNameValue: 'the full address, for example',
   mailApps: 'Works with Thunderbird, Outlook, or a phone mail app ("other account" / IMAP). Authentication: normal password.',
   storage: 'Cloud storage',
-  endpoint: 'Server address (endpoint)',
-  bucket: 'Bucket',
-  accessKeyId: 'Access Key ID',
-  secretAccessKey: 'Secret Access Key',
+  endpoint: 'Server address',
+  bucket: 'Space name (bucket)',
+  accessKeyId: 'User name (Access Key ID)',
+  secretAccessKey: 'Password (Secret Access Key)',
+  quota: 'Capacity',
+  storageIntro: "The desa's file space for archives, letters and shared documents, opened with a file storage app (S3). Its user name and password differ from the mail accounts'.",
   howToConnect: 'How to connect',
   storageSteps: (bucket) => [
-    'Install an app that speaks S3, such as Cyberduck (Windows, macOS), WinSCP (Windows) or rclone.',
-    'Create a connection of type "Amazon S3" or "S3 compatible" with the server address above.',
-    `Enter the Access Key ID and Secret Access Key, then open the bucket ${bucket}.`,
+    'Install a file storage app, such as Cyberduck (Windows, macOS), WinSCP (Windows) or rclone.',
+    'Create a connection of type "Amazon S3" (or "S3 compatible") to the server address above.',
+    `Enter the user name (Access Key ID) and password (Secret Access Key), then open the space ${bucket}.`,
   ],
   internalEndpoint: 'This address is reachable only inside the cluster. Ask Diskominfosantik for the address to use from the office.',
+  localEndpoint: 'This is a local test address: it works only on the test server this sheet was made on, not from the desa office. Diskominfosantik gives the real address.',
   site: 'Website',
   siteAddress: 'Address',
   siteKind: 'Kind',
@@ -216,6 +232,12 @@ export function roleLabel(role: string, lang: SheetLang = 'id'): string {
   const [first = '', ...rest] = role.split('-');
   const prefix = t.rolePrefixes[first];
   return prefix && rest.length ? `${prefix} ${titleCase(rest)}` : titleCase([first, ...rest]);
+}
+
+/** A quota as desa.yaml writes it (2Gi, 500Mi) as people read sizes: 2 GiB, 500 MiB. */
+export function formatQuota(quantity: string): string {
+  const m = /^(\d+)(Mi|Gi|Ti)$/.exec(quantity);
+  return m ? `${m[1]} ${m[2]}B` : quantity;
 }
 
 /** A moment as a person in Kabupaten Bekasi reads it: "9 April 2024 pukul 14.05 WIB" (Asia/Jakarta). */

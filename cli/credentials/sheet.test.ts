@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SETIA_ASIH, SUMBERJAYA, text } from '../../test/fixtures/credentials.ts';
 import { isInternalEndpoint, renderCredentialSheet, type SheetData } from './sheet.ts';
-import { formatMoment, roleLabel } from './sheet-text.ts';
+import { formatMoment, formatQuota, roleLabel } from './sheet-text.ts';
+import { randomPassword } from '../../stacks/secrets.ts';
 
 const AT = new Date('2024-04-09T07:05:00Z'); // 14.05 WIB
 
@@ -58,7 +59,7 @@ describe('renderCredentialSheet', () => {
 
   it('gives the storage endpoint, bucket and keys with how to connect, and the site', () => {
     const s = text(section(html, 'penyimpanan'));
-    for (const v of ['https://s3.bekasikab.go.id', 'Access Key IDdesa-sumberjaya', 'Cyberduck', 'WinSCP', 'rclone', 'lalu buka bucket desa-sumberjaya.']) expect(s).toContain(v);
+    for (const v of ['https://s3.bekasikab.go.id', 'Access Key ID)desa-sumberjaya', 'Cyberduck', 'WinSCP', 'rclone', 'lalu buka ruang desa-sumberjaya.']) expect(s).toContain(v);
     expect(s).not.toContain('dalam klaster');
     expect(text(section(html, 'situs'))).toBe('Situs webAlamathttps://sumberjaya.desa.bekasikab.go.id/JenisHalaman profil');
   });
@@ -68,6 +69,41 @@ describe('renderCredentialSheet', () => {
     for (const v of ['tempat terkunci', 'WhatsApp', 'desa rotate', 'musnahkan lembar ini']) expect(rules).toContain(v);
     const handover = text(section(html, 'serah-terima'));
     expect(handover).toMatch(/^Serah terimaDiserahkan oleh.*NamaJabatanTanda tanganTanggalDiterima olehDesa Sumberjaya, Kecamatan Tambun SelatanNamaJabatanTanda tanganTanggal$/);
+  });
+
+  it('gives each mailbox its quota and the storage its capacity', () => {
+    const accounts = blocks(section(html, 'surel'), /<article class="account">/, 'article');
+    expect(text(accounts[0]!)).toContain('Kepala Desa · kotak surat 2 GiB');
+    expect(text(accounts[2]!)).toContain('Operator · kotak surat 5 GiB');
+    expect(text(section(html, 'penyimpanan'))).toContain('Kapasitas20 GiB');
+    const en = renderCredentialSheet(SUMBERJAYA, { generatedAt: AT, lang: 'en' });
+    expect(text(en)).toContain('Village head (Kepala Desa) · mailbox 2 GiB');
+    expect(text(section(en, 'penyimpanan'))).toContain('Capacity20 GiB');
+  });
+
+  it('names the storage in plain words, the S3 terms in brackets', () => {
+    const s = text(section(html, 'penyimpanan'));
+    for (const v of ['Alamat serverhttps://s3.bekasikab.go.id', 'Nama ruang (bucket)desa-sumberjaya', 'Nama pengguna (Access Key ID)desa-sumberjaya', 'Kata sandi (Secret Access Key)']) expect(s).toContain(v);
+    expect(s).toContain('berbeda dari akun surel');
+  });
+
+  it('says plainly that a loopback storage address is a local test address, and shows a configured one as it is', () => {
+    const local = renderCredentialSheet({ ...SUMBERJAYA, storage: { ...SUMBERJAYA.storage!, endpoint: 'http://127.0.0.1:23806' } }, { generatedAt: AT });
+    const s = text(section(local, 'penyimpanan'));
+    expect(s).toContain('http://127.0.0.1:23806');
+    expect(s).toContain('Ini alamat uji lokal');
+    expect(s).not.toContain('dalam klaster');
+    expect(text(section(html, 'penyimpanan'))).not.toMatch(/uji lokal|dalam klaster/);
+    const en = renderCredentialSheet({ ...SUMBERJAYA, storage: { ...SUMBERJAYA.storage!, endpoint: 'http://localhost:9000' } }, { generatedAt: AT, lang: 'en' });
+    expect(text(section(en, 'penyimpanan'))).toContain('This is a local test address');
+  });
+
+  it('explains the password alphabet when every password uses it, and the old look-alike rule otherwise', () => {
+    expect(text(html)).toContain('0 (nol) dan 1 (satu) tidak tertukar');
+    const fresh: SheetData = { ...SUMBERJAYA, mail: { ...SUMBERJAYA.mail!, mailboxes: SUMBERJAYA.mail!.mailboxes.map((b) => ({ ...b, password: randomPassword() })) }, storage: { ...SUMBERJAYA.storage!, secretAccessKey: randomPassword() } };
+    const t = text(renderCredentialSheet(fresh, { generatedAt: AT }));
+    expect(t).toContain('Kata sandi hanya berisi huruf kecil dan angka 2–9');
+    expect(t).not.toContain('huruf besar dan kecil berbeda');
   });
 
   it('says the in-cluster storage endpoint of a local cluster cannot be reached from an office', () => {
@@ -94,8 +130,8 @@ describe('renderCredentialSheet', () => {
       ...SUMBERJAYA,
       unit: { ...SUMBERJAYA.unit, name: evil, kecamatan: `</section>${evil}` },
       kabupaten: { name: evil, operator: evil },
-      mail: { host: `${evil}.example`, mailboxes: [{ role: evil, address: `${evil}@x`, password: `<b>1</b>${evil}` }] },
-      storage: { endpoint: evil, bucket: evil, accessKeyId: evil, secretAccessKey: `9&${evil}` },
+      mail: { host: `${evil}.example`, mailboxes: [{ role: evil, address: `${evil}@x`, password: `<b>1</b>${evil}`, quota: evil }] },
+      storage: { endpoint: evil, bucket: evil, accessKeyId: evil, secretAccessKey: `9&${evil}`, quota: evil },
       site: { url: `javascript:${evil}`, template: evil },
       stack: { name: evil, lastUpdate: null },
     };
@@ -140,6 +176,10 @@ describe('roleLabel, formatMoment, isInternalEndpoint', () => {
     expect(roleLabel('bpd')).toBe('Badan Permusyawaratan Desa (BPD)');
     expect(roleLabel('lurah', 'en')).toBe('Head of the kelurahan (Lurah)');
     expect(roleLabel('kaur-umum', 'en')).toBe('Kepala Urusan Umum');
+  });
+
+  it('writes a quota as people read sizes', () => {
+    expect(['2Gi', '500Mi', '1Ti'].map(formatQuota)).toEqual(['2 GiB', '500 MiB', '1 TiB']);
   });
 
   it('formats a moment in Asia/Jakarta, across midnight', () => {

@@ -4,13 +4,15 @@
 import type { Kind } from '../../core/inventory/schema.ts';
 import { esc } from '../report/html-charts.ts';
 import { CSS, htmlPage } from '../report/html-style.ts';
-import { formatMoment, roleLabel, SHEET_TEXT, type SheetLang, type SheetText } from './sheet-text.ts';
+import { formatMoment, formatQuota, roleLabel, SHEET_TEXT, type SheetLang, type SheetText } from './sheet-text.ts';
 
 export interface SheetMailbox {
   /** The role as desa.yaml names it: kepala-desa, sekretaris-desa, operator, … */
   role: string;
   address: string;
   password: string;
+  /** Its quota as desa.yaml gives it (2Gi), which the stack applied. */
+  quota: string;
 }
 
 /** Everything the sheet shows, as plain values: built by gather.ts from desa.yaml and the stacks. */
@@ -20,7 +22,7 @@ export interface SheetData {
   /** null: the unit has no mailboxes. */
   mail: { host: string; mailboxes: SheetMailbox[] } | null;
   /** null: the unit has no storage. */
-  storage: { endpoint: string; bucket: string; accessKeyId: string; secretAccessKey: string } | null;
+  storage: { endpoint: string; bucket: string; accessKeyId: string; secretAccessKey: string; quota: string } | null;
   /** null: nothing is served at the unit's subdomain. `template`: profil, opensid or external. */
   site: { url: string; template: string } | null;
   /** The stack the secrets were read from, and when it last changed (ISO 8601), for the footer. */
@@ -41,30 +43,33 @@ const SHEET_CSS = `
 main { max-width: 820px; }
 .confidential { border: 2px solid var(--bad); border-radius: 6px; padding: 6px 12px; margin: 10px 0 4px; color: var(--bad); }
 .confidential strong { letter-spacing: 0.08em; margin-right: 8px; }
-.accounts { display: grid; grid-template-columns: 1fr; gap: 10px; }
-.account { border: 1.5px dashed #8a949e; border-radius: 6px; padding: 8px 12px; }
-.account h3 { color: var(--accent); }
+.accounts { display: grid; grid-template-columns: 1fr; gap: 8px; }
+.account { border: 1.5px dashed #8a949e; border-radius: 6px; padding: 6px 12px; }
+.account h3 { color: var(--accent); } .account h3 .quota { color: var(--muted); font-weight: 400; font-size: 13px; }
 dl.kv { display: grid; grid-template-columns: max-content 1fr; gap: 4px 14px; margin: 6px 0; }
 dl.kv dt { color: var(--muted); font-size: 13px; padding-top: 2px; }
 dl.kv dd { margin: 0; overflow-wrap: anywhere; }
 .mono, .secret { font-family: ui-monospace, "DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, monospace; }
-.secret { display: inline-block; border: 1px solid var(--ink); border-radius: 4px; padding: 4px 8px; font-size: 17px; background: #f7f8f9; letter-spacing: 0.04em; }
-.secret span { margin-right: 0.6em; } .secret span:last-child { margin-right: 0; }
+.secret { display: inline-block; border: 1px solid var(--ink); border-radius: 4px; padding: 3px 8px; font-size: 17px; background: #f7f8f9; letter-spacing: 0.04em; white-space: nowrap; }
+.secret span { margin-right: 0.5em; } .secret span:last-child { margin-right: 0; }
 .secret b { font-weight: 800; color: var(--accent); }
 .not-provided { color: var(--muted); font-style: italic; }
 ol.steps, ul.rules { margin: 4px 0; padding-left: 22px; } ol.steps li, ul.rules li { margin: 3px 0; }
 .rules-box { border-left: 6px solid var(--warn); background: #fff8e6; padding: 6px 14px; border-radius: 4px; }
 .handover { display: grid; grid-template-columns: 1fr 1fr; gap: 24px; }
 .party h3 { margin-bottom: 2px; } .party .note { margin: 0 0 8px; }
-.line { display: flex; align-items: flex-end; gap: 8px; margin: 12px 0 0; }
+.line { display: flex; align-items: flex-end; gap: 8px; margin: 10px 0 0; }
 .line span { min-width: 88px; color: var(--muted); font-size: 13px; }
 .line i { flex: 1; border-bottom: 1px solid var(--ink); height: 1.2em; }
-.line.tall i { height: 4.5em; }
-@media (max-width: 700px) { .handover { grid-template-columns: 1fr; } }
+.line.tall i { height: 3.5em; }
+@media (max-width: 700px) { .handover { grid-template-columns: 1fr; } .secret { white-space: normal; } }
 @media print {
   .secret { font-size: 12.5pt; }
-  .account, .handover, .rules-box, dl.kv { break-inside: avoid; }
+  h2 { margin-top: 12pt; } footer { margin-top: 12pt; }
+  .account, .handover, .rules-box, dl.kv, .keep { break-inside: avoid; }
   section { break-inside: auto; }
+  /* The safety rules and the handover are printed together, so the box to sign never stands alone. */
+  .closing { break-inside: avoid; }
 }
 `;
 
@@ -79,11 +84,21 @@ const kv = (rows: [string, string][]) => `<dl class="kv">${rows.map(([k, v]) => 
 const mono = (v: string) => `<span class="mono">${esc(v)}</span>`;
 const section = (id: string, title: string, body: string) => `<section id="${id}"><h2>${esc(title)}</h2>${body}</section>`;
 
+const hostOf = (endpoint: string) => /^[a-z][a-z0-9+.-]*:\/\/([^/:]+)/i.exec(endpoint)?.[1] ?? endpoint.split(/[/:]/)[0] ?? '';
+
+/** A loopback address: the local test servers of the embedded default (desa cluster up). */
+export function isLoopbackEndpoint(endpoint: string): boolean {
+  const host = hostOf(endpoint);
+  return host === 'localhost' || /^127\./.test(host);
+}
+
 /** Hosts a person at the desa office cannot reach: in-cluster Service names and loopback. */
 export function isInternalEndpoint(endpoint: string): boolean {
-  const host = /^[a-z][a-z0-9+.-]*:\/\/([^/:]+)/i.exec(endpoint)?.[1] ?? endpoint.split(/[/:]/)[0] ?? '';
-  return /\.svc(\.cluster\.local)?$/.test(host) || host === 'localhost' || /^127\./.test(host);
+  return /\.svc(\.cluster\.local)?$/.test(hostOf(endpoint)) || isLoopbackEndpoint(endpoint);
 }
+
+/** Passwords generated since the unambiguous alphabet of stacks/secrets.ts (PASSWORD_ALPHABET); older ones are kept as they were. */
+const CURRENT_ALPHABET = /^[2-9a-hjkmnp-z]+$/;
 
 export function renderCredentialSheet(data: SheetData, opts: SheetOptions): string {
   const lang = opts.lang ?? 'id';
@@ -96,22 +111,29 @@ export function renderCredentialSheet(data: SheetData, opts: SheetOptions): stri
       `<p class="meta">${esc(t.kecamatan)} ${esc(data.unit.kecamatan)} · ${esc(t.code)} ${esc(data.unit.code)} · ${esc(data.kabupaten.name)}</p>` +
       `<p class="meta">${esc(t.generated(formatMoment(opts.generatedAt, lang)))} ${esc(t.by)} ${esc(data.kabupaten.operator)}</p></header>`,
     `<p class="confidential" id="rahasia"><strong>${esc(t.confidential)}</strong>${esc(t.confidentialLine)}</p>`,
-    section('surel', t.mail, data.mail ? mail(data.mail, t, lang) : notProvided(t.mail)),
+    section('surel', t.mail, data.mail ? mail(data.mail, t, lang, lookAlikeNote(data, t)) : notProvided(t.mail)),
     ...(data.mail ? [section('pengaturan-surel', t.mailSettings, mailSettings(data.mail, t))] : []),
     section('penyimpanan', t.storage, data.storage ? storage(data.storage, t) : notProvided(t.storage)),
     section('situs', t.site, data.site ? kv([[t.siteAddress, mono(data.site.url)], [t.siteKind, esc(t.template[data.site.template] ?? data.site.template)]]) : notProvided(t.site)),
-    section('keamanan', t.securityTitle, `<div class="rules-box"><ul class="rules">${t.securityItems.map((i) => `<li>${esc(i)}</li>`).join('')}</ul></div>`),
-    section('serah-terima', t.handover, handover(data, t, unitName)),
+    `<div class="closing">${section('keamanan', t.securityTitle, `<div class="rules-box"><ul class="rules">${t.securityItems.map((i) => `<li>${esc(i)}</li>`).join('')}</ul></div>`)}${section('serah-terima', t.handover, handover(data, t, unitName))}</div>`,
     `<footer>${esc(t.footer(data.stack.name, data.stack.lastUpdate ? formatMoment(new Date(data.stack.lastUpdate), lang) : null))}</footer>`,
   ].join('\n');
   return htmlPage({ lang, title, css: CSS + SHEET_CSS, body, noindex: true });
 }
 
-function mail(m: NonNullable<SheetData['mail']>, t: SheetText, lang: SheetLang): string {
+/** How to read the passwords: the current alphabet's rule when every secret on the sheet uses it. */
+function lookAlikeNote(data: SheetData, t: SheetText): string {
+  const secrets = [...(data.mail?.mailboxes.map((b) => b.password) ?? []), ...(data.storage ? [data.storage.secretAccessKey] : [])];
+  return secrets.every((s) => CURRENT_ALPHABET.test(s)) ? t.alphabet : t.lookAlike;
+}
+
+function mail(m: NonNullable<SheetData['mail']>, t: SheetText, lang: SheetLang, note: string): string {
   const accounts = m.mailboxes.map(
-    (b) => `<article class="account"><h3>${esc(roleLabel(b.role, lang))}</h3>${kv([[t.address, mono(b.address)], [t.password, secretBox(b.password)]])}</article>`,
+    (b) =>
+      `<article class="account"><h3>${esc(roleLabel(b.role, lang))} <span class="quota">· ${esc(t.mailboxQuota(formatQuota(b.quota)))}</span></h3>` +
+      `${kv([[t.address, mono(b.address)], [t.password, secretBox(b.password)]])}</article>`,
   );
-  return `<p>${esc(t.mailIntro)}</p><p class="note">${esc(t.cutNote)}</p><div class="accounts">${accounts.join('')}</div><p class="note">${esc(t.lookAlike)}</p>`;
+  return `<p>${esc(t.mailIntro)}</p><p class="note">${esc(t.cutNote)}</p><div class="accounts">${accounts.join('')}</div><p class="note">${esc(note)}</p>`;
 }
 
 function mailSettings(m: NonNullable<SheetData['mail']>, t: SheetText): string {
@@ -131,15 +153,19 @@ function mailSettings(m: NonNullable<SheetData['mail']>, t: SheetText): string {
 }
 
 function storage(s: NonNullable<SheetData['storage']>, t: SheetText): string {
-  const internal = isInternalEndpoint(s.endpoint) ? `<p class="note">${esc(t.internalEndpoint)}</p>` : '';
+  // The address as the platform gives it: a local test address says so; a configured one is shown as it is.
+  const where = isLoopbackEndpoint(s.endpoint) ? t.localEndpoint : isInternalEndpoint(s.endpoint) ? t.internalEndpoint : null;
   return (
+    `<div class="keep"><p>${esc(t.storageIntro)}</p>` +
     kv([
       [t.endpoint, mono(s.endpoint)],
       [t.bucket, mono(s.bucket)],
+      [t.quota, esc(formatQuota(s.quota))],
       [t.accessKeyId, mono(s.accessKeyId)],
       [t.secretAccessKey, secretBox(s.secretAccessKey)],
     ]) +
-    internal +
+    '</div>' +
+    (where ? `<p class="note">${esc(where)}</p>` : '') +
     `<h3>${esc(t.howToConnect)}</h3><ol class="steps">${t.storageSteps(s.bucket).map((x) => `<li>${esc(x)}</li>`).join('')}</ol>`
   );
 }

@@ -32,6 +32,8 @@ describe('gatherOnboard', () => {
     expect(plan.edits).toHaveLength(1);
     const cancelled = gatherOnboard(session, {}, async () => undefined);
     await expect(cancelled).rejects.toBeInstanceOf(AbortError);
-    await expect(cancelled).rejects.toMatchObject({ exitCode: EXIT.interrupted, message: 'Cancelled; nothing was written.' });
+    // In the form's language: Indonesian unless --lang en.
+    await expect(cancelled).rejects.toMatchObject({ exitCode: EXIT.interrupted, message: 'Dibatalkan; tidak ada yang ditulis.' });
+    await expect(gatherOnboard(session, {}, async () => undefined, 'en')).rejects.toMatchObject({ message: 'Cancelled; nothing was written.' });
   });
 });

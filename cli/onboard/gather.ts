@@ -4,14 +4,18 @@
 import { AbortError, EXIT } from '../../core/errors.ts';
 import type { EditSession } from '../../core/inventory/edit.ts';
 import type { OnboardFormProps } from './form.ts';
+import { FORM_TEXT, type FormLang } from './form-text.ts';
 import { prepareOnboard, type Prepared } from './onboard.ts';
 import { asksForChanges, MissingFlagError, type OnboardRequest } from './plan.ts';
 import { requestFromFlags, type OnboardFlags } from './request.ts';
 
-export type Ask = (session: EditSession, given: OnboardFlags, initial: OnboardFormProps['initial']) => Promise<OnboardFlags | undefined>;
+export type Ask = (session: EditSession, given: OnboardFlags, initial: OnboardFormProps['initial'], lang: FormLang) => Promise<OnboardFlags | undefined>;
 
-/** The prepared change. `ask` is the form, or undefined when there is no terminal to ask in. */
-export async function gatherOnboard(session: EditSession, given: OnboardFlags, ask: Ask | undefined): Promise<Prepared> {
+/**
+ * The prepared change. `ask` is the form, or undefined when there is no terminal to ask in; `lang` is
+ * the form's language (and of the line that says it was cancelled).
+ */
+export async function gatherOnboard(session: EditSession, given: OnboardFlags, ask: Ask | undefined, lang: FormLang = 'id'): Promise<Prepared> {
   const flags = requestFromFlags(given);
   const entry = flags.code === undefined ? undefined : session.loaded.raw.units.find((u) => u.code === flags.code);
   // Nothing to do for an entry that is complete as far as the flags say: the form asks what to change.
@@ -30,7 +34,8 @@ export async function gatherOnboard(session: EditSession, given: OnboardFlags, a
     });
   }
   const isNew = flags.code !== undefined && !entry && !session.loaded.official.units.has(flags.code);
-  const answer = await ask(session, given, flags.code === undefined ? undefined : { ...(flags as { code: string }), isNew });
-  if (!answer) throw new AbortError('Cancelled; nothing was written.', { exitCode: EXIT.interrupted });
+  const answer = await ask(session, given, flags.code === undefined ? undefined : { ...(flags as { code: string }), isNew }, lang);
+  // Esc is the person's choice, not an error: the handler prints an interruption as a plain line.
+  if (!answer) throw new AbortError(FORM_TEXT[lang].cancelled, { exitCode: EXIT.interrupted });
   return prepareOnboard(session, requestFromFlags({ ...given, ...answer }) as OnboardRequest);
 }

@@ -6,16 +6,18 @@ import type { EditSession } from '../../core/inventory/edit.ts';
 import { currentValues, kecamatanChoices, type FormValues } from './choices.ts';
 import type { Kind } from '../../core/inventory/schema.ts';
 import { OnboardForm, type OnboardFormProps, type PreviewResult } from './form.ts';
-import { describeEdits, headline, prepareOnboard } from './onboard.ts';
+import { FORM_TEXT, type FormLang } from './form-text.ts';
+import { describeEdits, describeUnit, prepareOnboard } from './onboard.ts';
 import type { OnboardRequest } from './plan.ts';
 import { paint } from '../ui/output.ts';
 import { requestFromFlags, type OnboardFlags } from './request.ts';
 
-export function previewOnboard(session: EditSession, flags: OnboardFlags): PreviewResult {
+export function previewOnboard(session: EditSession, flags: OnboardFlags, lang: FormLang = 'id'): PreviewResult {
   try {
     const req = requestFromFlags(flags) as OnboardRequest;
     const { plan, proposal } = prepareOnboard(session, req);
-    return { ok: true, headline: headline(plan, session.file), changes: proposal.changed ? describeEdits(plan) : [], diff: proposal.diff };
+    const changes = proposal.changed ? describeEdits(plan, FORM_TEXT[lang]) : [];
+    return { ok: true, action: plan.action === 'add' ? 'add' : 'update', who: describeUnit(plan), file: session.file, slug: plan.slug, changes, diff: proposal.diff };
   } catch (e) {
     if (e instanceof InvalidInputError) return { ok: false, message: `${e.message}\n${e.render(10)}` };
     if (e instanceof AbortError) return { ok: false, message: e.nextStep ? `${e.message}\n${e.nextStep}` : e.message };
@@ -33,13 +35,14 @@ export function startingValues(session: EditSession, given: OnboardFlags, code: 
   return values;
 }
 
-export async function askOnboard(session: EditSession, given: OnboardFlags, initial: OnboardFormProps['initial']): Promise<OnboardFlags | undefined> {
+export async function askOnboard(session: EditSession, given: OnboardFlags, initial: OnboardFormProps['initial'], lang: FormLang = 'id'): Promise<OnboardFlags | undefined> {
   const { render } = await import('ink');
   let answer: OnboardFlags | undefined;
   const props: OnboardFormProps = {
     kecamatan: kecamatanChoices(session.loaded),
     valuesFor: (code, kind) => startingValues(session, given, code, kind),
-    preview: (flags) => previewOnboard(session, flags),
+    preview: (flags) => previewOnboard(session, flags, lang),
+    lang,
     onDone: (flags) => {
       answer = flags;
       app.unmount();

@@ -20,24 +20,30 @@ export function applyPlan(doc: Document, plan: OnboardPlan): void {
   else for (const e of plan.edits) setField(doc, ['units', plan.index!, ...e.path], e.value);
 }
 
-function show(v: unknown): string {
-  if (v === undefined) return '(not set)';
+function show(v: unknown, notSet = '(not set)'): string {
+  if (v === undefined) return notSet;
   if (Array.isArray(v)) return `[${v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(', ')}]`;
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
-/** One line per field: `services.email.accounts: (not set) → [kepala-desa, operator]`; a new entry's as `field: value`. */
-export function describeEdits(plan: OnboardPlan): string[] {
+/**
+ * One line per field: `services.email.accounts: (not set) → [kepala-desa, operator]`; a new entry's as
+ * `field: value`. `words` translates "(not set)" and "(removed)" (the onboard form's language).
+ */
+export function describeEdits(plan: OnboardPlan, words = { notSet: '(not set)', removed: '(removed)' }): string[] {
   return plan.edits.map((e) => {
     const field = e.path.join('.');
-    if (plan.action === 'add') return `${field}: ${show(e.value)}`;
-    return `${field}: ${show(e.old)} → ${e.value === undefined ? '(removed)' : show(e.value)}`;
+    if (plan.action === 'add') return `${field}: ${show(e.value, words.notSet)}`;
+    return `${field}: ${show(e.old, words.notSet)} → ${e.value === undefined ? words.removed : show(e.value, words.notSet)}`;
   });
 }
 
+/** "Lambangsari (32.16.06.2002, desa, kecamatan Tambun Selatan)" */
+export const describeUnit = (plan: OnboardPlan) => `${plan.name} (${plan.code}, ${plan.kind}, kecamatan ${plan.kecamatan})`;
+
 /** "add Lambangsari (…) to desa.yaml as lambangsari", or in the past tense once done. */
 export function headline(plan: OnboardPlan, file: string, done = false): string {
-  const who = `${plan.name} (${plan.code}, ${plan.kind}, kecamatan ${plan.kecamatan})`;
+  const who = describeUnit(plan);
   if (plan.action === 'add') return `${done ? 'Added' : 'add'} ${who} to ${file} as ${plan.slug}`;
   return `${done ? 'Updated' : 'update'} ${who} in ${file}`;
 }

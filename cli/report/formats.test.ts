@@ -20,15 +20,16 @@ describe('markdown', () => {
     for (const row of ['| Unit (desa + kelurahan) | 187 |', '| Desa | 179 |', '| Kelurahan | 8 |', '| Kecamatan | 23 |', '| Tidak diketahui | 187 |']) expect(md).toContain(row);
   });
 
-  it('has a table row for each of the 23 kecamatan, plus the total', () => {
+  it('has a table row for each of the 23 kecamatan, plus the total, with the columns of the HTML', () => {
     const rows = md.split('\n').filter((l) => KECAMATAN.some((k) => l.startsWith(`| ${k} |`)));
     expect(rows).toHaveLength(23);
-    expect(md).toContain('| **Jumlah** | **187** |');
+    expect(md).toContain('| Kecamatan | Unit | Terhubung | Dalam proses | Belum terhubung | Tidak diketahui | Terhubung % |');
+    expect(md).toContain('| Tarumajaya | 8 | 0 | 0 | 0 | 8 | 0% |');
+    expect(md).toContain('| **Jumlah** | **187** | **0** | **0** | **0** | **187** | **0%** |');
   });
 
-  it('says the target is late and why it cannot be projected, without inventing data', () => {
-    expect(md).toContain('Belum tercapai: terlambat 100 hari per 9 April 2024; kurang 187 unit');
-    expect(md).toContain('187 unit dalam cakupan belum diketahui statusnya');
+  it('says the outcome cannot be determined and why it cannot be projected, without inventing data', () => {
+    expect(md).toContain('Capaian belum dapat ditentukan: 187 dari 187 unit dalam cakupan belum ada data statusnya');
     expect(md).toContain('Tidak dapat diproyeksikan: belum ada unit dengan tanggal terhubung yang diketahui');
     expect(md).toContain('Unit: semua 187 unit');
     expect(md).not.toContain('<');
@@ -39,7 +40,7 @@ describe('markdown', () => {
     expect(en).toMatch(/^# Desa Connectivity and Digital Services Report$/m);
     expect(en).toContain('as of 9 April 2024');
     expect(en).toContain('| Unknown | 187 |');
-    expect(en).toContain('Not met: 100 days late as of 9 April 2024; 187 units short');
+    expect(en).toContain('Achievement cannot be determined: 187 of the 187 units in scope have no status data');
     expect(en).toContain('Cannot be projected');
     for (const word of ['Ringkasan', 'Terhubung', 'Tidak diketahui', 'Belum', 'Desember', 'Proyeksi']) expect(en).not.toContain(word);
   });

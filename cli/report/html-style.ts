@@ -24,9 +24,9 @@ p { margin: 6px 0; }
 .bar { height: 14px; background: #eef0f2; border-radius: 7px; overflow: hidden; }
 .bar span { display: block; height: 100%; background: var(--ok); }
 .target { border: 1px solid var(--line); border-left: 6px solid var(--bad); border-radius: 6px; padding: 10px 14px; margin: 10px 0; }
-.target.met { border-left-color: var(--ok); }
+.target.met { border-left-color: var(--ok); } .target.undetermined { border-left-color: var(--warn); }
 .outcome { font-weight: 700; }
-.target.met .outcome { color: var(--ok); } .target:not(.met) .outcome { color: var(--bad); }
+.target.met .outcome { color: var(--ok); } .target.not-met .outcome { color: var(--bad); } .target.undetermined .outcome { color: var(--warn); }
 .caveat { color: var(--warn); }
 .caveat::before { content: "⚠ "; }
 table { width: 100%; border-collapse: collapse; font-size: 14px; margin: 8px 0; }
@@ -59,6 +59,8 @@ table.narrow { width: auto; min-width: 45%; }
 .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
 .status-connected { color: var(--ok); } .status-not-connected { color: var(--bad); } .status-unknown { color: var(--muted); }
 .flag { color: var(--bad); font-weight: 600; }
+.signature { width: 48%; margin: 28px 0 8px auto; break-inside: avoid; break-before: avoid; }
+.signature p { margin: 2px 0; } .signature .sign-space { height: 72px; } .signature .signer { font-weight: 700; text-decoration: underline; }
 footer { margin-top: 32px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--line); padding-top: 8px; }
 @media (max-width: 700px) { .cards { grid-template-columns: repeat(2, 1fr); } main { padding: 16px; } }
 @page { size: A4; margin: 14mm 12mm; }
@@ -68,7 +70,7 @@ footer { margin-top: 32px; color: var(--muted); font-size: 12px; border-top: 1px
   h1 { font-size: 18pt; } h2 { font-size: 13pt; margin-top: 16pt; break-after: avoid; }
   .card .n { font-size: 16pt; }
   section, .target, .card, tr, svg { break-inside: avoid; }
-  section.long { break-inside: auto; }
+  section.long { break-inside: auto; break-before: page; }
   table { font-size: 9pt; } table.units { font-size: 7.5pt; }
   thead { display: table-header-group; }
 }

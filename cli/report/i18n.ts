@@ -42,8 +42,22 @@ const id = {
   metDateUnknown: 'Tercapai; tanggalnya tidak diketahui karena tanggal terhubung sebagian unit tidak diketahui',
   notMet: (n: N, asOf: string) => `Belum tercapai: terlambat ${n} hari per ${asOf}`,
   pending: (n: N) => `Belum tercapai: tenggat ${n} hari lagi`,
+  pendingToday: 'Belum tercapai: tenggat hari ini',
   gap: (n: N) => `kurang ${n} unit`,
-  unverified: (n: N) => `${n} unit dalam cakupan belum diketahui statusnya: capaian sebenarnya belum dapat dipastikan`,
+  undetermined: (n: N, inScope: N) => `Capaian belum dapat ditentukan: ${n} dari ${inScope} unit dalam cakupan belum ada data statusnya`,
+  dueOn: (d: string) => `tenggat ${d}`,
+  certainlyNotMet: 'yang pasti belum tercapai',
+  lateBy: (n: N, asOf: string) => `terlambat ${n} hari per ${asOf}`,
+  dueIn: (n: N) => `tenggat ${n} hari lagi`,
+  dueToday: 'tenggat hari ini',
+  gapAtLeast: (n: N) => `kurang paling sedikit ${n} unit`,
+  unverified: (n: N) => `${n} unit dalam cakupan belum diketahui statusnya; kalaupun semuanya terhubung, target ini tetap belum tercapai`,
+  asOfPast: (asOf: string) => `Status di desa.yaml adalah status hari ini; per ${asOf} hanya dihitung apa yang ditunjukkan tanggal-tanggalnya.`,
+  note: {
+    'connected-later': (n: N, asOf: string) => `${n} unit terhubung sesudah ${asOf}: per tanggal itu belum terhubung, tetapi apakah sudah dalam proses tidak tercatat`,
+    'in-progress-since-unknown': (n: N, asOf: string) => `${n} unit yang kini dalam proses belum terhubung per ${asOf}; sejak kapan dalam proses tidak tercatat`,
+    'connected-date-unknown': (n: N, asOf: string) => `${n} unit terhubung pada tanggal yang tidak tercatat, sehingga statusnya per ${asOf} tidak diketahui`,
+  },
   projection: 'Proyeksi',
   projected: (pace: N, date: string) => `Dengan laju ${pace} unit per bulan, seluruh unit terhubung sekitar ${date}.`,
   complete: 'Seluruh unit sudah terhubung.',
@@ -116,9 +130,16 @@ const id = {
   none: '—',
   months: ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember'],
   generatedBy: 'Dibuat dengan desa report',
+  placeDate: '……………………, ……………………',
+  acknowledged: 'Mengetahui,',
+  /** CSS content of the printed page number. */
+  pageOf: '"Halaman " counter(page) " dari " counter(pages)',
 };
 
 export type Strings = typeof id;
+
+/** "1 unit", "3 units": English plurals of an already formatted count. */
+const units = (n: N) => `${n} ${String(n) === '1' ? 'unit' : 'units'}`;
 
 const en: Strings = {
   title: 'Desa Connectivity and Digital Services Report',
@@ -153,8 +174,22 @@ const en: Strings = {
   metDateUnknown: 'Met; the date is unknown because some connection dates are unknown',
   notMet: (n, asOf) => `Not met: ${n} days late as of ${asOf}`,
   pending: (n) => `Not met yet: due in ${n} days`,
+  pendingToday: 'Not met yet: due today',
   gap: (n) => `${n} units short`,
-  unverified: (n) => `${n} units in scope have an unknown status: whether it is met cannot be confirmed yet`,
+  undetermined: (n, inScope) => `Achievement cannot be determined: ${n} of the ${inScope} units in scope ${String(n) === '1' ? 'has' : 'have'} no status data`,
+  dueOn: (d) => `due ${d}`,
+  certainlyNotMet: 'it certainly is not met',
+  lateBy: (n, asOf) => `${n} days late as of ${asOf}`,
+  dueIn: (n) => `due in ${n} days`,
+  dueToday: 'due today',
+  gapAtLeast: (n) => `at least ${units(n)} short`,
+  unverified: (n) => `${units(n)} in scope ${String(n) === '1' ? 'has' : 'have'} an unknown status; even if all of them were connected, the target would not be met`,
+  asOfPast: (asOf) => `desa.yaml records today's statuses; as of ${asOf} only what its dates show is counted.`,
+  note: {
+    'connected-later': (n, asOf) => `${units(n)} connected after ${asOf}: not connected on that date, but whether work had begun is not recorded`,
+    'in-progress-since-unknown': (n, asOf) => `${units(n)} in progress today ${n === '1' ? 'was' : 'were'} not connected on ${asOf}; since when is not recorded`,
+    'connected-date-unknown': (n, asOf) => `${units(n)} connected on a date not recorded, so ${n === '1' ? 'its' : 'their'} status on ${asOf} is unknown`,
+  },
   projection: 'Projection',
   projected: (pace, date) => `At ${pace} units per month, every unit would be connected around ${date}.`,
   complete: 'Every unit is connected.',
@@ -220,6 +255,9 @@ const en: Strings = {
   none: '—',
   months: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
   generatedBy: 'Made with desa report',
+  placeDate: '……………………, ……………………',
+  acknowledged: 'Acknowledged,',
+  pageOf: '"Page " counter(page) " of " counter(pages)',
 };
 
 export interface Messages {

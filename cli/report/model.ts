@@ -9,13 +9,14 @@ import {
   type ProvisionedServices,
   type QualityFlag,
   type ReportData,
+  type StatusNote,
   type UnitRow,
   type UnitServicesRow,
   type UnknownField,
   UNKNOWN_FIELDS,
 } from './schema.ts';
 import { percent } from './calc.ts';
-import { buildProjection, buildTargets, buildTimeline } from './timeline.ts';
+import { buildProjection, buildTargets, buildTimeline, knownUnconnected } from './timeline.ts';
 
 /** A link is flagged when its uptime is below this (percent) ... */
 export const MIN_UPTIME_PERCENT = 95;
@@ -25,6 +26,11 @@ export const MAX_OUTAGES = 4;
 export interface BuildOptions {
   /** The report date (YYYY-MM-DD): connections after it are not counted. */
   asOf: string;
+  /**
+   * The day desa.yaml's statuses describe: today (or $DESA_TODAY). Before it, a status is known only
+   * as far as the dates say (statusAsOf). Defaults to asOf.
+   */
+  today?: string;
   /**
    * What the Pulumi stacks say is provisioned, by slug. Without it (or for a slug it lacks) the
    * services are those desa.yaml plans, marked source "inventory".
@@ -55,6 +61,7 @@ export function buildReport(inv: Inventory, opts: BuildOptions): ReportData {
       kelurahan: rows.length - desa,
       kecamatan: inv.kecamatan.length,
       ...counts,
+      unknownNotConnected: rows.filter(knownUnconnected).length,
       connectedDateUnknown: timeline.connectedDateUnknown,
       sharePercent: percent(counts.connected, rows.length),
     },
@@ -91,10 +98,25 @@ export function buildReport(inv: Inventory, opts: BuildOptions): ReportData {
   };
 }
 
-/** The status on the report date: a unit connected after it was still being connected then. */
-export function statusAsOf(u: Unit, asOf: string): ConnectivityStatus {
+/**
+ * The status on the report date. desa.yaml records each status as it is today, and for a connected
+ * unit the day it was connected; on an earlier date only what those say is known (README.md, "As of
+ * a date"): connected on or before it, connected; connected later, not connected then (in progress or
+ * not is not recorded: unknown); in progress today, not connected then, since when not recorded:
+ * unknown; connected on an unknown date, unknown unless its measured quality period had begun; not
+ * connected today, not connected then; unknown, unknown.
+ */
+export function statusAsOf(u: Unit, asOf: string, today: string = asOf): { status: ConnectivityStatus; note: StatusNote | null } {
   const c = u.connectivity;
-  return c.status === 'connected' && c.connectedOn !== null && c.connectedOn > asOf ? 'in-progress' : c.status;
+  const recorded = { status: c.status, note: null };
+  if (c.status === 'connected' && c.connectedOn !== null) return c.connectedOn <= asOf ? recorded : { status: 'unknown', note: 'connected-later' };
+  if (asOf >= today) return recorded;
+  if (c.status === 'in-progress') return { status: 'unknown', note: 'in-progress-since-unknown' };
+  if (c.status === 'connected') {
+    const measuredFrom = c.quality.period?.slice(0, 10);
+    return measuredFrom !== undefined && measuredFrom <= asOf ? recorded : { status: 'unknown', note: 'connected-date-unknown' };
+  }
+  return recorded;
 }
 
 /**
@@ -135,7 +157,7 @@ export function inventoryServices(u: Unit): UnitServicesRow {
 }
 
 function unitRow(u: Unit, opts: BuildOptions): UnitRow {
-  const status = statusAsOf(u, opts.asOf);
+  const { status, note } = statusAsOf(u, opts.asOf, opts.today);
   const c = u.connectivity;
   const provisioned = opts.provisioned?.get(u.slug);
   return {
@@ -149,6 +171,8 @@ function unitRow(u: Unit, opts: BuildOptions): UnitRow {
     pilot: u.programmes.length > 0,
     connectivity: {
       status,
+      recordedStatus: c.status,
+      statusNote: note,
       connectedOn: c.connectedOn,
       technology: c.technology,
       bandwidthMbps: c.bandwidthMbps,
@@ -157,7 +181,8 @@ function unitRow(u: Unit, opts: BuildOptions): UnitRow {
       outages: c.quality.outages,
       period: c.quality.period,
     },
-    unknownFields: unknownFields(u, status),
+    // Data missing from desa.yaml: judged by the status it records, whatever the report date.
+    unknownFields: unknownFields(u, c.status),
     qualityFlags: qualityFlags(c.quality.uptimePercent, c.quality.outages),
     services: provisioned ? { source: 'stacks', ...provisioned } : inventoryServices(u),
   };

@@ -1,7 +1,7 @@
 // Sentences and groupings shared by the human-readable renderers (terminal, markdown, html), so the
 // three say the same thing in the same words.
 import type { Messages } from './i18n.ts';
-import type { ReportData, TargetRow, UnitRow } from './schema.ts';
+import type { ReportData, StatusNote, TargetRow, UnitRow } from './schema.ts';
 
 export interface TargetText {
   /** "terhubung-2023: 100% desa dan kelurahan terhubung paling lambat 31 Desember 2023" */
@@ -10,8 +10,10 @@ export interface TargetText {
   history: string[];
   outcome: string;
   met: boolean;
+  /** met, not met, or not determined by the data (TargetRow.determined): for the mark and colour. */
+  state: 'met' | 'not-met' | 'undetermined';
   progress: string;
-  /** Set when units of unknown status could change the outcome. */
+  /** Set when units of unknown status remain that cannot change the outcome. */
   caveat: string | null;
 }
 
@@ -20,22 +22,42 @@ export function targetText(tr: TargetRow, m: Messages, asOf: string): TargetText
   const history = [tr.revises ? t.revises(tr.revises) : '', tr.revisedBy ? t.revisedBy(tr.revisedBy) : ''].filter(Boolean);
   let outcome: string;
   const days = tr.daysAfterDue ?? 0;
+  const met = tr.outcome === 'met' || tr.outcome === 'met-date-unknown';
   if (tr.outcome === 'met') {
     const when = tr.metOn ? (tr.metOnExact ? t.met(m.date(tr.metOn)) : t.metLatest(m.date(tr.metOn))) : t.met(t.none);
     const vs = days < 0 ? t.early(m.num(-days)) : days > 0 ? t.late(m.num(days)) : t.onTime;
     outcome = tr.metOn ? `${when}, ${vs}` : when;
   } else if (tr.outcome === 'met-date-unknown') outcome = t.metDateUnknown;
-  else if (tr.outcome === 'not-met') outcome = `${t.notMet(m.num(days), m.date(asOf))}; ${t.gap(m.num(tr.gap))}`;
-  else outcome = `${t.pending(m.num(-days))}; ${t.gap(m.num(tr.gap))}`;
-  const met = tr.outcome === 'met' || tr.outcome === 'met-date-unknown';
+  else if (!tr.determined) {
+    const head = t.undetermined(m.num(tr.unknownStatus), m.num(tr.inScope));
+    const certainGap = tr.required - tr.connected - tr.unknownStatus;
+    const when = tr.outcome === 'not-met' ? t.lateBy(m.num(days), m.date(asOf)) : days === 0 ? t.dueToday : t.dueIn(m.num(-days));
+    // Certainly not met when even every unknown connected would not reach the count.
+    outcome = certainGap > 0 ? `${head}; ${t.certainlyNotMet}: ${when}, ${t.gapAtLeast(m.num(certainGap))}` : `${head} (${t.dueOn(m.date(tr.due))})`;
+  } else if (tr.outcome === 'not-met') outcome = `${t.notMet(m.num(days), m.date(asOf))}; ${t.gap(m.num(tr.gap))}`;
+  else outcome = `${days === 0 ? t.pendingToday : t.pending(m.num(-days))}; ${t.gap(m.num(tr.gap))}`;
   return {
     head: `${tr.id}: ${t.target(m.num(tr.coverage), m.scope(tr.scope), m.date(tr.due))}`,
     history,
     outcome,
     met,
+    state: met ? 'met' : tr.determined ? 'not-met' : 'undetermined',
     progress: `${t.progress(m.num(tr.connected), m.num(tr.required), m.num(tr.inScope))} · ${m.pct(tr.sharePercent)}`,
-    caveat: !met && tr.unknownStatus > 0 ? t.unverified(m.num(tr.unknownStatus)) : null,
+    caveat: !met && tr.determined && tr.unknownStatus > 0 ? t.unverified(m.num(tr.unknownStatus)) : null,
   };
+}
+
+/**
+ * For a report as of a past date: what desa.yaml's statuses (today's) say about it, and why units it
+ * knows are of unknown status then. Empty when every status is the one desa.yaml records.
+ */
+export function asOfNotes(data: ReportData, m: Messages): string[] {
+  const counts = new Map<StatusNote, number>();
+  for (const u of data.units) if (u.connectivity.statusNote) counts.set(u.connectivity.statusNote, (counts.get(u.connectivity.statusNote) ?? 0) + 1);
+  if (counts.size === 0) return [];
+  const asOf = m.date(data.asOf);
+  const notes = [...counts].map(([note, n]) => m.t.note[note](m.num(n), asOf));
+  return [m.t.asOfPast(asOf), ...notes];
 }
 
 /** The projection as a sentence and, when there is one, the method behind it. */

@@ -3,7 +3,8 @@
 import { esc, kecamatanChart, legend, targetLegend, timelineChart } from './html-charts.ts';
 import { CSS, htmlPage } from './html-style.ts';
 import type { Messages } from './i18n.ts';
-import { byMonth, projectionText, servicesText, sitesText, targetText, unknownFieldsText } from './phrases.ts';
+import type { Approver } from './options.ts';
+import { asOfNotes, byMonth, projectionText, servicesText, sitesText, targetText, unknownFieldsText } from './phrases.ts';
 import type { ReportData, UnitRow, UnknownField } from './schema.ts';
 
 type Align = 'l' | 'r';
@@ -18,7 +19,7 @@ function table(head: string[], align: Align[], rows: string[][], opts: { id?: st
 
 const section = (id: string, title: string, body: string, cls = '') => `<section id="${id}"${cls ? ` class="${cls}"` : ''}><h2>${esc(title)}</h2>${body}</section>`;
 
-export function renderHtml(data: ReportData, m: Messages): string {
+export function renderHtml(data: ReportData, m: Messages, approver: Approver = {}): string {
   const { t } = m;
   const title = `${t.title} — ${data.kabupaten.name}`;
   const body = [
@@ -31,10 +32,25 @@ export function renderHtml(data: ReportData, m: Messages): string {
     section('kualitas', t.quality, quality(data, m)),
     section('layanan', t.services, services(data, m)),
     section('data-belum-diketahui', t.unknownData, unknowns(data, m)),
+    signature(data, m, approver),
     section('semua-unit', t.allUnitsTable, units(data, m), 'long'),
     `<footer>${esc(t.generatedBy)} · ${esc(t.asOf(m.date(data.asOf)))} · ${esc(data.kabupaten.officialSource)}</footer>`,
   ].join('\n');
-  return htmlPage({ lang: m.lang, title, css: CSS, body });
+  // Page numbers in the bottom margin of every printed page (Chromium's own header and footer are off).
+  const pages = `@page { @bottom-center { content: ${t.pageOf}; font: 9pt system-ui, sans-serif; color: #5b6670; } }`;
+  return htmlPage({ lang: m.lang, title, css: `${CSS}${pages}`, body });
+}
+
+/**
+ * The approving official's signature block, at the end of the report proper (the list of every unit
+ * follows as an attachment): place and date, title, room to sign and stamp, name, NIP. What the flags
+ * do not give is a dotted line to fill by hand: desa never invents an official.
+ */
+function signature(data: ReportData, m: Messages, a: Approver): string {
+  const { t } = m;
+  const blank = '……………………………………';
+  return `<section id="pengesahan" class="signature"><p>${esc(t.placeDate)}</p><p>${esc(t.acknowledged)}</p><p>${esc(a.title ?? blank)}</p>${a.title ? '' : `<p class="note">${esc(data.kabupaten.operator)}</p>`}
+<div class="sign-space"></div><p class="signer">${esc(a.name ?? `(${blank})`)}</p><p>NIP ${esc(a.nip ?? '……………………………')}</p></section>`;
 }
 
 function summary(data: ReportData, m: Messages): string {
@@ -48,14 +64,15 @@ function summary(data: ReportData, m: Messages): string {
     `<div class="cards">${card(o.units, t.units)}${card(o.desa, t.desa)}${card(o.kelurahan, t.kelurahan)}${card(o.kecamatan, t.kecamatan)}</div>
 <div class="cards" style="margin-top:10px">${card(o.connected, t.status.connected, 'connected')}${card(o.inProgress, t.status['in-progress'], 'in-progress')}${card(o.notConnected, t.status['not-connected'], 'not-connected')}${card(o.unknown, t.status.unknown, 'unknown')}</div>
 <div class="share"><p><strong>${esc(t.share)}: ${esc(m.pct(o.sharePercent))}</strong></p><div class="bar" role="img" aria-label="${esc(`${t.share} ${m.pct(o.sharePercent)}`)}"><span style="width:${share}%"></span></div></div>` +
-      (o.connectedDateUnknown > 0 ? `<p class="note">${esc(t.dateUnknown(m.num(o.connectedDateUnknown)))}</p>` : ''),
+      (o.connectedDateUnknown > 0 ? `<p class="note">${esc(t.dateUnknown(m.num(o.connectedDateUnknown)))}</p>` : '') +
+      asOfNotes(data, m).map((n) => `<p class="note as-of">${esc(n)}</p>`).join(''),
   );
 }
 
 function targets(data: ReportData, m: Messages): string {
   const items = data.targets.map((tr) => {
     const x = targetText(tr, m, data.asOf);
-    return `<article class="target${x.met ? ' met' : ''}"><h3>${esc(x.head)}</h3><p class="note">${esc(tr.description)} (${esc(tr.source)})${x.history.length ? ` · ${esc(x.history.join('; '))}` : ''}</p>
+    return `<article class="target ${x.state}"><h3>${esc(x.head)}</h3><p class="note">${esc(tr.description)} (${esc(tr.source)})${x.history.length ? ` · ${esc(x.history.join('; '))}` : ''}</p>
 <p class="outcome">${esc(x.outcome)}</p><p>${esc(x.progress)}</p>${x.caveat ? `<p class="caveat">${esc(x.caveat)}</p>` : ''}</article>`;
   });
   const p = projectionText(data.projection, m);

@@ -1,7 +1,7 @@
 // The report as GitHub/GitLab-flavoured Markdown, sized for a CI job summary: headings, tables and
 // lists, no HTML. Inventory text is escaped so a name cannot break a table or inject markup.
 import type { Messages } from './i18n.ts';
-import { byMonth, projectionText, sitesText, targetText } from './phrases.ts';
+import { asOfNotes, byMonth, projectionText, sitesText, targetText } from './phrases.ts';
 import type { ReportData } from './schema.ts';
 
 /** Escapes Markdown syntax (and table pipes) in text that comes from the inventory. */
@@ -34,11 +34,14 @@ export function renderMarkdown(data: ReportData, m: Messages): string {
     ]),
   );
   if (o.connectedDateUnknown > 0) add(`_${t.dateUnknown(m.num(o.connectedDateUnknown))}_`);
+  const notes = asOfNotes(data, m);
+  if (notes.length) add(...notes.map((n) => `- _${n}_`));
 
   add(`## ${t.targets}`);
   for (const tr of data.targets) {
     const x = targetText(tr, m, data.asOf);
-    const lines = [`### ${md(x.head)}`, `${md(tr.description)}${x.history.length ? ` (${x.history.join('; ')})` : ''}`, '', `- ${x.met ? '✅' : '❌'} **${x.outcome}**`, `- ${x.progress}`];
+    const mark = { met: '✅', 'not-met': '❌', undetermined: '❔' }[x.state];
+    const lines = [`### ${md(x.head)}`, `${md(tr.description)}${x.history.length ? ` (${x.history.join('; ')})` : ''}`, '', `- ${mark} **${x.outcome}**`, `- ${x.progress}`];
     if (x.caveat) lines.push(`- ⚠️ ${x.caveat}`);
     add(...lines);
   }
@@ -49,9 +52,9 @@ export function renderMarkdown(data: ReportData, m: Messages): string {
 
   add(`## ${t.perKecamatan}`);
   add(
-    table([t.kecamatan, t.unit, t.status.connected, t.status['in-progress'], t.status.unknown, t.shareShort], ['l', 'r', 'r', 'r', 'r', 'r'], [
-      ...data.kecamatan.map((k) => [md(k.name), m.num(k.units), m.num(k.connected), m.num(k.inProgress), m.num(k.unknown), m.pct(k.sharePercent)]),
-      [`**${t.total}**`, `**${m.num(o.units)}**`, `**${m.num(o.connected)}**`, `**${m.num(o.inProgress)}**`, `**${m.num(o.unknown)}**`, `**${m.pct(o.sharePercent)}**`],
+    table([t.kecamatan, t.unit, t.status.connected, t.status['in-progress'], t.status['not-connected'], t.status.unknown, t.shareShort], ['l', 'r', 'r', 'r', 'r', 'r', 'r'], [
+      ...data.kecamatan.map((k) => [md(k.name), m.num(k.units), m.num(k.connected), m.num(k.inProgress), m.num(k.notConnected), m.num(k.unknown), m.pct(k.sharePercent)]),
+      [`**${t.total}**`, ...[o.units, o.connected, o.inProgress, o.notConnected, o.unknown].map((n) => `**${m.num(n)}**`), `**${m.pct(o.sharePercent)}**`],
     ]),
   );
 

@@ -17,7 +17,7 @@ describe('terminal report', () => {
     unmount();
     expect(frame).toContain('Laporan Konektivitas dan Layanan Digital Desa');
     expect(frame).toMatch(/Unit \(desa \+ kelurahan\)\s+187\s+\(179 desa, 8 kelurahan, 23 kecamatan\)/);
-    const rows = frame.split('\n').filter((l) => KECAMATAN.some((k) => new RegExp(`^\\s+${k}\\s+\\d+\\s+\\d+\\s+\\d+ ░+ 0%$`).test(l)));
+    const rows = frame.split('\n').filter((l) => KECAMATAN.some((k) => new RegExp(`^\\s+${k}(\\s+\\d+){5} ░+ 0%$`).test(l)));
     expect(rows).toHaveLength(23);
     for (const pilot of ['Lambangsari', 'Sumberjaya', 'Karangbahagia', 'Karangmukti']) expect(frame).toContain(`★ ${pilot}`);
   });
@@ -34,10 +34,29 @@ describe('terminal report', () => {
     const r = buildReport(withConnectivity(scenario(), scenarioTargets()), { asOf: AS_OF });
     const out = renderTerminal(r, messages('en'), 100);
     expect(out).toMatch(/Units: Setia Asih, .+/);
-    expect(out).toContain('… and 161 more (full list: --format html, json or csv)');
+    expect(out).toContain('… and 162 more (full list: --format html, json or csv)');
     expect(out).toContain('✔ Met on 10 October 2023 at the latest, 82 days before the due date');
     expect(out).toMatch(/! .+ \(Tarumajaya\): Uptime 90%, outages 1 · low uptime/);
     expect(out).toContain('At 0.8 units per month, every unit would be connected around 17 May 2043.');
+  });
+
+  it.each([80, 100])('has every column of the HTML per kecamatan, one line each and adding up, at %i columns', (columns) => {
+    const r = buildReport(withConnectivity(scenario(), scenarioTargets()), { asOf: AS_OF });
+    const out = renderTerminal(r, messages('id'), columns);
+    const lines = out.split('\n');
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(columns);
+    const section = lines.slice(lines.findIndex((l) => l.trim() === 'Per kecamatan'));
+    const head = section.slice(1, 4).join(' ');
+    for (const label of ['Unit', 'Terhubung', 'Dalam', 'proses', 'Belum', 'Tidak', 'diketahui', '%']) expect(head).toContain(label);
+    for (const k of r.kecamatan) {
+      const row = section.find((l) => l.trimStart().startsWith(`${k.name} `))!;
+      const numbers = row.slice(row.indexOf(k.name) + k.name.length).match(/\d+(,\d)?%?/g)!;
+      expect(numbers.slice(0, 5).map(Number)).toEqual([k.units, k.connected, k.inProgress, k.notConnected, k.unknown]);
+      expect(k.connected + k.inProgress + k.notConnected + k.unknown).toBe(k.units);
+      expect(numbers.at(-1)).toBe(messages('id').pct(k.sharePercent));
+    }
+    const total = section.find((l) => l.trimStart().startsWith('Jumlah '))!;
+    expect(total.match(/\d+(,\d)?%?/g)).toEqual(['187', '17', '3', '2', '165', '9,1%']);
   });
 
   it('switches labels to English', () => {

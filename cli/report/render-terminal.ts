@@ -4,7 +4,7 @@ import { Box, renderToString, Text } from 'ink';
 import React from 'react';
 import type { ReactNode } from 'react';
 import type { Messages } from './i18n.ts';
-import { byMonth, projectionText, sitesText, targetText } from './phrases.ts';
+import { asOfNotes, byMonth, projectionText, sitesText, targetText } from './phrases.ts';
 import type { ReportData } from './schema.ts';
 
 const h = React.createElement;
@@ -12,10 +12,11 @@ const h = React.createElement;
 export const TERMINAL_LIST_LIMIT = 20;
 
 export function renderTerminal(data: ReportData, m: Messages, columns = 100): string {
-  return renderToString(h(TerminalReport, { data, m }), { columns: Math.max(60, columns || 100) });
+  const width = Math.max(60, columns || 100);
+  return renderToString(h(TerminalReport, { data, m, columns: width }), { columns: width });
 }
 
-export function TerminalReport({ data, m }: { data: ReportData; m: Messages }): ReactNode {
+export function TerminalReport({ data, m, columns = 100 }: { data: ReportData; m: Messages; columns?: number }): ReactNode {
   const { t } = m;
   return h(
     Box,
@@ -24,7 +25,7 @@ export function TerminalReport({ data, m }: { data: ReportData; m: Messages }): 
     h(Text, { dimColor: true }, `${data.kabupaten.name} · ${t.asOf(m.date(data.asOf))} · ${t.sourceFile}: ${data.file}`),
     h(Summary, { data, m }),
     h(Targets, { data, m }),
-    h(Kecamatan, { data, m }),
+    h(Kecamatan, { data, m, columns }),
     h(Timeline, { data, m }),
     h(Pilots, { data, m }),
     h(Unknowns, { data, m }),
@@ -35,12 +36,17 @@ export function TerminalReport({ data, m }: { data: ReportData; m: Messages }): 
 
 type P = { data: ReportData; m: Messages };
 
+const MARK = { met: { mark: '✔', color: 'green' }, 'not-met': { mark: '✘', color: 'red' }, undetermined: { mark: '?', color: 'yellow' } } as const;
+
 function Section({ title, children }: { title: string; children?: ReactNode }): ReactNode {
   return h(Box, { flexDirection: 'column', marginTop: 1 }, h(Text, { bold: true, underline: true }, title), h(Box, { flexDirection: 'column', paddingLeft: 2 }, children));
 }
 
-/** A row of cells; a positive width left-aligns, a negative one right-aligns. */
-function Row({ cells, widths, bold }: { cells: ReactNode[]; widths: number[]; bold?: boolean }): ReactNode {
+/**
+ * A row of cells; a positive width left-aligns, a negative one right-aligns. Cells truncate, or wrap
+ * at spaces with `wrap` (a two-line table header).
+ */
+function Row({ cells, widths, bold, wrap }: { cells: ReactNode[]; widths: number[]; bold?: boolean; wrap?: boolean }): ReactNode {
   return h(
     Box,
     null,
@@ -49,7 +55,7 @@ function Row({ cells, widths, bold }: { cells: ReactNode[]; widths: number[]; bo
       return h(
         Box,
         { key: i, width: Math.abs(w), justifyContent: w < 0 ? 'flex-end' : 'flex-start', paddingRight: 1, flexShrink: 0 },
-        typeof c === 'string' || typeof c === 'number' ? h(Text, { bold: Boolean(bold), wrap: 'truncate-end' }, String(c)) : c,
+        typeof c === 'string' || typeof c === 'number' ? h(Text, { bold: Boolean(bold), wrap: wrap ? 'wrap' : 'truncate-end' }, String(c)) : c,
       );
     }),
   );
@@ -73,6 +79,7 @@ function Summary({ data, m }: P): ReactNode {
     h(Row, { widths: w, cells: [t.status['not-connected'], m.num(o.notConnected), ''] }),
     h(Row, { widths: w, cells: [t.status.unknown, m.num(o.unknown), ''] }),
     o.connectedDateUnknown > 0 ? h(Text, { dimColor: true }, t.dateUnknown(m.num(o.connectedDateUnknown))) : null,
+    ...asOfNotes(data, m).map((n, i) => h(Text, { key: `note-${i}`, dimColor: true }, n)),
   );
 }
 
@@ -88,7 +95,7 @@ function Targets({ data, m }: P): ReactNode {
         { key: tr.id, flexDirection: 'column', marginBottom: 1 },
         h(Text, { bold: true }, x.head),
         x.history.length ? h(Text, { dimColor: true }, x.history.join('; ')) : null,
-        h(Text, { color: x.met ? 'green' : 'red' }, `${x.met ? '✔' : '✘'} ${x.outcome}`),
+        h(Text, { color: MARK[x.state].color }, `${MARK[x.state].mark} ${x.outcome}`),
         h(Text, null, x.progress),
         x.caveat ? h(Text, { color: 'yellow' }, `! ${x.caveat}`) : null,
       );
@@ -98,20 +105,32 @@ function Targets({ data, m }: P): ReactNode {
   );
 }
 
-function Kecamatan({ data, m }: P): ReactNode {
+/**
+ * The same columns as the HTML table (every status, so a row adds up to its units, and the share),
+ * fitted to the terminal: headers wrap onto two lines at their spaces, and the bar takes what width
+ * is left (none below about 70 columns).
+ */
+function Kecamatan({ data, m, columns }: P & { columns: number }): ReactNode {
   const { t } = m;
-  const w = [22, -6, -11, -17, 29];
+  const o = data.overall;
+  const head = [t.kecamatan, t.unit, t.status.connected, t.status['in-progress'], t.status['not-connected'], t.status.unknown];
+  const rows = data.kecamatan.map((k) => [k.name, k.units, k.connected, k.inProgress, k.notConnected, k.unknown, k.sharePercent] as const);
+  const total = [t.total, o.units, o.connected, o.inProgress, o.notConnected, o.unknown, o.sharePercent] as const;
+  const longestWord = (s: string) => Math.max(...s.split(' ').map((w) => w.length));
+  const digits = m.num(o.units).length;
+  const widths = head.map((label, i) => 1 + Math.max(longestWord(label), i === 0 ? Math.max(...rows.map((r) => r[0].length), t.total.length) : digits));
+  // The section is indented by 2; the share column needs "100%" and a space before it.
+  const room = columns - 2 - widths.reduce((a, b) => a + b, 0) - 7;
+  const bar = Math.min(20, room - 1);
+  const share = (p: number | null) => (bar >= 5 ? h(Text, null, h(Bar, { percent: p, width: bar }), ` ${m.pct(p)}`) : m.pct(p));
+  const w = [...widths.map((x, i) => (i === 0 ? x : -x)), bar >= 5 ? bar + 7 : 7];
+  const line = (r: typeof total, bold = false) => h(Row, { key: String(r[0]), bold, widths: w, cells: [r[0], ...r.slice(1, 6).map((n) => m.num(n as number)), share(r[6])] });
   return h(
     Section,
     { title: t.perKecamatan },
-    h(Row, { bold: true, widths: w, cells: [t.kecamatan, t.unit, t.status.connected, t.status.unknown, t.shareShort] }),
-    ...data.kecamatan.map((k) =>
-      h(Row, {
-        key: k.code,
-        widths: w,
-        cells: [k.name, m.num(k.units), m.num(k.connected), m.num(k.unknown), h(Text, null, h(Bar, { percent: k.sharePercent, width: 20 }), ` ${m.pct(k.sharePercent)}`)],
-      }),
-    ),
+    h(Row, { bold: true, wrap: true, widths: w, cells: [...head, t.shareShort] }),
+    ...rows.map((r) => line(r)),
+    line(total, true),
   );
 }
 

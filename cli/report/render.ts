@@ -1,6 +1,6 @@
 // One entry for every format: ReportData in, text out. The formats are thin renderers of the same data.
 import { messages, type Lang } from './i18n.ts';
-import type { Format } from './options.ts';
+import type { Approver, Format } from './options.ts';
 import { renderCsv } from './render-csv.ts';
 import { renderHtml } from './render-html.ts';
 import { renderMarkdown } from './render-markdown.ts';
@@ -15,6 +15,8 @@ export interface RenderOptions {
   terminal?: (data: ReportData, m: ReturnType<typeof messages>, columns?: number) => string;
   /** Terminal width, for the terminal format. */
   columns?: number;
+  /** Who signs the HTML and PDF report (blanks to fill by hand where absent). */
+  approver?: Approver;
 }
 
 export function renderReport(data: ReportData, format: Format, opts: RenderOptions): string {
@@ -31,6 +33,9 @@ export function renderReport(data: ReportData, format: Format, opts: RenderOptio
     case 'csv':
       return renderCsv(data);
     case 'html':
-      return renderHtml(data, m);
+      return renderHtml(data, m, opts.approver);
+    case 'pdf':
+      // The HTML that Chromium prints (pdf.ts): the same page, with its @page rules.
+      return renderHtml(data, m, opts.approver);
   }
 }

@@ -18,6 +18,8 @@ export const TARGET_OUTCOMES = ['met', 'met-date-unknown', 'not-met', 'pending']
 export const PROJECTION_METHODS = ['linear-last-12-months', 'linear-since-first-connection'] as const;
 export const NO_PROJECTION_REASONS = ['no-dated-connections', 'too-little-history', 'no-recent-connections'] as const;
 export const SERVICE_SOURCES = ['inventory', 'stacks'] as const;
+/** Why a unit's status on asOf is not the one desa.yaml records (README.md, "As of a date"). */
+export const STATUS_NOTES = ['connected-later', 'in-progress-since-unknown', 'connected-date-unknown'] as const;
 
 const statusCounts = z.strictObject({ connected: count, inProgress: count, notConnected: count, unknown: count });
 
@@ -39,7 +41,14 @@ export const unitRow = z.strictObject({
   programmes: z.array(z.string()),
   pilot: z.boolean(),
   connectivity: z.strictObject({
-    status: z.enum(CONNECTIVITY_STATUS).describe('The status on asOf: a unit connected after asOf counts as in-progress'),
+    status: z.enum(CONNECTIVITY_STATUS).describe('The status on asOf, from what desa.yaml records (README.md, "As of a date")'),
+    recordedStatus: z.enum(CONNECTIVITY_STATUS).describe('The status desa.yaml records: the status today'),
+    statusNote: z
+      .enum(STATUS_NOTES)
+      .nullable()
+      .describe(
+        'Why status is unknown on a past asOf although desa.yaml knows the unit: connected-later (connected after asOf, so not connected then; whether work had begun is not recorded), in-progress-since-unknown (in progress today, not connected on asOf; since when is not recorded), connected-date-unknown (connected today on a date not recorded); null when status is what desa.yaml records',
+      ),
     connectedOn: date.nullable(),
     technology: z.enum(TECHNOLOGIES).nullable(),
     bandwidthMbps: z.number().nullable(),
@@ -76,9 +85,12 @@ export const targetRow = z.strictObject({
   inScope: count,
   required: count.describe('Units that must be connected: ceil(coverage% of inScope)'),
   connected: count,
-  unknownStatus: count,
+  unknownStatus: count.describe('Units in scope of unknown status on asOf that may have been connected (not those known to be unconnected then)'),
   sharePercent: percent,
   outcome: z.enum(TARGET_OUTCOMES),
+  determined: z
+    .boolean()
+    .describe('False when the data cannot settle it: not met while the units of unknown status could still make it met, or are more than half the scope'),
   metOn: date.nullable().describe('The date the required count was reached (outcome met), else null'),
   metOnExact: z.boolean().describe('False when connected units without a date could have reached the count earlier'),
   daysAfterDue: z.number().int().nullable().describe('metOn - due when met, asOf - due otherwise; negative = early, or not yet due'),
@@ -112,6 +124,7 @@ export const reportSchema = z.strictObject({
     kelurahan: count,
     kecamatan: count,
     ...statusCounts.shape,
+    unknownNotConnected: count.describe('Units counted in unknown that were not connected on asOf: connected later, or in progress today'),
     connectedDateUnknown: count.describe('Connected units whose connection date is unknown (not on the timeline)'),
     sharePercent: percent,
   }),
@@ -158,5 +171,6 @@ export type TargetRow = z.infer<typeof targetRow>;
 export type Projection = z.infer<typeof projection>;
 export type UnknownField = (typeof UNKNOWN_FIELDS)[number];
 export type QualityFlag = (typeof QUALITY_FLAGS)[number];
+export type StatusNote = (typeof STATUS_NOTES)[number];
 /** What a stack reports as provisioned for one unit (provisioned.ts reads it from the stack outputs). */
 export type ProvisionedServices = Omit<UnitServicesRow, 'source'>;

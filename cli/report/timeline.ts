@@ -4,6 +4,10 @@ import type { Target } from '../../core/inventory/model.ts';
 import { addDays, daysBetween, DAYS_PER_MONTH, percent } from './calc.ts';
 import type { Projection, ReportData, TargetRow, UnitRow } from './schema.ts';
 
+/** Of unknown status on the report date, yet known not to have been connected then (model.ts, statusAsOf). */
+export const knownUnconnected = (r: UnitRow) => r.connectivity.statusNote === 'connected-later' || r.connectivity.statusNote === 'in-progress-since-unknown';
+const mayBeConnected = (r: UnitRow) => r.connectivity.status === 'unknown' && !knownUnconnected(r);
+
 /** The pace is measured over this many days before the report date, when there is that much history. */
 export const PACE_WINDOW_DAYS = 365;
 /** Less history than this (since the first connection) gives no projection. */
@@ -39,6 +43,7 @@ export function buildTargets(targets: readonly Target[], rows: readonly UnitRow[
     const required = Math.ceil((t.coverage * inScope.length) / 100 - 1e-9);
     const done = connected(inScope).length;
     const dates = connectionDates(inScope);
+    const unknown = inScope.filter(mayBeConnected).length;
     const row: TargetRow = {
       id: t.id,
       description: t.description,
@@ -52,9 +57,11 @@ export function buildTargets(targets: readonly Target[], rows: readonly UnitRow[
       inScope: inScope.length,
       required,
       connected: done,
-      unknownStatus: inScope.filter((r) => r.connectivity.status === 'unknown').length,
+      unknownStatus: unknown,
       sharePercent: percent(done, inScope.length),
       outcome: 'pending',
+      // Not met, but the unknowns could make it met, or are most of the scope: the data cannot tell.
+      determined: done >= required || (done + unknown < required && 2 * unknown <= inScope.length),
       metOn: null,
       metOnExact: false,
       daysAfterDue: daysBetween(t.due, asOf),

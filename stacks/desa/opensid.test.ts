@@ -43,7 +43,7 @@ describe('Lambangjaya on the opensid template', () => {
     expect(decode(secret.inputs.data.MARIADB_DATABASE)).toBe('opensid');
     const root = decode(secret.inputs.data.MARIADB_ROOT_PASSWORD);
     const user = decode(secret.inputs.data.MARIADB_PASSWORD);
-    expect(root).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(root).toMatch(/^[2-9a-hjkmnp-z]{40}$/);
     expect(user).not.toBe(root);
     expect(isSecretAt(secret.raw, ['data', 'MARIADB_ROOT_PASSWORD'])).toBe(true);
   });

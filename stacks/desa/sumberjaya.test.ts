@@ -64,7 +64,7 @@ describe('Sumberjaya desa stack', () => {
     expect(kepala.inputs.metadata.annotations).toEqual({ [`${P}/quota`]: '2Gi', [`${P}/aliases`]: '' });
     expect(decode(kepala.inputs.data.address)).toBe('sumberjaya.kepala-desa@desa.bekasikab.go.id');
     const passwords = mailboxes.map((s) => decode(s.inputs.data.password));
-    for (const p of passwords) expect(p).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    for (const p of passwords) expect(p).toMatch(/^[2-9a-hjkmnp-z]{40}$/);
     expect(new Set(passwords).size).toBe(3);
     for (const s of mailboxes) expect(isSecretAt(s.raw, ['data', 'password'])).toBe(true);
     // In data (base64), not stringData: the provider folds stringData into data, and ignoreChanges
@@ -78,7 +78,7 @@ describe('Sumberjaya desa stack', () => {
     expect(bucket.inputs.metadata.annotations).toEqual({ [`${P}/quota`]: '20Gi' });
     expect(decode(bucket.inputs.data.bucket)).toBe('desa-sumberjaya');
     expect(decode(bucket.inputs.data.policy)).toBe('readwrite:desa-sumberjaya');
-    expect(decode(bucket.inputs.data.secretAccessKey)).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(decode(bucket.inputs.data.secretAccessKey)).toMatch(/^[2-9a-hjkmnp-z]{40}$/);
     expect(isSecretAt(bucket.raw, ['data', 'secretAccessKey'])).toBe(true);
   });
 

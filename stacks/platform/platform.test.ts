@@ -114,7 +114,7 @@ describe('platform stack', () => {
 
   it('deploys the S3 storage service with a generated admin key', () => {
     const admin = run.one('kubernetes:core/v1:Secret', 'storage-admin');
-    expect(decode(admin.inputs.data.AWS_SECRET_ACCESS_KEY)).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(decode(admin.inputs.data.AWS_SECRET_ACCESS_KEY)).toMatch(/^[2-9a-hjkmnp-z]{40}$/);
     expect(isSecretAt(admin.raw, ['data', 'AWS_SECRET_ACCESS_KEY'])).toBe(true);
     expect(run.one('kubernetes:core/v1:Service', 'storage').inputs.spec.ports[0].port).toBe(7070);
     const gateway = run.one('kubernetes:apps/v1:Deployment', 'storage').inputs.spec.template.spec.containers[0];
