@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['cli/**/*.test.ts', 'stacks/**/*.test.ts', 'templates/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['core/**/*.test.ts', 'cli/**/*.test.ts', 'stacks/**/*.test.ts', 'templates/**/*.test.ts', 'test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     reporters: ['default', './test/summary-reporter.ts'],
     testTimeout: 30_000,

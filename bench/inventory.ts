@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { parseOfficialList } from '../cli/inventory/official.ts';
+import { parseOfficialList } from '../core/inventory/official.ts';
 import { renderInventory } from '../scripts/generate-inventory.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');

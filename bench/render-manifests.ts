@@ -1,6 +1,6 @@
 // The Kubernetes objects of stacks, rendered without the engine, for the `kubectl apply --server-side`
 // floor of bench/provision.ts. Each stack's program (stacks/index.ts, default export) runs under
-// Pulumi's mock runtime (stacks/testing/mocks.ts), which records every resource with its inputs; each
+// Pulumi's mock runtime (test/fixtures/pulumi-mocks.ts), which records every resource with its inputs; each
 // kubernetes resource becomes one YAML file in OUT/<stack>/, numbered so that `kubectl apply -f DIR`
 // (files in name order) creates Namespaces before everything else. Secret values are the mock run's.
 //
@@ -10,7 +10,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { installMocks } from '../stacks/testing/mocks.ts';
+import { installMocks } from '../test/fixtures/pulumi-mocks.ts';
 
 const [out, configJson, ...stacks] = process.argv.slice(2);
 if (!out || !configJson || stacks.length === 0) {

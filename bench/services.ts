@@ -1,5 +1,5 @@
 // Benchmark (issue 4): the services sync for every unit of desa.yaml, against the real loopback servers
-// (toolchain/services.sh) in a temporary folder. The cluster is left out: the objects the stacks would
+// (started by cli/servers/supervisor.ts) in a temporary folder. The cluster is left out: the objects the stacks would
 // leave in it (mailbox and bucket Secrets, Ingresses, profil pages, the mail records) are built from
 // desa.yaml with the same plan functions, so the figures are the sync's own cost on the servers. The
 // first run applies everything; the second finds nothing to change; the third follows one offboarding.
@@ -10,46 +10,24 @@ import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { execa } from 'execa';
 import { Command } from 'commander';
-import { loadInventory } from '../cli/inventory/load.ts';
-import { ROOT } from '../cli/engine/paths.ts';
-import type { ClusterObjects, KubeObject } from '../cli/services/desired.ts';
-import { readLocalServices } from '../cli/services/local-servers.ts';
+import { loadInventory } from '../core/inventory/load.ts';
+import { ROOT } from '../cli/paths.ts';
+import type { ClusterObjects } from '../cli/services/desired.ts';
+import { clusterObjectsFor } from '../test/fixtures/cluster-objects.ts';
+import { readLocalServices } from '../cli/servers/state.ts';
+import { startServers, stopServers } from '../cli/servers/supervisor.ts';
+import { settingsSchema } from '../stacks/settings.ts';
 import { applyServices } from '../cli/services/sync.ts';
-import { mailboxPlans } from '../stacks/desa/mailboxes.ts';
-import { bucketPlan } from '../stacks/desa/storage.ts';
-import { mailDnsRecords } from '../stacks/platform/plans.ts';
-import { renderProfil } from '../templates/profil/render.ts';
 import { randomPassword } from '../stacks/secrets.ts';
 
 const opts = new Command().option('--port-base <port>', 'the loopback servers use P..P+6', '29800').option('--keep', 'keep the temporary folder').parse().opts<{ portBase: string; keep?: boolean }>();
 const say = (m: string) => process.stderr.write(`bench: ${m}\n`);
-const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 const inventory = loadInventory(join(ROOT, 'desa.yaml')).inventory;
 const domain = inventory.kabupaten.domain;
 
-function objectsFor(units: typeof inventory.units): ClusterObjects {
-  const secrets: KubeObject[] = [];
-  const configMaps: KubeObject[] = [];
-  const ingresses: KubeObject[] = [];
-  for (const unit of units) {
-    for (const m of mailboxPlans(unit, domain, 'desa-platform')) {
-      secrets.push({ metadata: m.metadata, data: { address: b64(m.address), role: b64(m.role), password: b64(passwords.get(m.address) ?? setPw(m.address)) } });
-    }
-    const b = bucketPlan(unit, domain, 'desa-platform');
-    if (b) secrets.push({ metadata: b.metadata, data: { ...Object.fromEntries(Object.entries(b.data).map(([k, v]) => [k, b64(v)])), secretAccessKey: b64(passwords.get(b.bucket) ?? setPw(b.bucket)) } });
-    if (unit.services.subdomain.enabled) ingresses.push({ metadata: { name: 'subdomain', namespace: unit.namespace }, spec: { rules: [{ host: unit.services.subdomain.host }] } });
-    if (unit.services.site.enabled && unit.services.site.template === 'profil') {
-      const html = renderProfil({ unit, kabupaten: inventory.kabupaten, programmes: inventory.programmes.filter((p) => unit.programmes.includes(p.id)) });
-      configMaps.push({ metadata: { name: 'profil-content', namespace: unit.namespace }, data: { 'index.html': html } });
-    }
-  }
-  const records = mailDnsRecords({ domain, mailHost: `mail.${domain}`, ttl: 300, dkim: null });
-  configMaps.push({ metadata: { name: 'mail-dns', namespace: 'desa-platform', labels: { [`${domain}/consumer`]: 'dns' } }, data: { 'records.json': JSON.stringify(records) } });
-  return { secrets, configMaps, ingresses };
-}
+const objectsFor = (units: typeof inventory.units): ClusterObjects => clusterObjectsFor(inventory, units, (k) => passwords.get(k) ?? setPw(k));
 const passwords = new Map<string, string>();
 const setPw = (k: string) => {
   const v = randomPassword();
@@ -60,19 +38,21 @@ const setPw = (k: string) => {
 const work = mkdtempSync(join(tmpdir(), 'desa-bench-services-'));
 chmodSync(work, 0o755);
 const dir = join(work, 'services');
-const env = { ...process.env, DESA_SERVICES_PORT_BASE: opts.portBase, DESA_DOMAIN: domain };
+const env = process.env;
+const defaults = settingsSchema.parse({});
+const settings = { platformNamespace: defaults.platformNamespace, dnsTtl: defaults.dns.ttl };
 const rows: string[] = [];
 try {
   say(`starting the servers in ${dir}`);
   let t = performance.now();
-  const start = await execa('sh', [join(ROOT, 'toolchain', 'services.sh'), 'start', dir], { env, reject: false, stdin: 'ignore' });
-  if (start.exitCode !== 0) throw new Error(start.stderr);
-  rows.push(`| start the five servers (cold) | ${((performance.now() - t) / 1000).toFixed(2)} s | |`);
+  const start = await startServers({ dir, env, domain, portBase: Number(opts.portBase) });
+  if (!start.ok) throw new Error(start.failed.map((f) => `${f.name}: ${f.message}`).join('\n'));
+  rows.push(`| start the servers (cold) | ${((performance.now() - t) / 1000).toFixed(2)} s | |`);
   const services = readLocalServices(dir)!;
   const all = objectsFor(inventory.units);
   const run = async (label: string, objects: ClusterObjects, units = inventory.units) => {
     const t0 = performance.now();
-    const r = await applyServices(objects, { services, inventory: { ...inventory, units }, env });
+    const r = await applyServices(objects, { services, inventory: { ...inventory, units }, settings, env });
     const s = (performance.now() - t0) / 1000;
     rows.push(`| ${label} | ${s.toFixed(2)} s | ${r.mailboxes} mailboxes, ${r.buckets.active} buckets active, ${r.buckets.revoked} revoked, ${r.records} record sets, ${r.sites} sites; changed: mail ${r.changed.mail}, dns ${r.changed.dns}, sites ${r.changed.sites} |`);
     return r;
@@ -89,7 +69,7 @@ try {
   rows.push(`| peak RSS of this process | ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB | heap used ${(mem.heapUsed / 1048576).toFixed(0)} MiB |`);
   process.stdout.write(['| step | wall | what |', '| --- | ---: | --- |', ...rows].join('\n') + '\n');
 } finally {
-  await execa('sh', [join(ROOT, 'toolchain', 'services.sh'), 'stop', dir], { env, reject: false, stdin: 'ignore' });
+  await stopServers({ dir, env });
   if (!opts.keep) rmSync(work, { recursive: true, force: true });
   else say(`kept ${work}`);
 }

@@ -1,7 +1,7 @@
 // Ctrl-C for long operations. cli/main.ts owns the signal handlers; an operation that can stop cleanly
 // registers here for its duration and gets an AbortSignal. The first Ctrl-C aborts it (no new work starts,
 // running work is asked to stop); a second one ends the process at once.
-import { EXIT } from './errors.ts';
+import { EXIT } from '../core/errors.ts';
 import { log } from './ui/output.ts';
 
 type Handler = (signal: NodeJS.Signals) => boolean;

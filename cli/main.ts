@@ -1,7 +1,7 @@
 // The desa CLI: commander program, commands registered from cli/commands, and the single error
 // handler that turns errors into text and exit codes.
 import { Command, CommanderError } from 'commander';
-import { AbortError, EXIT, InvalidInputError, ReportedError } from './errors.ts';
+import { AbortError, EXIT, InvalidInputError, ReportedError } from '../core/errors.ts';
 import { interruptHandler } from './interrupt.ts';
 import { commands } from './commands/index.ts';
 import { emitJson, log, paint } from './ui/output.ts';
@@ -32,6 +32,9 @@ Exit codes: 0 ok, 1 unexpected failure, 2 wrong usage, 3 invalid input (nothing 
 for (const register of commands) register(program);
 for (const cmd of program.commands) cmd.exitOverride();
 
+/** How many lines of a failed command's diagnostic a terminal shows under the message (--json has all). */
+const DETAIL_LINES = 20;
+
 /** Maps any error to output and an exit code. The only place that decides exit codes. */
 export function handle(error: unknown, json: boolean): number {
   if (error instanceof CommanderError) {
@@ -59,11 +62,16 @@ export function handle(error: unknown, json: boolean): number {
     return error.exitCode;
   }
   if (error instanceof AbortError) {
-    if (json) emitJson({ ok: false, error: error.message, nextStep: error.nextStep ?? null });
+    if (json) emitJson({ ok: false, error: error.message, nextStep: error.nextStep ?? null, ...(error.detail ? { detail: error.detail } : {}) });
     else {
       // An interruption the person asked for (Esc in a form) is said plainly, not as an error.
       if (error.exitCode === EXIT.interrupted) log.info(error.message);
       else log.error(error.message);
+      if (error.detail && error.detail.includes('\n')) {
+        // The message holds the diagnostic's summary line; the lines before it are often the reason.
+        const lines = error.detail.split('\n');
+        process.stderr.write(`${paint('dim', lines.slice(-DETAIL_LINES).map((l) => `    ${l}`).join('\n'))}\n`);
+      }
       if (error.nextStep) log.info(error.nextStep);
     }
     return error.exitCode;

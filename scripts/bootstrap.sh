@@ -39,11 +39,12 @@ if [ "${1:-}" = "--test" ]; then
   fi
 fi
 
-# 3. The local servers `desa up` points the platform at on the embedded default (toolchain/services.sh):
-#    Dovecot, Postfix and OpenDKIM (mail), PowerDNS (DNS), nginx (sites), from Debian. Their packages would start
-#    system daemons on ports 25, 53, 80 and 143: a policy-rc.d that forbids starting services is put in
-#    place for the install and removed afterwards if it was not there before.
-SERVER_PACKAGES="dovecot-core dovecot-imapd dovecot-lmtpd postfix opendkim pdns-server pdns-backend-sqlite3 sqlite3 nginx"
+# 3. The local servers `desa up` points the platform at on the embedded default (cli/servers/): Dovecot,
+#    Postfix and OpenDKIM (mail), PowerDNS (DNS), nginx (sites), from Debian; the list is the servers'
+#    table, printed by bin/node (npm ci above brought it). Their packages would start system daemons on
+#    ports 25, 53, 80 and 143: a policy-rc.d that forbids starting services is put in place for the
+#    install and removed afterwards if it was not there before.
+SERVER_PACKAGES=$(bin/node scripts/debian-packages.ts)
 missing=""
 for p in $SERVER_PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

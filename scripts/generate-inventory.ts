@@ -5,8 +5,8 @@
 //   bin/node scripts/generate-inventory.ts data/kepmendagri-2025-bekasi.csv > desa.yaml
 import { readFileSync } from 'node:fs';
 import { relative, dirname, resolve } from 'node:path';
-import { parseOfficialList, type OfficialUnit } from '../cli/inventory/official.ts';
-import { assignSlugs } from '../cli/inventory/slug.ts';
+import { parseOfficialList, type OfficialUnit } from '../core/inventory/official.ts';
+import { assignSlugs } from '../core/inventory/slug.ts';
 
 export interface GenerateOptions {
   /** Path of the official CSV as written in the file (relative to the inventory). */

@@ -4,10 +4,10 @@
 // where a hard-coded name would bite.
 import * as k8s from '@pulumi/kubernetes';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { installMocks, INVENTORY, PLATFORM_CONFIG } from './testing/mocks.ts';
+import { installMocks, INVENTORY, PLATFORM_CONFIG } from '../test/fixtures/pulumi-mocks.ts';
 
 const run = installMocks('all', PLATFORM_CONFIG, ['desa:dnsTsigSecret']);
-const { loadInventory } = await import('../cli/inventory/load.ts');
+const { loadInventory } = await import('../core/inventory/load.ts');
 const { runStack } = await import('./program.ts');
 const { readStackConfig } = await import('./settings.ts');
 const { inventory } = loadInventory(INVENTORY);

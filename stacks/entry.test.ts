@@ -3,7 +3,7 @@
 // what to do.
 import * as pulumi from '@pulumi/pulumi';
 import { describe, expect, it } from 'vitest';
-import { fixtureInventory, installMocks, INVENTORY, PLATFORM_CONFIG } from './testing/mocks.ts';
+import { fixtureInventory, installMocks, INVENTORY, PLATFORM_CONFIG } from '../test/fixtures/pulumi-mocks.ts';
 
 installMocks('sumberjya', PLATFORM_CONFIG);
 const { default: main } = await import('./index.ts');

@@ -8,9 +8,9 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { AbortError, InvalidInputError } from '../cli/errors.ts';
-import { loadInventory } from '../cli/inventory/load.ts';
-import type { Inventory } from '../cli/inventory/model.ts';
+import { AbortError, InvalidInputError } from '../core/errors.ts';
+import { loadInventory } from '../core/inventory/load.ts';
+import type { Inventory } from '../core/inventory/model.ts';
 import { runStack } from './program.ts';
 import { readStackConfig } from './settings.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadInventory } from '../cli/inventory/load.ts';
+import { loadInventory } from '../core/inventory/load.ts';
 import { identityLabels, LABEL_VALUE, labelValue, nameLabel, namespaceAnnotations, namespaceLabels } from './labels.ts';
-import { INVENTORY } from './testing/mocks.ts';
+import { INVENTORY } from '../test/fixtures/pulumi-mocks.ts';
 
 const { inventory } = loadInventory(INVENTORY);
 const D = inventory.kabupaten.domain;

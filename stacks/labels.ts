@@ -1,7 +1,9 @@
-// Labels and annotations: one place so the platform services, the NetworkPolicies and people running
-// `kubectl get -l` all agree. Keys are prefixed with the inventory's domain (desa.bekasikab.go.id/...).
-import { slugify } from '../cli/inventory/slug.ts';
-import type { Unit } from '../cli/inventory/model.ts';
+// Labels and annotations of a desa's objects, so the platform services, the NetworkPolicies and people
+// running `kubectl get -l` all agree. The keys are the contract's (core/contract.ts), prefixed with the
+// inventory's domain (desa.bekasikab.go.id/...).
+import { COMMON_LABELS, contractKeys } from '../core/contract.ts';
+import { slugify } from '../core/inventory/slug.ts';
+import type { Unit } from '../core/inventory/model.ts';
 
 type Labels = Record<string, string>;
 
@@ -18,36 +20,15 @@ export function labelValue(text: string): string {
   return text.length <= 63 && LABEL_VALUE.test(text) ? text : nameLabel(text);
 }
 
-export const COMMON_LABELS: Labels = {
-  'app.kubernetes.io/part-of': 'desa',
-  'app.kubernetes.io/managed-by': 'pulumi',
-};
-
-/** The keys the platform services select on. */
-export function labelKeys(domain: string) {
-  return {
-    code: `${domain}/code`,
-    slug: `${domain}/slug`,
-    kind: `${domain}/kind`,
-    kecamatan: `${domain}/kecamatan`,
-    kecamatanCode: `${domain}/kecamatan-code`,
-    programme: (id: string) => `${domain}/programme.${id}`,
-    siteTemplate: `${domain}/site-template`,
-    /** On Secrets in the platform namespace: which service consumes them (mailbox, bucket). */
-    consumer: `${domain}/consumer`,
-    role: `${domain}/role`,
-  };
-}
-
 /** The identity every object of a desa carries: enough to select all of one desa's objects. */
 export function identityLabels(unit: Unit, domain: string): Labels {
-  const k = labelKeys(domain);
+  const k = contractKeys(domain);
   return { ...COMMON_LABELS, [k.slug]: unit.slug, [k.code]: labelValue(unit.code) };
 }
 
 /** The desa's namespace: identity plus kind, kecamatan and programmes, for selecting groups of desa. */
 export function namespaceLabels(unit: Unit, domain: string, podSecurity: 'restricted' | 'baseline'): Labels {
-  const k = labelKeys(domain);
+  const k = contractKeys(domain);
   const labels: Labels = {
     ...identityLabels(unit, domain),
     [k.kind]: unit.kind,
@@ -63,9 +44,6 @@ export function namespaceLabels(unit: Unit, domain: string, podSecurity: 'restri
 
 /** Human-readable names go to annotations, which take any text. */
 export function namespaceAnnotations(unit: Unit, domain: string): Labels {
-  return {
-    [`${domain}/name`]: unit.name,
-    [`${domain}/kecamatan-name`]: unit.kecamatan,
-    [`${domain}/host`]: unit.services.subdomain.host,
-  };
+  const k = contractKeys(domain);
+  return { [k.name]: unit.name, [k.kecamatanName]: unit.kecamatan, [k.host]: unit.services.subdomain.host };
 }

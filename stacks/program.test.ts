@@ -1,8 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import { describe, expect, it } from 'vitest';
-import { loadInventory } from '../cli/inventory/load.ts';
+import { loadInventory } from '../core/inventory/load.ts';
 import { hostConflicts, selectProgram } from './program.ts';
-import { INVENTORY } from './testing/mocks.ts';
+import { INVENTORY } from '../test/fixtures/pulumi-mocks.ts';
 
 const { inventory } = loadInventory(INVENTORY);
 

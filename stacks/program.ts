@@ -2,8 +2,8 @@
 // plus the cross-checks that need both the inventory and the settings.
 import type * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { closest } from 'fastest-levenshtein';
-import { PLATFORM_STACK, type Inventory, type Unit } from '../cli/inventory/model.ts';
+import { nearestName } from '../core/inventory/lookup.ts';
+import { PLATFORM_STACK, type Inventory, type Unit } from '../core/inventory/model.ts';
 import { Desa } from './desa/index.ts';
 import { Platform } from './platform/index.ts';
 import { platformRefs, type StackConfig } from './settings.ts';
@@ -14,8 +14,8 @@ export function selectProgram(stack: string, inventory: Inventory): Selection {
   if (stack === PLATFORM_STACK) return { kind: 'platform' };
   const unit = inventory.units.find((u) => u.stack === stack);
   if (unit) return { kind: 'desa', unit };
-  const stacks = inventory.units.map((u) => u.stack);
-  const hint = stacks.length ? ` Did you mean \`${closest(stack, stacks)}\`?` : '';
+  const near = nearestName(inventory, stack);
+  const hint = near ? ` Did you mean \`${near}\`?` : '';
   throw new pulumi.RunError(
     `Stack \`${stack}\` is neither \`${PLATFORM_STACK}\` nor the stack of a desa or kelurahan in ${inventory.file} ` +
       `(${inventory.units.length} units).${hint} A desa's stack is its slug; \`desa validate\` lists them.`,

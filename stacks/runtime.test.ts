@@ -1,19 +1,19 @@
 // stacks/index.ts loaded the way `pulumi up` loads it: @pulumi/pulumi 3.270's cmd/run/run.js, in a
 // separate plain Node 24 process (its own type stripping, not vitest's transform), with the program
 // directory and entry point the engine derives from `main: stacks/index.ts`, against the mock monitor.
-// See stacks/testing/load-entry.ts and stacks/README.md for what this does not cover.
+// See test/fixtures/load-entry.ts and stacks/README.md for what this does not cover.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { PROJECT_ROOT } from './testing/mocks.ts';
+import { PROJECT_ROOT } from '../test/fixtures/pulumi-mocks.ts';
 
 const localNode = resolve(PROJECT_ROOT, 'node_modules/.bin/node');
 const node = existsSync(localNode) ? localNode : process.execPath;
 
 function load(stack: string, config: Record<string, string> = {}, env: Record<string, string> = {}) {
-  const out = execFileSync(node, [resolve(PROJECT_ROOT, 'stacks/testing/load-entry.ts'), stack, JSON.stringify(config)], {
+  const out = execFileSync(node, [resolve(PROJECT_ROOT, 'test/fixtures/load-entry.ts'), stack, JSON.stringify(config)], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...env },
     encoding: 'utf8',

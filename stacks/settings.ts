@@ -132,6 +132,28 @@ export function parseSettings(raw: Record<string, unknown>): Settings {
   throw new pulumi.RunError(`Invalid stack configuration:\n${lines.join('\n')}\nSet it with \`pulumi config set --path\`, see stacks/README.md.`);
 }
 
+/**
+ * Settings from `desa:` config values as a stack's settings file holds them (cli/engine/stack-config.ts):
+ * strings as desa writes them (objects as JSON, booleans as text), or YAML values set with
+ * `pulumi config set --path`. Validated by the same schema as readStackConfig's.
+ */
+export function settingsFromConfig(config: Record<string, unknown>): Settings {
+  const raw: Record<string, unknown> = {};
+  const parsed = (key: string, v: unknown) => {
+    if (typeof v !== 'string') return v;
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      throw new pulumi.RunError(`Invalid stack configuration:\n  desa:${key}: not valid JSON`);
+    }
+  };
+  for (const key of ['inventory', 'platformNamespace'] as const) if (config[`desa:${key}`] !== undefined) raw[key] = config[`desa:${key}`];
+  const cr = config['desa:customResources'];
+  if (cr !== undefined) raw.customResources = cr === 'true' ? true : cr === 'false' ? false : cr;
+  for (const key of ['rotate', ...OBJECT_KEYS]) if (config[`desa:${key}`] !== undefined) raw[key] = parsed(key, config[`desa:${key}`]);
+  return parseSettings(raw);
+}
+
 /** Reads the `desa:` and `kubernetes:` config of the running stack. Called once, by stacks/index.ts. */
 export function readStackConfig(): StackConfig {
   const desa = new pulumi.Config('desa');

@@ -5,8 +5,8 @@ import { execa } from 'execa';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cacheDir } from '../cli/engine/paths.ts';
-import { kubectlPath, readPins } from '../cli/engine/toolchain.ts';
+import { cacheDir } from '../cli/paths.ts';
+import { kubectlPath, readPins } from '../cli/toolchain/pins.ts';
 import { STACK_TRACE } from './helpers/cli.ts';
 import { DESA_BIN, ROOT, tempInventory } from './helpers/inventory.ts';
 

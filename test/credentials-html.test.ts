@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { randomPassword } from '../stacks/secrets.ts';
 import { describe, expect, it } from 'vitest';
 import { noChromium, useOfflineBrowser } from './helpers/offline-browser.ts';
-import { SETIA_ASIH, SUMBERJAYA } from '../cli/credentials/fixtures.ts';
+import { SETIA_ASIH, SUMBERJAYA } from './fixtures/credentials.ts';
 import { renderCredentialSheet, type SheetData } from '../cli/credentials/sheet.ts';
 
 const AT = new Date('2024-04-09T07:05:00Z');

@@ -3,7 +3,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { noChromium, useOfflineBrowser } from './helpers/offline-browser.ts';
-import { realInventory } from '../cli/report/fixtures.ts';
+import { realInventory } from './fixtures/report.ts';
 import { buildReport } from '../cli/report/model.ts';
 import { renderReport } from '../cli/report/render.ts';
 

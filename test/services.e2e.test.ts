@@ -10,10 +10,11 @@ import { dkimVerify } from 'mailauth';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { Resolver } from 'node:dns/promises';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readLocalServices, type ServicePorts } from '../cli/services/local-servers.ts';
+import { readLocalServices, type ServicePorts } from '../cli/servers/state.ts';
 import { STACK_TRACE } from './helpers/cli.ts';
 import { DESA_BIN, edit, keepUnits, shippedText, tempInventory } from './helpers/inventory.ts';
 
@@ -326,5 +327,63 @@ describe('the services a desa gets, with real clients', () => {
     // S3 signatures need the server to know the key: it keeps it in its own account file, for its user only.
     expect(statSync(iam).mode & 0o077).toBe(0);
     expect(readFileSync(iam, 'utf8')).toContain(secrets.sumberjaya!.storageCredentials.secretAccessKey);
+  });
+
+  it('a new domain in desa.yaml reaches every server at the next desa up; nothing of the old one is served', async () => {
+    const NEW = 'desa.contoh.go.id';
+    const services = join(dir, '.desa', 'services');
+    const shown = outputs.length;
+    writeFileSync(file, edit(readFileSync(file, 'utf8'), `  domain: ${D}\n`, `  domain: ${NEW}\n`));
+    const r = await desa(['up', '--file', file, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).services).toMatchObject({ mailboxes: 4, buckets: { active: 1 }, sites: 2, skipped: [] });
+    // Every config that names the domain was rendered again, and the running servers re-read it.
+    for (const f of ['mail/dovecot.conf', 'postfix/etc/main.cf', 'web/nginx.conf', 'dkim/KeyTable', 'dkim/SigningTable']) {
+      const text = readFileSync(join(services, f), 'utf8');
+      expect(text, f).toContain(NEW.split('.')[1]);
+      expect(text.includes(D) || text.includes(D.replaceAll('.', '\\.')), f).toBe(false);
+    }
+    expect(readFileSync(join(services, 'log', 'dovecot.log'), 'utf8')).toMatch(/SIGHUP received - reloading configuration/);
+    const banner = await new Promise<string>((resolve, reject) => {
+      const c = connect(ports.smtp, '127.0.0.1');
+      c.once('data', (d) => (resolve(String(d)), c.end()));
+      c.once('error', reject);
+    });
+    expect(banner).toMatch(new RegExp(`^220 mail\\.${NEW.replaceAll('.', '\\.')} `));
+    // Mailboxes, names and sites under the new domain; the old ones are gone.
+    const after = await readSecrets('sumberjaya');
+    const op = `sumberjaya.operator@${NEW}`;
+    (await imapLogin(ports.imap, op, after.mailPasswords[op]!)).close();
+    expect(await imapRefused(ports.imap, address('sumberjaya', 'operator'), after.mailPasswords[op]!)).toMatch(/AUTHENTICATIONFAILED|Authentication failed/i);
+    expect(await dns.resolve4(`sumberjaya.${NEW}`)).toEqual(['127.0.0.1']);
+    expect(await dns.resolveMx(NEW)).toEqual([{ exchange: `mail.${NEW}`, priority: 10, type: 'MX' }]);
+    // The old zone is gone: the server answers for it no more (REFUSED), or not with a name (NXDOMAIN).
+    expect(['EREFUSED', 'ENOTFOUND']).toContain(await dnsCode(dns, `sumberjaya.${D}`));
+    expect((await get(ports.http, `sumberjaya.${NEW}`)).status).toBe(200);
+    expect((await get(ports.http, `sumberjaya.${D}`)).status).toBe(404);
+    // Mail sent now is signed for the new domain, and the signature verifies against the new zone.
+    const from = `sumberjaya.kepala-desa@${NEW}`;
+    const subject = `Domain baru ${Date.now()}`;
+    await smtp(ports.submission, from, after.mailPasswords[from]!).sendMail({ from, to: op, subject, text: 'Alamat baru.' });
+    const inbox = await imapLogin(ports.imap, op, after.mailPasswords[op]!);
+    let source: Buffer | undefined;
+    try {
+      expect(await arrives(inbox, subject)).toBe(true);
+      const lock = await inbox.getMailboxLock('INBOX');
+      try {
+        const [uid] = (await inbox.search({ subject }, { uid: true })) || [];
+        const message = await inbox.fetchOne(String(uid), { source: true }, { uid: true });
+        source = message ? message.source : undefined;
+      } finally {
+        lock.release();
+      }
+    } finally {
+      await inbox.logout();
+    }
+    const zone = (name: string, rrtype: string) => (rrtype === 'TXT' ? dns.resolveTxt(name) : dns.resolve(name, rrtype as 'A'));
+    const verified = await dkimVerify(source!, { resolver: zone as never });
+    expect(verified.results.map((v) => [v.signingDomain, v.selector, v.status.result])).toEqual([[NEW, 'mail', 'pass']]);
+    // Still no secret in what desa printed.
+    for (const out of outputs.slice(shown)) for (const v of Object.values(after.mailPasswords)) expect(out.includes(v)).toBe(false);
   });
 });

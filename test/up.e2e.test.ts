@@ -6,9 +6,9 @@ import { execa, type ResultPromise } from 'execa';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cacheDir } from '../cli/engine/paths.ts';
-import { kubectlPath, readPins } from '../cli/engine/toolchain.ts';
-import { text as visibleText } from '../cli/credentials/fixtures.ts';
+import { cacheDir } from '../cli/paths.ts';
+import { kubectlPath, readPins } from '../cli/toolchain/pins.ts';
+import { text as visibleText } from './fixtures/credentials.ts';
 import { STACK_TRACE } from './helpers/cli.ts';
 import { DESA_BIN, ROOT, edit, keepUnits, shippedText, tempInventory } from './helpers/inventory.ts';
 

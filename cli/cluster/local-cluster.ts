@@ -1,15 +1,16 @@
 // The embedded local control plane: a thin service over toolchain/build.sh (binaries, built once into the
 // cache) and toolchain/cluster.sh (processes, data under .desa/cluster/ beside the inventory). Progress
 // from both scripts goes to stderr; results are returned as data for the command to print.
-import { execa } from 'execa';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { AbortError, EXIT, OperationFailedError } from '../errors.ts';
-import { cacheDir, ROOT, stateDirs } from '../engine/paths.ts';
-import { kubectlPath, missingClusterBinaries, readPins, which } from '../engine/toolchain.ts';
+import { AbortError, EXIT, OperationFailedError } from '../../core/errors.ts';
+import { cacheDir, ROOT, stateDirs } from '../paths.ts';
+import { kubectlPath, missingClusterBinaries, readPins, which } from '../toolchain/pins.ts';
+import { attempt } from '../process.ts';
 import { log } from '../ui/output.ts';
-import type { ServerStatus } from '../services/local-servers.ts';
+import type { ServerStatus } from '../servers/supervisor.ts';
+import { serversWithPorts, servicesWanted, startLocalServers, stopLocalServers } from './servers.ts';
 import { apiUrl, type ClusterStatus, parseComponents, parsePortsEnv, type Ports, portsFromBase, summarizeNodes } from './state.ts';
 
 export type { ClusterStatus } from './state.ts';
@@ -43,8 +44,8 @@ function ports(dir: string, env: NodeJS.ProcessEnv): Ports {
   }
 }
 
-const script = (args: string[], env: NodeJS.ProcessEnv) =>
-  execa('sh', args, { env, stdin: 'ignore', stdout: 2, stderr: 'inherit', reject: false });
+/** Runs a toolchain script whose output is progress for the user (to stderr as it comes); a build takes as long as it takes. */
+const script = (what: string, args: string[], env: NodeJS.ProcessEnv) => attempt('sh', args, { env, output: 'stderr', timeout: 0, what });
 
 export async function clusterStatus(where: Where): Promise<ClusterStatus> {
   const { dir, kubeconfig } = locate(where);
@@ -62,7 +63,7 @@ export async function clusterStatus(where: Where): Promise<ClusterStatus> {
   };
   // cluster.sh creates the folder it is given, so ask it only about one that exists.
   if (!created) return status;
-  const r = await execa('sh', [CLUSTER_SH, 'status', dir], { env: where.env, stdin: 'ignore', reject: false, timeout: 30_000 });
+  const r = await attempt('sh', [CLUSTER_SH, 'status', dir], { env: where.env, timeout: 30_000 });
   status.components = parseComponents(r.stdout);
   const stopped = status.components.filter((c) => !c.running).map((c) => c.name);
   if (stopped.length === status.components.length) {
@@ -73,16 +74,16 @@ export async function clusterStatus(where: Where): Promise<ClusterStatus> {
   if (status.components.find((c) => c.name === 'kube-apiserver')?.running) {
     const kubectl = kubectlPath(cacheDir(where.env), readPins(ROOT));
     const args = ['--kubeconfig', kubeconfig, '--request-timeout=5s', 'get', 'nodes', '-o', 'json'];
-    const k = await execa(kubectl, args, { env: where.env, stdin: 'ignore', reject: false, timeout: 20_000 });
+    const k = await attempt(kubectl, args, { env: where.env, timeout: 20_000, what: 'kubectl get nodes' });
     try {
-      if (k.exitCode === 0) status.nodes = summarizeNodes(JSON.parse(k.stdout));
+      if (k.ok) status.nodes = summarizeNodes(JSON.parse(k.stdout));
     } catch {
       // unreadable answer: reported below like no answer
     }
-    if (!status.nodes) apiProblem = `the API server does not answer: ${(k.stderr || k.shortMessage || '').trim().split('\n').at(-1)}`;
+    if (!status.nodes) apiProblem = `the API server does not answer: ${k.error?.message.replace(/^kubectl get nodes: /, '') ?? 'an unreadable answer'}`;
   }
   status.running = stopped.length === 0 && status.nodes !== null;
-  status.services = await serversWithPorts(where);
+  status.services = serversWithPorts(locate(where).services, where.env);
   status.problem = status.running
     ? null
     : [stopped.length > 0 ? `partly running (${stopped.join(', ')} stopped)` : null, apiProblem].filter(Boolean).join('; ');
@@ -102,10 +103,10 @@ async function ensureBinaries(env: NodeJS.ProcessEnv): Promise<void> {
     );
   }
   log.step(`building the local control plane (${missing.join(', ')}): toolchain/build.sh cluster, about 16 min the first time`);
-  const r = await script([BUILD_SH, 'cluster'], env);
-  if (r.exitCode !== 0) {
+  const r = await script('toolchain/build.sh cluster', [BUILD_SH, 'cluster'], env);
+  if (!r.ok) {
     throw new OperationFailedError(
-      `building the local control plane failed (toolchain/build.sh exited with ${r.exitCode ?? r.signal}).`,
+      `building the local control plane failed (${r.error!.message}).`,
       'See the toolchain: messages above. Pieces that finished are kept; run `desa cluster up` again once fixed.',
     );
   }
@@ -155,49 +156,22 @@ export async function clusterUp(where: Where & { nodes: number; domain?: string 
   // Keeps the cluster's keys and data out of git wherever the inventory lives.
   if (!existsSync(join(base, '.gitignore'))) writeFileSync(join(base, '.gitignore'), '# desa state: local only\n*\n');
   log.step(`starting the local cluster in ${dir}`);
-  const r = await script([CLUSTER_SH, 'start', dir, String(where.nodes)], { ...where.env });
+  const r = await script('toolchain/cluster.sh start', [CLUSTER_SH, 'start', dir, String(where.nodes)], where.env);
   const after = await clusterStatus(where);
-  if (r.exitCode !== 0 || !after.running) {
+  if (!r.ok || !after.running) {
     throw new OperationFailedError(
-      `the local cluster did not start${r.exitCode !== 0 ? ` (toolchain/cluster.sh exited with ${r.exitCode ?? r.signal})` : `: ${after.problem}`}.`,
+      `the local cluster did not start${!r.ok ? ` (${r.error!.message})` : `: ${after.problem}`}.`,
       `See the logs in ${join(dir, 'logs')}; then \`desa cluster down\` and \`desa cluster up\` again.`,
     );
   }
   return { ...after, alreadyRunning: false, services: await startServices(where, ports(dir, where.env)) };
 }
 
-async function serversWithPorts(where: Where): Promise<NonNullable<ClusterStatus['services']>> {
-  const { services: dir } = locate(where);
-  if (!servicesWanted(where.env) || !existsSync(dir)) return [];
-  const { readLocalServices, servicesStatus } = await import('../services/local-servers.ts');
-  const p = readLocalServices(dir)?.ports;
-  const port = { dovecot: p?.imap, postfix: p?.submission, pdns: p?.dns, nginx: p?.http, versitygw: p?.s3, opendkim: p?.dkim };
-  return (await servicesStatus(dir, where.env)).map((x) => (port[x.name] ? { ...x, port: port[x.name] } : x));
-}
-
-/** Whether the loopback servers run beside the cluster: DESA_SERVICES=off leaves them out (benchmarks). */
-export const servicesWanted = (env: NodeJS.ProcessEnv) => env.DESA_SERVICES !== 'off';
-
-/**
- * Starts the loopback mail, DNS, web and S3 servers the local cluster's platform points at
- * (toolchain/services.sh; ports: the cluster's base + 10 and up). A server that is not installed or
- * does not start is reported, not fatal: the stacks still provision, and the sync skips that server.
- */
+/** The servers' part of the cluster's status and start: the inventory's domain, the cluster's port base + 10. */
 async function startServices(where: Where & { domain?: string }, p: Ports): Promise<ServerStatus[]> {
-  const { services: dir } = locate(where);
   if (!servicesWanted(where.env)) return [];
-  const { servicesStart, servicesStatus } = await import('../services/local-servers.ts');
-  const before = await servicesStatus(dir, where.env);
-  if (before.every((x) => x.state !== 'stopped')) return before;
-  const domain = where.domain ?? (await import('../inventory/load.ts')).loadInventory(where.file).inventory.kabupaten.domain;
-  const env = { ...where.env, DESA_SERVICES_PORT_BASE: String(p.etcd + 10), DESA_DOMAIN: domain };
-  log.step(`starting the local mail, DNS, web and S3 servers in ${dir}`);
-  const r = await servicesStart(dir, env);
-  const after = await servicesStatus(dir, env);
-  if (!r.ok) log.warn(`some local servers did not start (see above; logs in ${join(dir, 'log')}). The stacks still provision; what those servers serve is skipped.`);
-  const missing = after.filter((x) => x.state === 'unavailable');
-  if (missing.length > 0) log.warn(`not available here: ${missing.map((x) => `${x.name} (${x.reason})`).join(', ')}.`);
-  return after;
+  const domain = where.domain ?? (await import('../../core/inventory/load.ts')).loadInventory(where.file).inventory.kabupaten.domain;
+  return startLocalServers({ dir: locate(where).services, env: where.env, domain, portBase: p.etcd + 10 });
 }
 
 export async function clusterDown(where: Where & { reset: boolean }): Promise<{ wasRunning: boolean; reset: boolean; dataDir: string }> {
@@ -205,10 +179,10 @@ export async function clusterDown(where: Where & { reset: boolean }): Promise<{ 
   const wasRunning = before.components.some((c) => c.running);
   if (wasRunning) {
     log.step(`stopping the local cluster in ${before.dataDir}`);
-    const r = await script([CLUSTER_SH, 'stop', before.dataDir], where.env);
+    const r = await script('toolchain/cluster.sh stop', [CLUSTER_SH, 'stop', before.dataDir], where.env);
     const after = await clusterStatus(where);
     const left = after.components.filter((c) => c.running).map((c) => c.name);
-    if (r.exitCode !== 0 || left.length > 0) {
+    if (!r.ok || left.length > 0) {
       throw new OperationFailedError(
         `the local cluster did not stop cleanly${left.length ? `: ${left.join(', ')} still running` : ''}.`,
         `Run \`desa cluster down\` again; see the logs in ${join(before.dataDir, 'logs')}.`,
@@ -216,10 +190,7 @@ export async function clusterDown(where: Where & { reset: boolean }): Promise<{ 
     }
   }
   const { services } = locate(where);
-  if (existsSync(services)) {
-    const { servicesStop } = await import('../services/local-servers.ts');
-    await servicesStop(services, where.env);
-  }
+  await stopLocalServers(services, where.env);
   if (where.reset && before.created) rmSync(before.dataDir, { recursive: true, force: true });
   if (where.reset) rmSync(services, { recursive: true, force: true });
   return { wasRunning, reset: where.reset && before.created, dataDir: before.dataDir };

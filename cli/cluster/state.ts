@@ -78,7 +78,7 @@ export interface ClusterStatus {
   nodes: Nodes | null;
   /** Why it is not running, when it is not. */
   problem: string | null;
-  /** The loopback servers beside it (toolchain/services.sh), with the port each serves. */
+  /** The loopback servers beside it (cli/servers/), with the port each serves. */
   services?: { name: string; state: 'running' | 'stopped' | 'unavailable'; pid: number | null; reason: string | null; port?: number }[];
 }
 

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { AbortError, EXIT, ReportedError } from '../errors.ts';
+import { AbortError, EXIT, ReportedError } from '../../core/errors.ts';
 import { emit, emitJson, log } from '../ui/output.ts';
 import { fileOption, jsonOption } from './options.ts';
 
@@ -22,7 +22,7 @@ export function registerCluster(program: Command): void {
       `
 Data (certificates, etcd, logs) lives in .desa/cluster/ beside desa.yaml; binaries are built once into
 the cache (toolchain/build.sh cluster). Ports: DESA_CLUSTER_PORT_BASE (default 23790) and +1, +3.
-Beside it run the local servers the platform points at (.desa/services/, toolchain/services.sh):
+Beside it run the local servers the platform points at (.desa/services/, cli/servers/):
 Postfix (base+10 MX, +11 submission), Dovecot (+12 IMAP), PowerDNS (+13 DNS, +14 API), nginx (+15 HTTP),
 the S3 gateway (+16) and OpenDKIM (+17). DESA_SERVICES=off leaves them out.
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { AbortError, EXIT } from '../errors.ts';
-import type { DestroyOptions } from '../engine/provision.ts';
+import { AbortError, EXIT } from '../../core/errors.ts';
+import type { LocalExtras } from '../cluster/target.ts';
+import type { DestroyOptions } from '../engine/offboard.ts';
 import { concurrencyOption, runStacks, type StackFlags } from './run-stacks.ts';
 import { fileOption, jsonOption } from './options.ts';
 
@@ -47,7 +48,7 @@ Examples:
         const what = opts.deleteData ? 'and DELETE THEIR DATA (volumes, bucket claim)' : '(their data is kept)';
         if (!(await confirm(`Destroy ${only.join(', ')} ${what}?`))) throw new AbortError('Nothing was destroyed.', { exitCode: EXIT.failure });
       }
-      const { destroy } = await import('../engine/provision.ts');
-      await runStacks<DestroyOptions>('destroy', opts, opts.deleteData ? { deleteData: true } : {}, destroy);
+      const { destroy } = await import('../engine/offboard.ts');
+      await runStacks<DestroyOptions<LocalExtras>>('destroy', opts, opts.deleteData ? { deleteData: true } : {}, destroy);
     });
 }

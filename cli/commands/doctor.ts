@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { EXIT, ReportedError } from '../errors.ts';
+import { EXIT, ReportedError } from '../../core/errors.ts';
 import { emit, emitJson, log } from '../ui/output.ts';
 import { fileOption, jsonOption } from './options.ts';
 
@@ -24,7 +24,7 @@ Examples:
     )
     .action(async (opts: { file: string; json?: boolean }) => {
       const [{ findTools, formatTools, verdict }, { clusterStatus }] = await Promise.all([
-        import('../engine/toolchain.ts'),
+        import('../toolchain/doctor.ts'),
         import('../cluster/local-cluster.ts'),
       ]);
       const [tools, cluster] = await Promise.all([

@@ -46,7 +46,7 @@ Examples:
     .action(async (csv: string, opts: { file: string; json?: boolean; dryRun?: boolean; source?: string }) => {
       const [{ prepareImport, readSurvey }, { commit, openForEdit }] = await Promise.all([
         import('../connectivity/import.ts'),
-        import('../inventory/edit.ts'),
+        import('../../core/inventory/edit.ts'),
       ]);
       const session = openForEdit(opts.file);
       const { plan, proposal } = prepareImport(session, readSurvey(csv), csv, opts.source === undefined ? {} : { source: opts.source });

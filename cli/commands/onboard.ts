@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { AbortError, EXIT } from '../errors.ts';
+import { AbortError, EXIT } from '../../core/errors.ts';
 import { FORM_LANGS } from '../onboard/form-text.ts';
 import type { OnboardFlags } from '../onboard/request.ts';
 import { emit, emitJson, interactive, log, paint } from '../ui/output.ts';
@@ -70,7 +70,7 @@ Examples:
       const lang = FORM_LANGS.find((l) => l === opts.lang);
       if (!lang) throw new AbortError(`--lang: expected id (Bahasa Indonesia) or en; got "${opts.lang}".`, { exitCode: EXIT.usage, nextStep: 'See `desa onboard --help`.' });
       const [{ commit, openForEdit }, { gatherOnboard }, { describeEdits, headline, provisionCommand }] = await Promise.all([
-        import('../inventory/edit.ts'),
+        import('../../core/inventory/edit.ts'),
         import('../onboard/gather.ts'),
         import('../onboard/onboard.ts'),
       ]);

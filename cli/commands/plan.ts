@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import type { EngineOptions } from '../engine/provision.ts';
+import type { LocalExtras } from '../cluster/target.ts';
+import type { EngineOptions } from '../engine/context.ts';
 import { concurrencyOption, runStacks, type StackFlags } from './run-stacks.ts';
 import { fileOption, jsonOption } from './options.ts';
 
@@ -28,7 +29,7 @@ Examples:
   desa plan --only sumberjaya --json | jq '.stacks[] | {stack, changes}'`,
     )
     .action(async (opts: StackFlags) => {
-      const { plan } = await import('../engine/provision.ts');
-      await runStacks<EngineOptions>('plan', opts, {}, plan);
+      const { plan } = await import('../engine/offboard.ts');
+      await runStacks<EngineOptions<LocalExtras>>('plan', opts, {}, plan);
     });
 }

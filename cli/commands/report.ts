@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { stripVTControlCharacters } from 'node:util';
-import { AbortError, EXIT } from '../errors.ts';
+import { AbortError, EXIT } from '../../core/errors.ts';
 import { FORMATS, parseReportOptions } from '../report/options.ts';
 import { emit, log } from '../ui/output.ts';
 import { fileOption } from './options.ts';
@@ -45,7 +45,7 @@ Examples:
     .action(async (flags: Record<string, unknown>) => {
       const opts = parseReportOptions(flags, { stdoutIsTTY: Boolean(process.stdout.isTTY) });
       const [{ loadInventory }, { buildReport }, { renderReport }, { readProvisioned }] = await Promise.all([
-        import('../inventory/load.ts'),
+        import('../../core/inventory/load.ts'),
         import('../report/model.ts'),
         import('../report/render.ts'),
         import('../report/provisioned.ts'),

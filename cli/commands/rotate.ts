@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { LocalExtras } from '../cluster/target.ts';
 import type { RotateOptions } from '../engine/rotate.ts';
 import { runStacks, type StackFlags } from './run-stacks.ts';
 import { fileOption, jsonOption } from './options.ts';
@@ -31,7 +32,7 @@ Examples:
     .action(async (slug: string, opts: Omit<StackFlags, 'only' | 'concurrency'> & { account?: string[] }) => {
       const [{ rotate }, { log }] = await Promise.all([import('../engine/rotate.ts'), import('../ui/output.ts')]);
       let rotated: string[] = [];
-      await runStacks<RotateOptions>('up', { ...opts, only: [slug], concurrency: '1' }, { accounts: opts.account ?? [] }, async (o) => {
+      await runStacks<RotateOptions<LocalExtras>>('up', { ...opts, only: [slug], concurrency: '1' }, { accounts: opts.account ?? [] }, async (o) => {
         const r = await rotate(o);
         rotated = r.rotated;
         return r;

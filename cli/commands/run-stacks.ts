@@ -1,8 +1,12 @@
-// What up, plan and destroy share between their flags and the engine: the presenter (ink on a TTY,
-// lines otherwise), Ctrl-C, the summary on stdout and the exit code.
+// What up, plan, destroy and rotate share between their flags and the engine: where the stacks go (the
+// cluster named by --kubeconfig/--context, or the local one with its servers), the presenter (ink on a
+// TTY, lines otherwise), Ctrl-C, the summary on stdout and the exit code.
 import { Option } from 'commander';
-import { AbortError, ReportedError } from '../errors.ts';
-import type { EngineOptions, RunSummary, Verb } from '../engine/provision.ts';
+import { AbortError, ReportedError } from '../../core/errors.ts';
+import type { LocalExtras } from '../cluster/target.ts';
+import type { EngineOptions } from '../engine/context.ts';
+import type { RunSummary, Verb } from '../engine/run-loop.ts';
+import type { Target } from '../engine/target.ts';
 import type { Operation, StackProgress } from '../engine/progress.ts';
 import type { Presenter } from '../ui/stack-lines.ts';
 import { emit, emitJson, interactive, log } from '../ui/output.ts';
@@ -26,13 +30,28 @@ export interface StackFlags {
 
 const OPERATION: Record<Verb, Operation> = { up: 'up', plan: 'preview', destroy: 'destroy' };
 
-export async function runStacks<O extends EngineOptions>(verb: Verb, flags: StackFlags, extra: Omit<O, keyof EngineOptions>, service: (o: O) => Promise<RunSummary>): Promise<void> {
+/** The summary of a run, with what the local target adds (nothing with --kubeconfig/--context). */
+export type Summary = RunSummary & Partial<LocalExtras>;
+
+/** Where the stacks go: the cluster the flags name, else the local cluster with its servers. */
+async function targetFor(file: string, flags: StackFlags): Promise<Target<LocalExtras>> {
+  if (flags.kubeconfig || flags.context) {
+    const { kubeconfigTarget } = await import('../engine/target.ts');
+    return kubeconfigTarget<LocalExtras>(file, { kubeconfig: flags.kubeconfig && resolve(flags.kubeconfig), context: flags.context });
+  }
+  const { localTarget } = await import('../cluster/target.ts');
+  return localTarget(file, process.env);
+}
+
+export async function runStacks<O extends EngineOptions<LocalExtras>>(verb: Verb, flags: StackFlags, extra: Omit<O, keyof EngineOptions>, service: (o: O) => Promise<Summary>): Promise<void> {
   const [{ createPresenter }, { interruptible }, { summaryLines }, { exitCodeOf, failureMessage }] = await Promise.all([
-    import('../ui/stack-lines.ts'),
+    import('../ui/presenter.ts'),
     import('../interrupt.ts'),
     import('../ui/run-summary.ts'),
-    import('../engine/provision.ts'),
+    import('../engine/outcome.ts'),
   ]);
+  const file = resolve(flags.file);
+  const target = await targetFor(file, flags);
   // Made on the first progress, so that what comes before (the local cluster starting) prints plainly.
   // Updates are chained on the one promise, so they reach it in order.
   let presenter: Promise<Presenter> | undefined;
@@ -40,15 +59,14 @@ export async function runStacks<O extends EngineOptions>(verb: Verb, flags: Stac
     presenter ??= createPresenter({ operation: OPERATION[verb], stacks: [], interactive: interactive() && !flags.json });
     void presenter.then((pr) => pr.update(p));
   };
-  let summary: RunSummary;
+  let summary: Summary;
   try {
     summary = await interruptible(`desa ${verb}`, (signal) =>
       service({
-        file: resolve(flags.file),
+        file,
         only: flags.only ?? [],
         concurrency: Number(flags.concurrency),
-        ...(flags.kubeconfig ? { kubeconfig: resolve(flags.kubeconfig) } : {}),
-        ...(flags.context ? { context: flags.context } : {}),
+        target,
         env: process.env,
         signal,
         listener: show,
@@ -67,7 +85,7 @@ export async function runStacks<O extends EngineOptions>(verb: Verb, flags: Stac
   }
   const code = exitCodeOf(summary);
   if (code !== 0) {
-    const { message, nextStep } = failureMessage(summary);
+    const { message, nextStep } = failureMessage(summary, target.explain);
     throw new ReportedError(code, message, nextStep);
   }
 }

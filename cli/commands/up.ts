@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import type { UpOptions } from '../engine/provision.ts';
+import type { LocalExtras } from '../cluster/target.ts';
+import type { UpOptions } from '../engine/up.ts';
 import { concurrencyOption, runStacks, type StackFlags } from './run-stacks.ts';
 import { fileOption, jsonOption } from './options.ts';
 
@@ -40,7 +41,7 @@ Examples:
   desa up --kubeconfig ~/.kube/bekasi --context prod --concurrency 8`,
     )
     .action(async (opts: StackFlags & { refresh?: boolean }) => {
-      const { up } = await import('../engine/provision.ts');
-      await runStacks<UpOptions>('up', opts, opts.refresh ? { refresh: true } : {}, up);
+      const { up } = await import('../engine/up.ts');
+      await runStacks<UpOptions<LocalExtras>>('up', opts, opts.refresh ? { refresh: true } : {}, up);
     });
 }

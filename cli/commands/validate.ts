@@ -19,7 +19,7 @@ Examples:
   desa validate --file other/desa.yaml --json`,
     )
     .action(async (opts: { file: string; json?: boolean }) => {
-      const [{ loadInventory }, { summarize }] = await Promise.all([import('../inventory/load.ts'), import('../inventory/summary.ts')]);
+      const [{ loadInventory }, { summarize }] = await Promise.all([import('../../core/inventory/load.ts'), import('../../core/inventory/summary.ts')]);
       const { inventory } = loadInventory(opts.file);
       const summary = summarize(inventory);
       if (opts.json) return emitJson({ ok: true, file: opts.file, ...summary });

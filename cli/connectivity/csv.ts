@@ -2,7 +2,7 @@
 // be reported as file:line:column. The delimiter (comma, semicolon as Indonesian Excel writes, or tab)
 // is taken from the header line.
 import { parse } from 'csv-parse/sync';
-import type { Problem } from '../inventory/problems.ts';
+import type { Problem } from '../../core/inventory/problems.ts';
 
 export interface CsvRow {
   /** Line of the row's first character (1-based). */

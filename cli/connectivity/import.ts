@@ -1,8 +1,8 @@
 // The import service: a survey CSV to a validated proposal for desa.yaml. No terminal I/O.
 import { readFileSync, statSync } from 'node:fs';
-import { AbortError, EXIT, InvalidInputError } from '../errors.ts';
-import { today } from '../inventory/checks.ts';
-import { propose, setField, type EditSession, type Proposal } from '../inventory/edit.ts';
+import { AbortError, EXIT, InvalidInputError } from '../../core/errors.ts';
+import { today } from '../../core/inventory/checks.ts';
+import { propose, setField, type EditSession, type Proposal } from '../../core/inventory/edit.ts';
 import { parseCsv } from './csv.ts';
 import { planImport, type ImportPlan } from './plan.ts';
 

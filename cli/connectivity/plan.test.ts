@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadInventory } from '../inventory/load.ts';
-import { formatProblem } from '../inventory/problems.ts';
+import { loadInventory } from '../../core/inventory/load.ts';
+import { formatProblem } from '../../core/inventory/problems.ts';
 import { parseCsv } from './csv.ts';
 import { planImport } from './plan.ts';
 

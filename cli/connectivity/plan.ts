@@ -5,9 +5,9 @@
 // not known: the field becomes `unknown` (status, connectedOn, technology, bandwidthMbps, provider,
 // uptimePercent, outages) or is removed (period, source, notes, which have no `unknown`); a field
 // desa.yaml leaves out is already unknown and stays out.
-import { didYouMean, type Problem } from '../inventory/problems.ts';
-import type { OfficialList } from '../inventory/official.ts';
-import { connectivity, regionCode, type ConnectivityEntry, type InventoryFile } from '../inventory/schema.ts';
+import { didYouMean, type Problem } from '../../core/inventory/problems.ts';
+import type { OfficialList } from '../../core/inventory/official.ts';
+import { connectivity, regionCode, type ConnectivityEntry, type InventoryFile } from '../../core/inventory/schema.ts';
 import { ALL_HEADERS, COLUMNS, fieldOfHeader, isNumbering, normalizeHeader, YAML_PATH, type Field } from './columns.ts';
 import type { CsvRow, CsvTable } from './csv.ts';
 import { CellError, readCell, type Cell } from './values.ts';

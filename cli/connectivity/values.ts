@@ -1,8 +1,8 @@
 // Reading one survey cell: empty (keep what desa.yaml says), unknown (say it is not known), or a value
 // in the form desa.yaml wants. Indonesian words and spreadsheet habits (day-first dates, decimal
 // commas, "%", "Mbps") are accepted.
-import { CONNECTIVITY_STATUS, isCalendarDate, TECHNOLOGIES, type ConnectivityStatus, type Technology } from '../inventory/schema.ts';
-import { didYouMean } from '../inventory/problems.ts';
+import { CONNECTIVITY_STATUS, isCalendarDate, TECHNOLOGIES, type ConnectivityStatus, type Technology } from '../../core/inventory/schema.ts';
+import { didYouMean } from '../../core/inventory/problems.ts';
 import type { Field } from './columns.ts';
 
 export type Cell = { kind: 'empty' } | { kind: 'unknown' } | { kind: 'value'; value: string | number };

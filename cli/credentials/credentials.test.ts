@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerCredentials } from '../commands/credentials.ts';
-import { AbortError } from '../errors.ts';
-import { DESA_YAML } from '../report/fixtures.ts';
+import { AbortError } from '../../core/errors.ts';
+import { DESA_YAML } from '../../test/fixtures/report.ts';
 import { writeCredentials, writePrivateFile } from './credentials.ts';
-import { checkpoint, desaOutputs, PLATFORM_OUTPUTS, text, writeStacks } from './fixtures.ts';
+import { checkpoint, desaOutputs, PLATFORM_OUTPUTS, text, writeStacks } from '../../test/fixtures/credentials.ts';
 
 const { reveal } = vi.hoisted(() => ({ reveal: vi.fn<typeof import('../engine/state-engine.ts').readSecretOutputs>() }));
 vi.mock('../engine/state-engine.ts', () => ({ readSecretOutputs: reveal }));

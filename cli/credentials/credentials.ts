@@ -3,7 +3,7 @@
 // The target is checked before any secret is decrypted.
 import { chmodSync, existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { AbortError, EXIT } from '../errors.ts';
+import { AbortError, EXIT } from '../../core/errors.ts';
 import { gatherSheetData } from './gather.ts';
 import { renderCredentialSheet, type SheetData } from './sheet.ts';
 import type { SheetLang } from './sheet-text.ts';

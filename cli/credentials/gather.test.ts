@@ -4,9 +4,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { AbortError } from '../errors.ts';
-import { DESA_YAML } from '../report/fixtures.ts';
-import { checkpoint, desaOutputs, PLATFORM_OUTPUTS, writeStacks } from './fixtures.ts';
+import { AbortError } from '../../core/errors.ts';
+import { DESA_YAML } from '../../test/fixtures/report.ts';
+import { checkpoint, desaOutputs, PLATFORM_OUTPUTS, writeStacks } from '../../test/fixtures/credentials.ts';
 import { gatherSheetData } from './gather.ts';
 
 const { reveal } = vi.hoisted(() => ({ reveal: vi.fn<typeof import('../engine/state-engine.ts').readSecretOutputs>() }));

@@ -4,9 +4,9 @@
 import { z } from 'zod';
 import { requireProvisioned, resolveStack } from '../engine/outputs.ts';
 import { hasSecret, readStates, revealSecrets, type StackState } from '../engine/state.ts';
-import { AbortError, EXIT } from '../errors.ts';
-import { loadInventory } from '../inventory/load.ts';
-import { type Inventory, PLATFORM_STACK, type Unit } from '../inventory/model.ts';
+import { AbortError, EXIT } from '../../core/errors.ts';
+import { loadInventory } from '../../core/inventory/load.ts';
+import { type Inventory, PLATFORM_STACK, type Unit } from '../../core/inventory/model.ts';
 import type { SheetData } from './sheet.ts';
 
 export interface GatherOptions {

@@ -1,6 +1,6 @@
 // The words of the credential sheet, Bahasa Indonesia first, English for the operators' own use.
 // Plain strings and small functions of plain values; the renderer escapes everything it is given.
-import type { Kind } from '../inventory/schema.ts';
+import type { Kind } from '../../core/inventory/schema.ts';
 
 export type SheetLang = 'id' | 'en';
 

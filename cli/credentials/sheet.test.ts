@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SETIA_ASIH, SUMBERJAYA, text } from './fixtures.ts';
+import { SETIA_ASIH, SUMBERJAYA, text } from '../../test/fixtures/credentials.ts';
 import { isInternalEndpoint, renderCredentialSheet, type SheetData } from './sheet.ts';
 import { formatMoment, formatQuota, roleLabel } from './sheet-text.ts';
 import { randomPassword } from '../../stacks/secrets.ts';

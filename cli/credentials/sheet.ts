@@ -1,7 +1,7 @@
 // The credential sheet handed over to a desa: one self-contained HTML page (inline CSS, system fonts,
 // no scripts, nothing to fetch, a CSP that forbids fetching), printable on A4, Bahasa Indonesia first.
 // Pure: data in, text out. Every value is escaped; no value is placed in an attribute or a link.
-import type { Kind } from '../inventory/schema.ts';
+import type { Kind } from '../../core/inventory/schema.ts';
 import { esc } from '../report/html-charts.ts';
 import { CSS, htmlPage } from '../report/html-style.ts';
 import { formatMoment, formatQuota, roleLabel, SHEET_TEXT, type SheetLang, type SheetText } from './sheet-text.ts';

@@ -7,10 +7,10 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from './paths.ts';
+import { ROOT } from '../paths.ts';
 
 /** What the programs are made of: their code, the inventory resolution, the pinned engine and packages. */
-export const CODE_INPUTS = ['stacks', 'templates', 'cli/inventory', 'package-lock.json', 'toolchain/versions.env'];
+export const CODE_INPUTS = ['stacks', 'templates', 'core', 'package-lock.json', 'toolchain/versions.env'];
 
 function files(path: string): string[] {
   const st = statSync(path, { throwIfNoEntry: false });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { realInventory } from '../report/fixtures.ts';
+import { realInventory } from '../../test/fixtures/report.ts';
 import { outputLines, resolveStack } from './outputs.ts';
 import { SECRET } from './state.ts';
 

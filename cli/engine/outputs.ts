@@ -1,10 +1,10 @@
 // `desa outputs SLUG`: the stack outputs of one desa, or of the platform, read from the state (state.ts);
 // secrets through the engine only when asked for.
-import { AbortError, EXIT } from '../errors.ts';
-import { loadInventory } from '../inventory/load.ts';
-import type { Inventory } from '../inventory/model.ts';
-import { PLATFORM_STACK } from '../inventory/model.ts';
-import { didYouMean } from '../inventory/problems.ts';
+import { AbortError, EXIT } from '../../core/errors.ts';
+import { loadInventory } from '../../core/inventory/load.ts';
+import type { Inventory } from '../../core/inventory/model.ts';
+import { PLATFORM_STACK } from '../../core/inventory/model.ts';
+import { findByName } from '../../core/inventory/lookup.ts';
 import { readStates, revealSecrets, type StackState, type States } from './state.ts';
 
 /** An output value on one line: strings as they are, anything else as JSON. */
@@ -35,15 +35,8 @@ export interface OutputsDocument {
 
 /** The stack `name` designates; a usage error with a suggestion when none. */
 export function resolveStack(inventory: Inventory, stateNames: readonly string[], name: string): string {
-  if (name === PLATFORM_STACK) return name;
-  const unit = inventory.units.find((u) => u.slug === name || u.stack === name);
-  if (unit) return unit.stack;
-  if (stateNames.includes(name)) return name;
-  const hint = didYouMean(name, [PLATFORM_STACK, ...inventory.units.map((u) => u.slug), ...stateNames]);
-  throw new AbortError(`${name}: no desa or kelurahan with that slug in ${inventory.file}, and no stack of that name.`, {
-    exitCode: EXIT.usage,
-    nextStep: hint ? `Did you mean \`${hint}\`?` : 'Run `desa status` to list the slugs and stacks.',
-  });
+  const found = findByName(inventory, name, { others: [PLATFORM_STACK, ...stateNames], stacks: true, nextStep: 'Run `desa status` to list the slugs and stacks.' });
+  return found.unit ? found.unit.stack : found.other;
 }
 
 function nextStepFor(inventory: Inventory, stack: string): string {

@@ -3,14 +3,17 @@
 // candidate value through (stacks/desa/mailboxes.ts, storage.ts) and the key is removed again. The new
 // values exist only in the cluster's Secrets and, encrypted, in the state; nothing here prints them.
 import { join } from 'node:path';
-import { AbortError, EXIT } from '../errors.ts';
-import type { Inventory, Unit } from '../inventory/model.ts';
-import { didYouMean } from '../inventory/problems.ts';
+import { AbortError, EXIT } from '../../core/errors.ts';
+import type { Inventory, Unit } from '../../core/inventory/model.ts';
+import { findByName } from '../../core/inventory/lookup.ts';
+import { didYouMean } from '../../core/inventory/problems.ts';
+import { unsetConfig, writeConfig } from './automation.ts';
+import { readCheckpoint } from './checkpoint.ts';
+import { type EngineOptions, finish, open, operate, prepare, ROTATE_KEY } from './context.ts';
 import { forgetLastUpdate } from './fingerprint.ts';
-import { type EngineOptions, type Job, open, operate, prepare, ROTATE_KEY, type RunSummary, runAll, withServices } from './provision.ts';
-import { readCheckpoint } from './state.ts';
+import { type Job, type RunSummary, runAll } from './run-loop.ts';
 
-export interface RotateOptions extends EngineOptions {
+export interface RotateOptions<X extends object = object> extends EngineOptions<X> {
   /** Mailbox roles and/or `storage`; empty: every generated credential of the desa. */
   accounts: string[];
 }
@@ -38,17 +41,9 @@ export function accountsToRotate(unit: Unit, asked: readonly string[]): string[]
   return asked.length > 0 ? [...new Set(asked)] : valid;
 }
 
-export async function rotate(o: RotateOptions): Promise<RunSummary & { rotated: string[] }> {
+export async function rotate<X extends object>(o: RotateOptions<X>): Promise<RunSummary & Partial<X> & { rotated: string[] }> {
   const slug = o.only[0] ?? '';
-  const unitOf = (inventory: Inventory): Unit => {
-    const unit = inventory.units.find((u) => u.slug === slug || u.stack === slug);
-    if (unit) return unit;
-    const hint = didYouMean(slug, inventory.units.map((u) => u.slug));
-    throw new AbortError(`${slug}: no desa or kelurahan with that slug in ${inventory.file}.`, {
-      exitCode: EXIT.usage,
-      nextStep: hint ? `Did you mean \`${hint}\`?` : 'Run `desa status` to list the slugs.',
-    });
-  };
+  const unitOf = (inventory: Inventory): Unit => findByName(inventory, slug, { nextStep: 'Run `desa status` to list the slugs.' }).unit!;
   // Slug and accounts are checked before anything starts.
   const ctx = await prepare(o, (inventory) => void accountsToRotate(unitOf(inventory), o.accounts));
   const unit = unitOf(ctx.inventory);
@@ -61,21 +56,20 @@ export async function rotate(o: RotateOptions): Promise<RunSummary & { rotated: 
     stack: unit.stack,
     operation: 'up',
     run: async (t) => {
-      const s = await open(ctx, unit.stack, o, t);
       // The provider replaces a Secret whose data changes, and the bucket's Secret is protected (it
       // stands for the desa's archive): for this update only, Secrets are updated in place. Not for
       // every run: after a killed run, a create must be able to take over the Secret it left behind.
-      (s.workspace as unknown as { envVars: Record<string, string> }).envVars.PULUMI_K8S_ENABLE_SECRET_MUTABLE = 'true';
+      const s = await open(ctx, unit.stack, o, t, { PULUMI_K8S_ENABLE_SECRET_MUTABLE: 'true' });
       forgetLastUpdate(join(ctx.dirs.work, unit.stack));
-      await ctx.ws.writeConfig(s, { [ROTATE_KEY]: accounts });
+      await writeConfig(s, { [ROTATE_KEY]: accounts });
       try {
-        return await operate(ctx, s, 'up', t, o);
+        return await operate(s, 'up', t, o);
       } finally {
-        await ctx.ws.unsetConfig(s, [ROTATE_KEY]);
+        await unsetConfig(s, [ROTATE_KEY]);
       }
     },
   };
   // The new password or key reaches the local servers at once: the old one stops working.
-  const summary = await withServices(ctx, o, await runAll('up', o, null, () => [job], () => new Map()));
+  const summary = await finish(ctx, await runAll('up', o, null, () => [job], () => new Map()));
   return { ...summary, rotated: accounts.map((a) => (a === 'storage' ? `storage (${unit.services.storage.bucket})` : unit.services.email.accounts.find((x) => x.role === a)!.address)) };
 }

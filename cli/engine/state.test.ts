@@ -4,8 +4,9 @@ import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from './paths.ts';
-import { backendFor, hasSecret, maskSecrets, parseCheckpoint, readFileBackend, readStates, SECRET } from './state.ts';
+import { ROOT } from '../paths.ts';
+import { backendFor, parseCheckpoint, readFileBackend } from './checkpoint.ts';
+import { hasSecret, maskSecrets, readStates, SECRET } from './state.ts';
 
 // The shape of a real checkpoint (Pulumi v3.250.0, file backend), trimmed; the ciphertexts are made up.
 const secret = (ciphertext: string) => ({ '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270', ciphertext });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { realInventory } from '../report/fixtures.ts';
+import { realInventory } from '../../test/fixtures/report.ts';
 import { SECRET, type StackState, type States } from './state.ts';
 import { buildStatus, headerLine, secretKeysOf, shortTime, statusLines } from './status.ts';
 

@@ -1,11 +1,11 @@
 // `desa status`: what the stacks hold, read from the state (state.ts), beside the inventory. Pure pieces
 // (the document, its lines) are exported for unit tests; secrets are read through the engine only when
 // asked for.
-import { loadInventory } from '../inventory/load.ts';
-import type { Inventory } from '../inventory/model.ts';
-import { PLATFORM_STACK } from '../inventory/model.ts';
+import { loadInventory } from '../../core/inventory/load.ts';
+import type { Inventory } from '../../core/inventory/model.ts';
+import { PLATFORM_STACK } from '../../core/inventory/model.ts';
 import { formatValue } from './outputs.ts';
-import { selectStacks } from './provision.ts';
+import { selectStacks } from './selection.ts';
 import { hasSecret, readStates, revealSecrets, type StackState, type States } from './state.ts';
 
 /** One stack as `desa status --json` shows it. */

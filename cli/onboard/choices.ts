@@ -1,8 +1,8 @@
 // What the onboard form offers: kecamatan and their desa from the official list, marked by whether
 // desa.yaml already has them, and the current values of a desa's services and contacts to start from.
-import type { Loaded } from '../inventory/load.ts';
-import { FALLBACK, mergeServices } from '../inventory/resolve.ts';
-import type { Kind, SiteTemplate } from '../inventory/schema.ts';
+import type { Loaded } from '../../core/inventory/load.ts';
+import { FALLBACK, mergeServices } from '../../core/inventory/resolve.ts';
+import type { Kind, SiteTemplate } from '../../core/inventory/schema.ts';
 
 export type UnitState = 'onboarded' | 'listed' | 'new';
 

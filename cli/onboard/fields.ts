@@ -2,7 +2,7 @@
 // checks the flags), worded for the person filling it in: "Kuota kotak surat "5 GB": tulis ukuran
 // seperti 500Mi, 2Gi atau 1Ti; maksudnya 5Gi?". Pure: a value in, a message or undefined out.
 import { z } from 'zod';
-import { emailService, quantity, regionCode, siteService, unit } from '../inventory/schema.ts';
+import { emailService, quantity, regionCode, siteService, unit } from '../../core/inventory/schema.ts';
 import type { FormText } from './form-text.ts';
 
 const contact = unit.shape.contacts.unwrap().shape.kepala.unwrap().shape;

@@ -1,6 +1,6 @@
 // The words of the onboard form, Bahasa Indonesia first (`desa onboard --lang en` for English). The
 // field names here are the ones its messages use: a person filling in the form never sees a flag.
-import type { Kind } from '../inventory/schema.ts';
+import type { Kind } from '../../core/inventory/schema.ts';
 import type { UnitState } from './choices.ts';
 
 export const FORM_LANGS = ['id', 'en'] as const;

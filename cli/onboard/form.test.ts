@@ -3,7 +3,7 @@ import { render } from 'ink-testing-library';
 import React from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from 'ink-testing-library';
-import { loadInventory } from '../inventory/load.ts';
+import { loadInventory } from '../../core/inventory/load.ts';
 import { currentValues, kecamatanChoices } from './choices.ts';
 import { OnboardForm, type OnboardFormProps } from './form.ts';
 import type { OnboardFlags } from './request.ts';

@@ -3,9 +3,9 @@
 // is left (fields.ts), and hands them to `preview`, which plans and validates. No JSX (Node strips
 // types, it does not compile JSX), so elements are made with React.createElement.
 import { Box, Text } from 'ink';
-import { kindOfCode } from '../inventory/official.ts';
+import { kindOfCode } from '../../core/inventory/official.ts';
 import React, { createContext, useContext, useState } from 'react';
-import { SITE_TEMPLATES, type Kind } from '../inventory/schema.ts';
+import { SITE_TEMPLATES, type Kind } from '../../core/inventory/schema.ts';
 import type { ChoiceKecamatan, FormValues } from './choices.ts';
 import { FieldList, useKeys, type Field } from './field-list.ts';
 import { fieldMessage } from './fields.ts';

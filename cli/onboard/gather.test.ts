@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { AbortError, EXIT } from '../errors.ts';
-import { openForEdit } from '../inventory/edit.ts';
+import { AbortError, EXIT } from '../../core/errors.ts';
+import { openForEdit } from '../../core/inventory/edit.ts';
 import { gatherOnboard, type Ask } from './gather.ts';
 
 // Read only: nothing here commits.

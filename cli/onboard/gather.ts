@@ -1,8 +1,8 @@
 // Deciding where the request comes from: the flags alone, or the form when a person is at the
 // terminal and the flags leave something open. Without a terminal, what is missing is an error that
 // names the flag.
-import { AbortError, EXIT } from '../errors.ts';
-import type { EditSession } from '../inventory/edit.ts';
+import { AbortError, EXIT } from '../../core/errors.ts';
+import type { EditSession } from '../../core/inventory/edit.ts';
 import type { OnboardFormProps } from './form.ts';
 import { FORM_TEXT, type FormLang } from './form-text.ts';
 import { prepareOnboard, type Prepared } from './onboard.ts';

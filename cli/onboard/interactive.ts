@@ -1,10 +1,10 @@
 // Runs the onboard form on the terminal (stderr, so stdout stays clean) and returns the flags it
 // collected, or undefined when cancelled. Only called on a TTY.
 import React from 'react';
-import { AbortError, InvalidInputError } from '../errors.ts';
-import type { EditSession } from '../inventory/edit.ts';
+import { AbortError, InvalidInputError } from '../../core/errors.ts';
+import type { EditSession } from '../../core/inventory/edit.ts';
 import { currentValues, kecamatanChoices, type FormValues } from './choices.ts';
-import type { Kind } from '../inventory/schema.ts';
+import type { Kind } from '../../core/inventory/schema.ts';
 import { OnboardForm, type OnboardFormProps, type PreviewResult } from './form.ts';
 import { FORM_TEXT, type FormLang } from './form-text.ts';
 import { describeEdits, describeUnit, prepareOnboard } from './onboard.ts';

@@ -1,7 +1,7 @@
 // The onboard service: from a request to a validated proposal (plan, new text, diff), and the lines
 // that describe it. No terminal I/O here; the command prints, the form previews.
 import type { Document } from 'yaml';
-import { insertUnit, propose, setField, type EditSession, type Proposal } from '../inventory/edit.ts';
+import { insertUnit, propose, setField, type EditSession, type Proposal } from '../../core/inventory/edit.ts';
 import { planOnboard, type OnboardPlan, type OnboardRequest } from './plan.ts';
 
 export interface Prepared {

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadInventory } from '../inventory/load.ts';
+import { loadInventory } from '../../core/inventory/load.ts';
 import { MissingFlagError, planOnboard, type Inputs, type OnboardPlan } from './plan.ts';
 import { requestFromFlags } from './request.ts';
 

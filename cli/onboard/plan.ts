@@ -1,11 +1,11 @@
 // What `desa onboard` changes in desa.yaml, worked out from data: the request (flags or the form) and
 // the validated inventory. No I/O; the command renders, validates and writes the result.
-import { AbortError } from '../errors.ts';
-import type { Inventory, Unit } from '../inventory/model.ts';
-import { kindOfCode, type OfficialList } from '../inventory/official.ts';
-import { FALLBACK, mergeServices } from '../inventory/resolve.ts';
-import type { InventoryFile, Kind, SiteTemplate, UnitEntry } from '../inventory/schema.ts';
-import { assignSlugs } from '../inventory/slug.ts';
+import { AbortError } from '../../core/errors.ts';
+import type { Inventory, Unit } from '../../core/inventory/model.ts';
+import { kindOfCode, type OfficialList } from '../../core/inventory/official.ts';
+import { FALLBACK, mergeServices } from '../../core/inventory/resolve.ts';
+import type { InventoryFile, Kind, SiteTemplate, UnitEntry } from '../../core/inventory/schema.ts';
+import { assignSlugs } from '../../core/inventory/slug.ts';
 
 export interface ContactInput {
   name?: string;

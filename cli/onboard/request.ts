@@ -1,9 +1,9 @@
 // The onboard request from text, as flags or form fields give it: each value checked with the schema's
 // own rules at the boundary, an error naming the flag that was wrong.
 import { z } from 'zod';
-import { AbortError } from '../errors.ts';
-import { dnsLabel, emailService, KINDS, quantity, regionCode, SITE_TEMPLATES, siteService, unit } from '../inventory/schema.ts';
-import { didYouMean } from '../inventory/problems.ts';
+import { AbortError } from '../../core/errors.ts';
+import { dnsLabel, emailService, KINDS, quantity, regionCode, SITE_TEMPLATES, siteService, unit } from '../../core/inventory/schema.ts';
+import { didYouMean } from '../../core/inventory/problems.ts';
 import { CONTACT_ROLES, type ContactInput, type OnboardRequest } from './plan.ts';
 
 /** Option values as commander gives them (strings and booleans, absent when not given). */

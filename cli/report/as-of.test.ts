@@ -1,7 +1,7 @@
 // A report as of a past date: desa.yaml records each unit's status today and, for a connected unit,
 // the day it was connected. What that says about an earlier date is in README.md ("As of a date").
 import { describe, expect, it } from 'vitest';
-import { desaSlugs, fullLink, realInventory, withConnectivity, type ConnectivityPatch } from './fixtures.ts';
+import { desaSlugs, fullLink, realInventory, withConnectivity, type ConnectivityPatch } from '../../test/fixtures/report.ts';
 import { messages } from './i18n.ts';
 import { buildReport } from './model.ts';
 import { targetText } from './phrases.ts';

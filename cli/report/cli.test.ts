@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DESA_BIN, ROOT } from './fixtures.ts';
+import { DESA_BIN, ROOT } from '../../test/fixtures/report.ts';
 import { reportSchema } from './schema.ts';
 
 function desa(args: string[], env: Record<string, string> = {}) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { AS_OF, realInventory, scenario, scenarioTargets, withConnectivity } from './fixtures.ts';
+import { AS_OF, realInventory, scenario, scenarioTargets, withConnectivity } from '../../test/fixtures/report.ts';
 import { messages } from './i18n.ts';
 import { reportJsonSchema } from './json-schema.ts';
 import { buildReport } from './model.ts';

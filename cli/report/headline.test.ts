@@ -1,7 +1,7 @@
 // The headline of a target, which an official skimming the report quotes: it must not say "not met,
 // 187 short" (read as "0% connected") when nothing is known.
 import { describe, expect, it } from 'vitest';
-import { desaSlugs, fullLink, realInventory, withConnectivity, type ConnectivityPatch } from './fixtures.ts';
+import { desaSlugs, fullLink, realInventory, withConnectivity, type ConnectivityPatch } from '../../test/fixtures/report.ts';
 import { messages } from './i18n.ts';
 import { buildReport } from './model.ts';
 import { targetText } from './phrases.ts';

@@ -1,6 +1,6 @@
 // Every visible label of the human-readable reports, in Bahasa Indonesia (the default) and English,
 // with the date and number formats of each. JSON and CSV carry data and codes and do not use this.
-import type { Kind, Technology } from '../inventory/schema.ts';
+import type { Kind, Technology } from '../../core/inventory/schema.ts';
 import type { NO_PROJECTION_REASONS, PROJECTION_METHODS, UNKNOWN_FIELDS } from './schema.ts';
 
 export const LANGS = ['id', 'en'] as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AS_OF, afterAsOf, in2023, inProgress, notConnected, realInventory, scenario, scenarioTargets, undated, withConnectivity } from './fixtures.ts';
+import { AS_OF, afterAsOf, in2023, inProgress, notConnected, realInventory, scenario, scenarioTargets, undated, withConnectivity } from '../../test/fixtures/report.ts';
 import { buildReport } from './model.ts';
 import type { ProvisionedServices } from './schema.ts';
 

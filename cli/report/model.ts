@@ -1,8 +1,8 @@
 // The report as data: pure functions from the resolved inventory (and what the stacks say is
 // provisioned, provisioned.ts) to ReportData. Every renderer draws from ReportData alone.
-import type { Inventory, Unit } from '../inventory/model.ts';
-import type { ConnectivityStatus } from '../inventory/schema.ts';
-import { SITE_TEMPLATES } from '../inventory/schema.ts';
+import type { Inventory, Unit } from '../../core/inventory/model.ts';
+import type { ConnectivityStatus } from '../../core/inventory/schema.ts';
+import { SITE_TEMPLATES } from '../../core/inventory/schema.ts';
 import {
   SCHEMA_VERSION,
   type KecamatanRow,

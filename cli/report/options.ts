@@ -2,9 +2,9 @@
 // that names the flag and says what it accepts.
 import { extname } from 'node:path';
 import { z } from 'zod';
-import { AbortError, EXIT } from '../errors.ts';
-import { today } from '../inventory/checks.ts';
-import { isCalendarDate } from '../inventory/schema.ts';
+import { AbortError, EXIT } from '../../core/errors.ts';
+import { today } from '../../core/inventory/checks.ts';
+import { isCalendarDate } from '../../core/inventory/schema.ts';
 import { LANGS, type Lang } from './i18n.ts';
 
 export const FORMATS = ['terminal', 'markdown', 'json', 'csv', 'html', 'pdf'] as const;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StackState } from '../engine/state.ts';
 import { SECRET } from '../engine/state.ts';
-import { AS_OF, realInventory } from './fixtures.ts';
+import { AS_OF, realInventory } from '../../test/fixtures/report.ts';
 import { buildReport } from './model.ts';
 import { provisionedServices, servicesFromOutputs } from './provisioned.ts';
 

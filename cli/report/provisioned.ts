@@ -1,8 +1,8 @@
 // What the desa stacks say is provisioned, as the report's services (source "stacks"). From the outputs
 // of stacks/desa/index.ts: mailboxes → email, bucket → storage, url and host → subdomain, siteTemplate →
 // site. Quotas are not outputs: they are the inventory's, which the stack applied.
-import type { Unit } from '../inventory/model.ts';
-import { SITE_TEMPLATES, type SiteTemplate } from '../inventory/schema.ts';
+import type { Unit } from '../../core/inventory/model.ts';
+import { SITE_TEMPLATES, type SiteTemplate } from '../../core/inventory/schema.ts';
 import type { StackState } from '../engine/state.ts';
 import type { ProvisionedServices } from './schema.ts';
 
@@ -43,7 +43,7 @@ export function provisionedServices(states: readonly StackState[], units: readon
  * (another backend, no engine), warns and returns undefined: the report then shows desa.yaml's plan.
  */
 export async function readProvisioned(file: string, units: readonly Unit[], env: NodeJS.ProcessEnv): Promise<Map<string, ProvisionedServices> | undefined> {
-  const [{ readStates }, { AbortError }, { log }] = await Promise.all([import('../engine/state.ts'), import('../errors.ts'), import('../ui/output.ts')]);
+  const [{ readStates }, { AbortError }, { log }] = await Promise.all([import('../engine/state.ts'), import('../../core/errors.ts'), import('../ui/output.ts')]);
   try {
     const map = provisionedServices((await readStates(file, env)).stacks, units);
     return map.size > 0 ? map : undefined;

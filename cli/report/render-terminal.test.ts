@@ -1,7 +1,7 @@
 import React from 'react';
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import { AS_OF, realInventory, scenario, scenarioTargets, withConnectivity } from './fixtures.ts';
+import { AS_OF, realInventory, scenario, scenarioTargets, withConnectivity } from '../../test/fixtures/report.ts';
 import { messages } from './i18n.ts';
 import { buildReport } from './model.ts';
 import { renderTerminal, TerminalReport } from './render-terminal.ts';

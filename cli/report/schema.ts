@@ -3,7 +3,7 @@
 // generated from it (see README.md); a test keeps the two in step. Data, not prose: every value is
 // a number, a date (YYYY-MM-DD), an id from desa.yaml or a code from the enums below.
 import { z } from 'zod';
-import { CONNECTIVITY_STATUS, KINDS, SITE_TEMPLATES, TECHNOLOGIES } from '../inventory/schema.ts';
+import { CONNECTIVITY_STATUS, KINDS, SITE_TEMPLATES, TECHNOLOGIES } from '../../core/inventory/schema.ts';
 
 export const SCHEMA_VERSION = 1;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addDays } from './calc.ts';
-import { AS_OF, desaSlugs, fullLink, realInventory, scenario, scenarioTargets, withConnectivity, type ConnectivityPatch } from './fixtures.ts';
+import { AS_OF, desaSlugs, fullLink, realInventory, scenario, scenarioTargets, withConnectivity, type ConnectivityPatch } from '../../test/fixtures/report.ts';
 import { buildReport } from './model.ts';
 
 const scenarioReport = (asOf = AS_OF) => buildReport(withConnectivity(scenario(), scenarioTargets()), { asOf });

@@ -1,6 +1,6 @@
 // Time in the report: the cumulative connections by date, each dated target met or not, and when
 // every unit would be connected at the current pace. Pure functions over the unit rows.
-import type { Target } from '../inventory/model.ts';
+import type { Target } from '../../core/inventory/model.ts';
 import { addDays, daysBetween, DAYS_PER_MONTH, percent } from './calc.ts';
 import type { Projection, ReportData, TargetRow, UnitRow } from './schema.ts';
 

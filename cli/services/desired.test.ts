@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type ClusterObjects, desiredServices, dovecotQuota, type KubeObject, siteName } from './desired.ts';
+import { dovecotQuota } from '../servers/dovecot.ts';
+import { type ClusterObjects, desiredServices, type KubeObject, siteName } from './desired.ts';
 import { planRrsets, type Rrset } from './dns.ts';
 import { parseUsers, renderPostfixMaps, renderUsers, ssha512, verifySsha512 } from './mail.ts';
 
@@ -141,23 +142,5 @@ describe('planRrsets', () => {
   it('plans nothing once the zone matches', () => {
     const applied = planRrsets(desired.records, []).map(({ changetype: _, ...r }) => r);
     expect(planRrsets(desired.records, applied)).toEqual([]);
-  });
-});
-
-describe('local servers', () => {
-  it('reads the ports services.sh remembers, S3_PORT included', async () => {
-    const { parseServicesEnv, parseServerStatus } = await import('./local-servers.ts');
-    const env = 'SMTP_PORT=25800\nSUBMISSION_PORT=25801\nIMAP_PORT=25802\nDNS_PORT=25803\nDNS_API_PORT=25804\nHTTP_PORT=25805\nS3_PORT=25806\nDOMAIN=desa.bekasikab.go.id\n';
-    expect(parseServicesEnv(env)).toEqual({ ports: { smtp: 25800, submission: 25801, imap: 25802, dns: 25803, dnsApi: 25804, http: 25805, s3: 25806, dkim: 25807 }, domain: D });
-    expect(parseServicesEnv(`${env}DKIM_PORT=26000\n`)?.ports.dkim).toBe(26000);
-    expect(parseServicesEnv(env.replace('S3_PORT=25806\n', ''))).toBeNull();
-    expect(parseServerStatus('dovecot running (pid 12)\npostfix unavailable: postfix needs root\nnginx stopped\n')).toEqual([
-      { name: 'dovecot', state: 'running', pid: 12, reason: null },
-      { name: 'postfix', state: 'unavailable', pid: null, reason: 'postfix needs root' },
-      { name: 'pdns', state: 'stopped', pid: null, reason: null },
-      { name: 'nginx', state: 'stopped', pid: null, reason: null },
-      { name: 'versitygw', state: 'stopped', pid: null, reason: null },
-      { name: 'opendkim', state: 'stopped', pid: null, reason: null },
-    ]);
   });
 });

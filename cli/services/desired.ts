@@ -2,7 +2,8 @@
 // bucket Secrets and the mail-dns ConfigMap in the platform namespace, and each desa's Ingress and profil
 // page. Plain data in, plain data out: no I/O, so the rules (who gets an account, which names exist,
 // what an offboarded desa keeps) are tested without servers. Values read from Secrets stay in memory.
-import type { DnsRecord } from '../../stacks/platform/plans.ts';
+import { dovecotQuota } from '../servers/dovecot.ts';
+import { BUCKET, CONSUMER, contractKeys, DEFAULT_MAILBOX_QUOTA, DKIM, type DnsRecord, MAIL_DNS, MAILBOX, SITE_PAGE } from '../../core/contract.ts';
 
 /** The part of a Kubernetes object the sync reads. */
 export interface KubeObject {
@@ -66,19 +67,10 @@ export interface DesiredOptions {
   ttl: number;
 }
 
-const PROFIL_CONTENT = 'profil-content';
-
 function decode(obj: KubeObject, key: string): string {
   const v = obj.data?.[key];
   if (v === undefined) throw new Error(`Secret ${obj.metadata.namespace}/${obj.metadata.name} has no "${key}"`);
   return Buffer.from(v, 'base64').toString('utf8');
-}
-
-/** Kubernetes binary quantities as Dovecot writes them: 2Gi → 2G, 512Mi → 512M; plain bytes stay. */
-export function dovecotQuota(quantity: string): string {
-  const m = /^(\d+)(Ki|Mi|Gi|Ti)?$/.exec(quantity.trim());
-  if (!m) throw new Error(`unsupported quota "${quantity}" (expected a size such as 2Gi)`);
-  return m[2] ? `${m[1]}${m[2][0]}` : m[1]!;
 }
 
 /** The first label of a host under the zone, or null for a host outside it. */
@@ -90,31 +82,34 @@ export function siteName(host: string, domain: string): string | null {
   return /^[a-z0-9]+(-[a-z0-9]+)*$/.test(label) ? label : null;
 }
 
-const consumer = (domain: string, obj: KubeObject) => obj.metadata.labels?.[`${domain}/consumer`];
-const slugOf = (domain: string, obj: KubeObject) => obj.metadata.labels?.[`${domain}/slug`] ?? '';
 const byName = <T>(key: (x: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
 
 export function desiredServices(objects: ClusterObjects, o: DesiredOptions): Desired {
   const { domain } = o;
+  const k = contractKeys(domain);
+  const consumer = (obj: KubeObject) => obj.metadata.labels?.[k.consumer];
+  const slugOf = (obj: KubeObject) => obj.metadata.labels?.[k.slug] ?? '';
   const zone = `${domain}.`;
   const mailboxes: Mailbox[] = [];
   const buckets: Bucket[] = [];
   let dkim: Desired['dkim'] = null;
   for (const s of objects.secrets) {
-    const kind = consumer(domain, s);
-    const quota = s.metadata.annotations?.[`${domain}/quota`] ?? '';
-    if (kind === 'mailbox') {
-      const aliases = (s.metadata.annotations?.[`${domain}/aliases`] ?? '').split(',').map((a) => a.trim()).filter(Boolean);
-      mailboxes.push({ slug: slugOf(domain, s), address: decode(s, 'address'), password: decode(s, 'password'), quota: dovecotQuota(quota || '2Gi'), aliases });
-    } else if (kind === 'dkim') {
-      dkim = { selector: decode(s, 'selector'), privateKey: decode(s, 'privateKey') };
-    } else if (kind === 'bucket') {
-      const slug = slugOf(domain, s);
+    const kind = consumer(s);
+    const quota = s.metadata.annotations?.[k.quota] ?? '';
+    if (kind === CONSUMER.mailbox) {
+      const aliases = (s.metadata.annotations?.[k.aliases] ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+      const d = MAILBOX.data;
+      mailboxes.push({ slug: slugOf(s), address: decode(s, d.address), password: decode(s, d.password), quota: dovecotQuota(quota || DEFAULT_MAILBOX_QUOTA), aliases });
+    } else if (kind === CONSUMER.dkim) {
+      dkim = { selector: decode(s, DKIM.data.selector), privateKey: decode(s, DKIM.data.privateKey) };
+    } else if (kind === CONSUMER.bucket) {
+      const slug = slugOf(s);
+      const d = BUCKET.data;
       buckets.push({
         slug,
-        bucket: decode(s, 'bucket'),
-        accessKeyId: decode(s, 'accessKeyId'),
-        secretAccessKey: decode(s, 'secretAccessKey'),
+        bucket: decode(s, d.bucket),
+        accessKeyId: decode(s, d.accessKeyId),
+        secretAccessKey: decode(s, d.secretAccessKey),
         quota,
         active: o.units.has(slug),
       });
@@ -128,8 +123,9 @@ export function desiredServices(objects: ClusterObjects, o: DesiredOptions): Des
       if (rule.host && siteName(rule.host, domain)) hosts.set(rule.host.toLowerCase(), ing.metadata.namespace ?? '');
     }
   }
-  const mailDns = objects.configMaps.find((c) => c.metadata.name === 'mail-dns' && consumer(domain, c) === 'dns');
-  const mailRecords: DnsRecord[] = mailDns?.data?.['records.json'] ? JSON.parse(mailDns.data['records.json']) : [];
+  const mailDns = objects.configMaps.find((c) => c.metadata.name === MAIL_DNS.name && consumer(c) === CONSUMER.dns);
+  const recordsJson = mailDns?.data?.[MAIL_DNS.data.records];
+  const mailRecords: DnsRecord[] = recordsJson ? JSON.parse(recordsJson) : [];
   const mailHosts = mailRecords.filter((r) => r.type === 'MX').flatMap((r) => r.values.map((v) => v.split(/\s+/)[1]!.replace(/\.$/, '')));
   const records: DnsRecord[] = [
     ...[...new Set([...hosts.keys(), ...mailHosts.filter((h) => h.endsWith(`.${domain}`))])].map(
@@ -141,8 +137,8 @@ export function desiredServices(objects: ClusterObjects, o: DesiredOptions): Des
   // Sites: the profil page of the namespace that holds the host's Ingress.
   const sites: Site[] = [];
   for (const [host, namespace] of hosts) {
-    const page = objects.configMaps.find((c) => c.metadata.name === PROFIL_CONTENT && c.metadata.namespace === namespace);
-    const html = page?.data?.['index.html'];
+    const page = objects.configMaps.find((c) => c.metadata.name === SITE_PAGE.name && c.metadata.namespace === namespace);
+    const html = page?.data?.[SITE_PAGE.data.page];
     if (html !== undefined) sites.push({ name: siteName(host, domain)!, host, html });
   }
 

@@ -1,6 +1,8 @@
 // The zone on PowerDNS Authoritative, through its HTTP API: the records the sync owns carry a comment
-// with account "desa", so records made by hand beside them are never touched. planRrsets is pure.
-import type { DnsRecord } from '../../stacks/platform/plans.ts';
+// with account "desa", so records made by hand beside them are never touched. A zone of a domain
+// desa.yaml no longer names loses the records desa made in it, and goes when nothing else is left.
+// planRrsets is pure.
+import type { DnsRecord } from '../../core/contract.ts';
 
 export const OWNER = 'desa';
 
@@ -74,6 +76,7 @@ export async function zoneRrsets(api: PowerDns, zone: string): Promise<Rrset[]> 
   await call(api, 'POST', '/zones', {
     name: zone,
     kind: 'Native',
+    account: OWNER,
     soa_edit_api: 'INCREASE',
     rrsets: [
       { name: zone, type: 'SOA', ttl: 3600, records: [{ content: `${ns} hostmaster.${zone} 1 10800 3600 604800 300`, disabled: false }] },
@@ -83,9 +86,26 @@ export async function zoneRrsets(api: PowerDns, zone: string): Promise<Rrset[]> 
   return [];
 }
 
-/** Applies the desired records; returns how many rrsets changed. */
+/** The other zones: the records desa made there are deleted, and a zone left with only its SOA and NS goes. */
+async function retireOtherZones(api: PowerDns, keep: string): Promise<number> {
+  const zones = (await (await call(api, 'GET', '/zones')).json()) as { name: string }[];
+  let deleted = 0;
+  for (const { name } of zones.filter((z) => z.name !== keep)) {
+    const current = ((await (await call(api, 'GET', `/zones/${name}`)).json()) as { rrsets: Rrset[] }).rrsets;
+    const changes = planRrsets([], current);
+    if (changes.length === 0) continue;
+    await call(api, 'PATCH', `/zones/${name}`, { rrsets: changes });
+    deleted += changes.length;
+    const gone = new Set(changes.map((c) => `${c.name} ${c.type}`));
+    if (current.every((r) => gone.has(`${r.name} ${r.type}`) || r.type === 'SOA' || r.type === 'NS')) await call(api, 'DELETE', `/zones/${name}`);
+  }
+  return deleted;
+}
+
+/** Applies the desired records; returns how many rrsets changed and were deleted (in other zones too). */
 export async function applyDns(api: PowerDns, zone: string, desired: readonly DnsRecord[]): Promise<{ changed: number; deleted: number }> {
   const changes = planRrsets(desired, await zoneRrsets(api, zone));
   if (changes.length > 0) await call(api, 'PATCH', `/zones/${zone}`, { rrsets: changes });
-  return { changed: changes.filter((c) => c.changetype === 'REPLACE').length, deleted: changes.filter((c) => c.changetype === 'DELETE').length };
+  const retired = await retireOtherZones(api, zone);
+  return { changed: changes.filter((c) => c.changetype === 'REPLACE').length, deleted: changes.filter((c) => c.changetype === 'DELETE').length + retired };
 }

@@ -1,6 +1,6 @@
 // Mail accounts for Dovecot (IMAP, and SMTP AUTH for Postfix through Dovecot's auth socket) and Postfix
 // (which addresses exist, aliases, who may send as whom). The renderers are pure; the writer in
-// local-servers.ts puts the files in place atomically. Passwords are stored only as salted SHA-512
+// mail-files.ts puts the files in place atomically. Passwords are stored only as salted SHA-512
 // hashes, and a line whose hash still matches is kept as it is, so an unchanged account changes no file.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Mailbox } from './desired.ts';

@@ -3,13 +3,14 @@
 // every request (--iam-cache-disable), so adding or revoking a key takes effect at once; a bucket is
 // created once, owned by its account, through the gateway's admin API. The gateway enforces no quota:
 // usage is measured on disk and reported beside the quota.
-import { execa } from 'execa';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir, ROOT } from '../engine/paths.ts';
-import { readPins } from '../engine/toolchain.ts';
+import { cacheDir, ROOT } from '../paths.ts';
+import { run } from '../process.ts';
+import { builtBinary, readPins } from '../toolchain/pins.ts';
 import type { Bucket } from './desired.ts';
-import { type LocalServices, readServiceSecret, writeIfChanged } from './local-servers.ts';
+import { writeIfChanged } from '../servers/files.ts';
+import { type LocalServices, readServiceSecret } from '../servers/state.ts';
 
 export interface BucketUsage {
   bucket: string;
@@ -38,7 +39,7 @@ interface Account {
 }
 
 export function versitygwPath(env: NodeJS.ProcessEnv): string {
-  return join(cacheDir(env), 'toolchain', `versitygw-${readPins(ROOT).VERSITYGW_VERSION ?? 'v1.8.0'}`, 'bin', 'versitygw');
+  return builtBinary(cacheDir(env), readPins(ROOT), 'versitygw');
 }
 
 /** The IAM file with the desired accounts: the root's own entries are kept, desa accounts replaced. */
@@ -75,8 +76,7 @@ function adminClient(s: LocalServices, env: NodeJS.ProcessEnv) {
   // The root key reaches the admin client through its environment, never its command line.
   const adminEnv = { ...env, ADMIN_ACCESS_KEY_ID: readServiceSecret(s.dir, 's3-root-access'), ADMIN_SECRET_ACCESS_KEY: readServiceSecret(s.dir, 's3-root-secret') };
   return async (args: string[]): Promise<string> => {
-    const r = await execa(binary, ['admin', '--endpoint-url', `http://127.0.0.1:${s.ports.s3}`, ...args], { env: adminEnv, stdin: 'ignore', reject: false, timeout: 30_000 });
-    if (r.exitCode !== 0) throw new Error(`versitygw admin ${args[0]}: ${(r.stderr || r.stdout).trim().split('\n').at(-1)}`);
+    const r = await run(binary, ['admin', '--endpoint-url', `http://127.0.0.1:${s.ports.s3}`, ...args], { env: adminEnv, timeout: 30_000, what: `versitygw admin ${args[0]}` });
     return r.stdout;
   };
 }

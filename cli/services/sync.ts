@@ -3,15 +3,18 @@
 // gateway, Ingress hosts and the platform's mail records → the DNS zone, profil pages → the web server.
 // `desa up` and `desa destroy` run it after the stacks when they use the local cluster and its loopback
 // servers. It is idempotent: a second run with nothing new changes no file and sends no update.
-import { execa } from 'execa';
-import { settingsSchema } from '../../stacks/settings.ts';
-import type { Inventory } from '../inventory/model.ts';
-import { kubectlPath, readPins } from '../engine/toolchain.ts';
-import { cacheDir, ROOT } from '../engine/paths.ts';
+import { contractKeys, PART_OF_SELECTOR } from '../../core/contract.ts';
+import type { Inventory } from '../../core/inventory/model.ts';
+import { cacheDir, ROOT } from '../paths.ts';
+import { run } from '../process.ts';
+import { readServiceSecret, type LocalServices } from '../servers/state.ts';
+import { serversStatus } from '../servers/supervisor.ts';
+import { kubectlPath, readPins } from '../toolchain/pins.ts';
 import { type ClusterObjects, desiredServices, type KubeObject } from './desired.ts';
 import { applyDns } from './dns.ts';
-import { deleteMaildirs, type LocalServices, readServiceSecret, servicesStatus, writeDkimKey, writeMail, writeSites } from './local-servers.ts';
+import { deleteMaildirs, writeDkimKey, writeMail } from './mail-files.ts';
 import { applyBuckets, type BucketReport } from './s3.ts';
+import { writeSites } from './sites.ts';
 
 export interface SyncReport {
   /** Endpoints on 127.0.0.1, for people and tests. */
@@ -28,22 +31,25 @@ export interface SyncReport {
   changed: { mail: boolean; dns: number; sites: number };
 }
 
-/** The settings the local cluster runs with (localClusterConfig sets none of these): namespace, TTL. */
-const DEFAULTS = settingsSchema.parse({});
+/** What the sync takes from the stacks' configuration (the platform stack's settings, as it ran). */
+export interface SyncSettings {
+  /** Where the mailbox and bucket Secrets are. */
+  platformNamespace: string;
+  /** The TTL of the records it publishes. */
+  dnsTtl: number;
+}
 
 async function kubectlJson(kubeconfig: string, args: string[], env: NodeJS.ProcessEnv): Promise<KubeObject[]> {
   const kubectl = kubectlPath(cacheDir(env), readPins(ROOT));
-  const r = await execa(kubectl, ['--kubeconfig', kubeconfig, '--request-timeout=30s', 'get', ...args, '-o', 'json'], { env, stdin: 'ignore', reject: false, timeout: 60_000 });
-  if (r.exitCode !== 0) throw new Error(`kubectl get ${args[0]} failed: ${r.stderr.trim().split('\n').at(-1)}`);
+  const r = await run(kubectl, ['--kubeconfig', kubeconfig, '--request-timeout=30s', 'get', ...args, '-o', 'json'], { env, what: `kubectl get ${args[0]}` });
   return (JSON.parse(r.stdout) as { items: KubeObject[] }).items;
 }
 
 /** Reads, in two calls, every object the sync needs. Secret values stay in this process's memory. */
-export async function readCluster(kubeconfig: string, domain: string, env: NodeJS.ProcessEnv): Promise<ClusterObjects> {
-  const ns = DEFAULTS.platformNamespace;
+export async function readCluster(kubeconfig: string, domain: string, namespace: string, env: NodeJS.ProcessEnv): Promise<ClusterObjects> {
   const [secrets, others] = await Promise.all([
-    kubectlJson(kubeconfig, ['secrets', '-n', ns, '-l', `${domain}/consumer`], env),
-    kubectlJson(kubeconfig, ['configmaps,ingresses', '-A', '-l', 'app.kubernetes.io/part-of=desa'], env),
+    kubectlJson(kubeconfig, ['secrets', '-n', namespace, '-l', contractKeys(domain).consumer], env),
+    kubectlJson(kubeconfig, ['configmaps,ingresses', '-A', '-l', PART_OF_SELECTOR], env),
   ]);
   const kind = (o: KubeObject) => (o as { kind?: string }).kind;
   return { secrets, configMaps: others.filter((o) => kind(o) === 'ConfigMap'), ingresses: others.filter((o) => kind(o) === 'Ingress') };
@@ -53,39 +59,41 @@ export interface SyncOptions {
   services: LocalServices;
   kubeconfig: string;
   inventory: Inventory;
+  settings: SyncSettings;
   env: NodeJS.ProcessEnv;
   /** Slugs whose data `destroy --delete-data` removes: their Maildirs and bucket go too. */
   deleteData?: readonly string[];
 }
 
 export async function syncServices(o: SyncOptions): Promise<SyncReport> {
-  return applyServices(await readCluster(o.kubeconfig, o.inventory.kabupaten.domain, o.env), o);
+  return applyServices(await readCluster(o.kubeconfig, o.inventory.kabupaten.domain, o.settings.platformNamespace, o.env), o);
 }
 
 /** The sync's second half: the cluster's objects, as read, applied to the servers. */
 export async function applyServices(objects: ClusterObjects, o: Omit<SyncOptions, 'kubeconfig'>): Promise<SyncReport> {
   const { services: s, env } = o;
   const domain = o.inventory.kabupaten.domain;
-  const desired = desiredServices(objects, { domain, units: new Set(o.inventory.units.map((u) => u.slug)), address: '127.0.0.1', ttl: DEFAULTS.dns.ttl });
-  const status = new Map((await servicesStatus(s.dir, env)).map((x) => [x.name, x]));
+  const desired = desiredServices(objects, { domain, units: new Set(o.inventory.units.map((u) => u.slug)), address: '127.0.0.1', ttl: o.settings.dnsTtl });
+  const status = new Map(serversStatus({ dir: s.dir, env }).map((x) => [x.name, x]));
   const skipped: SyncReport['skipped'] = [];
   const up = (name: string) => {
-    const x = status.get(name as never);
+    const x = status.get(name);
     if (x?.state === 'running') return true;
     skipped.push({ server: name, reason: x?.reason ?? x?.state ?? 'unknown' });
     return false;
   };
   const deleteData = new Set(o.deleteData ?? []);
+  const mail = { services: s, domain, env };
 
   // Dovecot alone gives IMAP logins; Postfix (root only) adds submission and delivery.
   let mailChanged = false;
   const dovecot = up('dovecot');
   const postfix = up('postfix');
-  if (dovecot || postfix) mailChanged = (await writeMail(s, desired.mailboxes, env, { postfix })).changed;
+  if (dovecot || postfix) mailChanged = (await writeMail(mail, desired.mailboxes)).changed;
   for (const slug of deleteData) deleteMaildirs(s, domain, slug);
   let dkimSelector: string | null = null;
   if (desired.dkim && postfix && up('opendkim')) {
-    await writeDkimKey(s, desired.dkim, env);
+    await writeDkimKey(mail, desired.dkim);
     dkimSelector = desired.dkim.selector;
   }
   let dnsChanged = 0;

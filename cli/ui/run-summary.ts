@@ -1,7 +1,8 @@
 // The summary a run of up / plan / destroy ends with, on stdout: a line for every stack that changed,
 // failed, was skipped or carries a note, then the totals. Unchanged stacks are only counted, so a
 // no-change run of 188 stacks prints two lines, not 188.
-import type { RunSummary, StackResult } from '../engine/provision.ts';
+import type { LocalExtras } from '../cluster/target.ts';
+import type { RunSummary, StackResult } from '../engine/run-loop.ts';
 import type { Changes } from '../engine/progress.ts';
 import { describeChanges, formatSeconds } from './stack-lines.ts';
 
@@ -21,7 +22,7 @@ function describe(r: StackResult): string {
   }
 }
 
-export function summaryLines(s: RunSummary): string[] {
+export function summaryLines(s: RunSummary & Partial<LocalExtras>): string[] {
   const shown = s.stacks.filter((r) => r.result !== 'succeeded' || changed(r.changes) || r.note);
   const width = Math.max(0, ...shown.map((r) => r.stack.length));
   const lines = shown.map((r) => `${r.stack.padEnd(width)}  ${describe(r)}`);
@@ -43,7 +44,7 @@ export function summaryLines(s: RunSummary): string[] {
 }
 
 /** What the local servers now serve, where, and what was skipped. */
-export function servicesLines(r: NonNullable<RunSummary['services']>): string[] {
+export function servicesLines(r: LocalExtras['services']): string[] {
   if ('error' in r) return [`services: FAILED: ${r.error}`];
   const at = (port: number) => `127.0.0.1:${port}`;
   const skipped = new Set(r.skipped.map((x) => x.server));

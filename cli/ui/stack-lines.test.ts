@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Operation, StackProgress } from '../engine/progress.ts';
-import { createLinePresenter, createPresenter, describeChanges, describeOutcome } from './stack-lines.ts';
+import { createPresenter } from './presenter.ts';
+import { createLinePresenter, describeChanges, describeOutcome } from './stack-lines.ts';
 
 const T0 = 1_700_000_000_000;
 

@@ -82,20 +82,3 @@ export function createLinePresenter(write: (line: string) => void): Presenter {
     finish: async () => {},
   };
 }
-
-export interface PresenterOptions {
-  operation: Operation;
-  /** Every stack of the run, in order: the platform first. */
-  stacks: string[];
-  /** A person at a terminal (see ui/output.ts `interactive()`): the ink view; otherwise lines. */
-  interactive: boolean;
-  /** Where lines go; stderr by default. */
-  write?: (line: string) => void;
-}
-
-/** The ink view on a TTY, else prefixed lines. Async so that CI runs never load ink and React. */
-export async function createPresenter(opts: PresenterOptions): Promise<Presenter> {
-  if (!opts.interactive) return createLinePresenter(opts.write ?? ((line) => process.stderr.write(`${line}\n`)));
-  const { renderStacksView } = await import('./stacks-view.ts');
-  return renderStacksView({ operation: opts.operation, stacks: opts.stacks });
-}

@@ -1,7 +1,7 @@
 // Lambangsari once the address of its own app is known (fixture): the subdomain permanently redirects
 // there, still under the wildcard certificate; no site workload.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixtureInventory, installMocks, PLATFORM_CONFIG } from '../testing/mocks.ts';
+import { fixtureInventory, installMocks, PLATFORM_CONFIG } from '../../test/fixtures/pulumi-mocks.ts';
 
 const URL = 'https://sid.lambangsari.example.id/';
 const inventory = fixtureInventory((t) => t.replace('template: external\n        url: unknown', `template: external\n        url: ${URL}`));

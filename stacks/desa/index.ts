@@ -2,7 +2,7 @@
 // computed first (pure), then each piece is a child component with names derived from this one.
 import type * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { Inventory, Unit } from '../../cli/inventory/model.ts';
+import type { Inventory, Unit } from '../../core/inventory/model.ts';
 import type { PlatformRefs, Settings } from '../settings.ts';
 import { Mailboxes } from './mailboxes.ts';
 import { DesaNamespace } from './namespace.ts';

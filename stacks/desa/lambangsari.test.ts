@@ -2,7 +2,7 @@
 // No site workload and, with no URL yet, nothing on the subdomain; mail and storage as any desa.
 import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { installMocks, PLATFORM_CONFIG, valueOf } from '../testing/mocks.ts';
+import { installMocks, PLATFORM_CONFIG, valueOf } from '../../test/fixtures/pulumi-mocks.ts';
 
 const run = installMocks('lambangsari', PLATFORM_CONFIG, ['desa:dnsTsigSecret']);
 const { default: main } = await import('../index.ts');

@@ -3,8 +3,9 @@
 // password is generated once and kept (stacks/secrets.ts); it leaves the stack only as a secret output.
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { Unit } from '../../cli/inventory/model.ts';
-import { identityLabels, labelKeys } from '../labels.ts';
+import type { Unit } from '../../core/inventory/model.ts';
+import { CONSUMER, contractKeys, MAILBOX } from '../../core/contract.ts';
+import { identityLabels } from '../labels.ts';
 import { keepGenerated, secretData, secretValue } from '../secrets.ts';
 
 export interface MailboxPlan {
@@ -14,22 +15,22 @@ export interface MailboxPlan {
   data: Record<string, string>;
 }
 
-export const MAILBOX_GENERATED = ['password'] as const;
+export const MAILBOX_GENERATED = [MAILBOX.data.password] as const;
 
 export function mailboxPlans(unit: Unit, domain: string, namespace: string): MailboxPlan[] {
   const email = unit.services.email;
   if (!email.enabled) return [];
-  const k = labelKeys(domain);
+  const k = contractKeys(domain);
   return email.accounts.map((a) => ({
     role: a.role,
     address: a.address,
     metadata: {
-      name: `mailbox-${unit.slug}-${a.role}`,
+      name: MAILBOX.name(unit.slug, a.role),
       namespace,
-      labels: { ...identityLabels(unit, domain), [k.consumer]: 'mailbox', [k.role]: a.role },
-      annotations: { [`${domain}/quota`]: a.quota, [`${domain}/aliases`]: a.aliases.join(',') },
+      labels: { ...identityLabels(unit, domain), [k.consumer]: CONSUMER.mailbox, [k.role]: a.role },
+      annotations: { [k.quota]: a.quota, [k.aliases]: a.aliases.join(',') },
     },
-    data: { address: a.address, role: a.role },
+    data: { [MAILBOX.data.address]: a.address, [MAILBOX.data.role]: a.role },
   }));
 }
 
@@ -57,7 +58,7 @@ export class Mailboxes extends pulumi.ComponentResource {
         { metadata: p.metadata, type: 'Opaque', data: secretData(p.data, MAILBOX_GENERATED) },
         { parent: this, provider: args.provider, ignoreChanges: args.rotate?.includes(p.role) ? [] : keepGenerated(MAILBOX_GENERATED) },
       );
-      return pulumi.all([p.address, secretValue(secret.data, 'password')]);
+      return pulumi.all([p.address, secretValue(secret.data, MAILBOX.data.password)]);
     });
     this.addresses = plans.map((p) => p.address);
     this.passwords = pulumi.secret(pulumi.all(entries).apply((pairs) => Object.fromEntries(pairs)));

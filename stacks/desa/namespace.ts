@@ -2,7 +2,7 @@
 // NetworkPolicies (see network.ts).
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { Unit } from '../../cli/inventory/model.ts';
+import type { Unit } from '../../core/inventory/model.ts';
 import type { SitePlan } from '../../templates/plan.ts';
 import { identityLabels, namespaceAnnotations, namespaceLabels } from '../labels.ts';
 import { networkPolicies } from './network.ts';

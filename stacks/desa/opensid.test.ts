@@ -1,7 +1,7 @@
 // Lambangjaya (32.16.06.2003) switched to OpenSID in a fixture copy of desa.yaml: the larger quota,
 // MariaDB with generated credentials, claims within the quota, and site → database traffic allowed.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decode, fixtureInventory, installMocks, isSecretAt, PLATFORM_CONFIG, withServices } from '../testing/mocks.ts';
+import { decode, fixtureInventory, installMocks, isSecretAt, PLATFORM_CONFIG, withServices } from '../../test/fixtures/pulumi-mocks.ts';
 import { mebibytes } from './sizing.ts';
 
 const inventory = fixtureInventory(withServices('lambangjaya', 'services:\n  site:\n    template: opensid'));

@@ -3,11 +3,11 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Unit } from '../../cli/inventory/model.ts';
-import { installMocks, INVENTORY } from '../testing/mocks.ts';
+import type { Unit } from '../../core/inventory/model.ts';
+import { installMocks, INVENTORY } from '../../test/fixtures/pulumi-mocks.ts';
 
 const run = installMocks('options');
-const { loadInventory } = await import('../../cli/inventory/load.ts');
+const { loadInventory } = await import('../../core/inventory/load.ts');
 const { Desa } = await import('./index.ts');
 const { parseSettings, platformRefs } = await import('../settings.ts');
 

@@ -1,8 +1,8 @@
 // The pure parts of a desa: sizing, policies, mailbox/bucket/subdomain/site plans. No Pulumi runtime.
 import { describe, expect, it } from 'vitest';
-import { loadInventory } from '../../cli/inventory/load.ts';
-import type { Unit } from '../../cli/inventory/model.ts';
-import { INVENTORY } from '../testing/mocks.ts';
+import { loadInventory } from '../../core/inventory/load.ts';
+import type { Unit } from '../../core/inventory/model.ts';
+import { INVENTORY } from '../../test/fixtures/pulumi-mocks.ts';
 import { parseSettings, platformRefs } from '../settings.ts';
 import { mailboxPlans } from './mailboxes.ts';
 import { networkPolicies } from './network.ts';

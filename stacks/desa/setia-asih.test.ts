@@ -2,7 +2,7 @@
 // (desa.yaml defaults), but do get a subdomain and a profile page.
 import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { installMocks, PLATFORM_CONFIG, valueOf } from '../testing/mocks.ts';
+import { installMocks, PLATFORM_CONFIG, valueOf } from '../../test/fixtures/pulumi-mocks.ts';
 
 const run = installMocks('setia-asih', PLATFORM_CONFIG, ['desa:dnsTsigSecret']);
 const { default: main } = await import('../index.ts');

@@ -2,7 +2,7 @@
 // (templates/*) decide what runs; this component only creates what a plan lists.
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { Inventory, Unit } from '../../cli/inventory/model.ts';
+import type { Inventory, Unit } from '../../core/inventory/model.ts';
 import { opensidPlan } from '../../templates/opensid/workload.ts';
 import type { SitePlan } from '../../templates/plan.ts';
 import { renderProfil } from '../../templates/profil/render.ts';

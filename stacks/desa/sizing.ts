@@ -1,6 +1,6 @@
 // How much of the cluster one desa may use, by what its site runs. Pure data, tested as such.
 import type * as k8s from '@pulumi/kubernetes';
-import type { Unit } from '../../cli/inventory/model.ts';
+import type { Unit } from '../../core/inventory/model.ts';
 
 /** What runs in the namespace: the profile page, OpenSID, or no workload (external app or no site). */
 export type Footprint = 'profil' | 'opensid' | 'none';

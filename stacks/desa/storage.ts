@@ -3,11 +3,12 @@
 // only touch its own bucket; the quota is an annotation the storage service applies.
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { Unit } from '../../cli/inventory/model.ts';
-import { identityLabels, labelKeys } from '../labels.ts';
+import type { Unit } from '../../core/inventory/model.ts';
+import { BUCKET, CONSUMER, contractKeys } from '../../core/contract.ts';
+import { identityLabels } from '../labels.ts';
 import { keepGenerated, secretData, secretValue } from '../secrets.ts';
 
-export const BUCKET_GENERATED = ['secretAccessKey'] as const;
+export const BUCKET_GENERATED = [BUCKET.data.secretAccessKey] as const;
 
 export interface BucketPlan {
   bucket: string;
@@ -18,16 +19,17 @@ export interface BucketPlan {
 export function bucketPlan(unit: Unit, domain: string, namespace: string): BucketPlan | null {
   const storage = unit.services.storage;
   if (!storage.enabled) return null;
+  const k = contractKeys(domain);
   return {
     bucket: storage.bucket,
     metadata: {
-      name: `bucket-${unit.slug}`,
+      name: BUCKET.name(unit.slug),
       namespace,
-      labels: { ...identityLabels(unit, domain), [labelKeys(domain).consumer]: 'bucket' },
-      annotations: { [`${domain}/quota`]: storage.quota },
+      labels: { ...identityLabels(unit, domain), [k.consumer]: CONSUMER.bucket },
+      annotations: { [k.quota]: storage.quota },
     },
     // The access key id names the desa; only the secret key is secret.
-    data: { bucket: storage.bucket, accessKeyId: storage.bucket, policy: `readwrite:${storage.bucket}` },
+    data: { [BUCKET.data.bucket]: storage.bucket, [BUCKET.data.accessKeyId]: storage.bucket, [BUCKET.data.policy]: `readwrite:${storage.bucket}` },
   };
 }
 
@@ -56,7 +58,7 @@ export class StorageSpace extends pulumi.ComponentResource {
     );
     this.bucket = plan.bucket;
     this.credentials = pulumi.secret(
-      secretValue(secret.data, 'secretAccessKey').apply((secretAccessKey) => ({
+      secretValue(secret.data, BUCKET.data.secretAccessKey).apply((secretAccessKey) => ({
         bucket: plan.bucket,
         accessKeyId: plan.bucket,
         secretAccessKey,

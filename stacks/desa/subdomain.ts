@@ -6,7 +6,7 @@
 // namespace. DNS: ExternalDNS (ingress source) publishes the Ingress host, with the TTL annotated here.
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { Unit } from '../../cli/inventory/model.ts';
+import type { Unit } from '../../core/inventory/model.ts';
 import type { SitePlan } from '../../templates/plan.ts';
 import { identityLabels } from '../labels.ts';
 import type { PlatformRefs } from '../settings.ts';

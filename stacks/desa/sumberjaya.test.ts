@@ -2,7 +2,7 @@
 // mailboxes and storage. Runs the real entry point, stacks/index.ts, under mocks.
 import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decode, installMocks, isSecretAt, PLATFORM_CONFIG, valueOf } from '../testing/mocks.ts';
+import { decode, installMocks, isSecretAt, PLATFORM_CONFIG, valueOf } from '../../test/fixtures/pulumi-mocks.ts';
 
 const run = installMocks('sumberjaya', PLATFORM_CONFIG, ['desa:dnsTsigSecret']);
 const { default: main } = await import('../index.ts');

@@ -3,7 +3,7 @@
 // only when the config allows them (a bare control plane has no cert-manager CRDs).
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { COMMON_LABELS } from '../labels.ts';
+import { COMMON_LABELS } from '../../core/contract.ts';
 import { base64 } from '../secrets.ts';
 import { PINS, type Settings } from '../settings.ts';
 import { CLUSTER_ISSUER, TSIG_SECRET_KEY, clusterIssuer, wildcardCertificate } from './plans.ts';

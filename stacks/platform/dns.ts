@@ -3,10 +3,10 @@
 // managed elsewhere (for example one wildcard record pointing at the ingress controller).
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { COMMON_LABELS } from '../labels.ts';
+import { COMMON_LABELS, type DnsRecord } from '../../core/contract.ts';
 import { base64 } from '../secrets.ts';
 import { PINS, type Settings } from '../settings.ts';
-import { type DnsRecord, TSIG_SECRET_KEY, externalDnsValues, mailDnsEndpoint } from './plans.ts';
+import { TSIG_SECRET_KEY, externalDnsValues, mailDnsEndpoint } from './plans.ts';
 
 export interface DnsArgs {
   settings: Settings;

@@ -2,7 +2,7 @@
 // TLS (one wildcard certificate), DNS, mail and storage, each deployed here or referenced as existing.
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { COMMON_LABELS } from '../labels.ts';
+import { COMMON_LABELS } from '../../core/contract.ts';
 import { platformRefs, type Settings } from '../settings.ts';
 import { Certificates } from './certificates.ts';
 import { Dns } from './dns.ts';

@@ -3,7 +3,7 @@
 // certificate, so desa Ingresses need no secretName (stacks/desa/subdomain.ts).
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { COMMON_LABELS } from '../labels.ts';
+import { COMMON_LABELS } from '../../core/contract.ts';
 import { PINS, type Settings } from '../settings.ts';
 import { defaultTlsStore, traefikValues } from './plans.ts';
 

@@ -10,10 +10,10 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { COMMON_LABELS, labelKeys } from '../labels.ts';
+import { COMMON_LABELS, CONSUMER, contractKeys, DKIM, type DnsRecord, MAIL_DNS } from '../../core/contract.ts';
 import { base64, keepGenerated, secretValue } from '../secrets.ts';
 import type { Settings } from '../settings.ts';
-import { type DnsRecord, mailDnsRecords } from './plans.ts';
+import { mailDnsRecords } from './plans.ts';
 
 export const DKIM_GENERATED = ['privateKey'] as const;
 
@@ -134,14 +134,14 @@ export class Mail extends pulumi.ComponentResource {
       const dkim = new k8s.core.v1.Secret(
         `${name}-dkim`,
         {
-          metadata: { name: 'mail-dkim', namespace: ns, labels: { ...labels, [labelKeys(args.domain).consumer]: 'dkim' } },
+          metadata: { name: DKIM.name, namespace: ns, labels: { ...labels, [contractKeys(args.domain).consumer]: CONSUMER.dkim } },
           type: 'Opaque',
-          data: { selector: base64(settings.mail.dkimSelector), privateKey: pulumi.secret(base64(dkimPrivateKey())) },
+          data: { [DKIM.data.selector]: base64(settings.mail.dkimSelector), [DKIM.data.privateKey]: pulumi.secret(base64(dkimPrivateKey())) },
         },
         { ...child, ignoreChanges: keepGenerated(DKIM_GENERATED) },
       );
       // The public half is not secret: it is published.
-      publicKey = pulumi.unsecret(secretValue(dkim.data, 'privateKey').apply(dkimPublicKey));
+      publicKey = pulumi.unsecret(secretValue(dkim.data, DKIM.data.privateKey).apply(dkimPublicKey));
     }
     this.dnsRecords = publicKey.apply((key) =>
       mailDnsRecords({
@@ -155,8 +155,8 @@ export class Mail extends pulumi.ComponentResource {
     new k8s.core.v1.ConfigMap(
       `${name}-dns`,
       {
-        metadata: { name: 'mail-dns', namespace: ns, labels: { ...labels, [labelKeys(args.domain).consumer]: 'dns' } },
-        data: { 'records.json': this.dnsRecords.apply((r) => JSON.stringify(r, null, 2)) },
+        metadata: { name: MAIL_DNS.name, namespace: ns, labels: { ...labels, [contractKeys(args.domain).consumer]: CONSUMER.dns } },
+        data: { [MAIL_DNS.data.records]: this.dnsRecords.apply((r) => JSON.stringify(r, null, 2)) },
       },
       child,
     );

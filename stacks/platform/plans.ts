@@ -1,7 +1,7 @@
 // What the platform stack builds, as plain data: Helm values and custom resource bodies. Pure, and
 // tested without Pulumi. The components in this directory only create what these return.
 import type { Settings } from '../settings.ts';
-import { COMMON_LABELS } from '../labels.ts';
+import { COMMON_LABELS, type DnsRecord, MAIL_DNS } from '../../core/contract.ts';
 
 export const ACME_SERVERS = {
   production: 'https://acme-v02.api.letsencrypt.org/directory',
@@ -134,14 +134,6 @@ export function externalDnsValues(settings: Settings, domain: string, tsigSecret
   };
 }
 
-/** One DNS record set the platform publishes: names are absolute (trailing dot), TXT values carry their quotes. */
-export interface DnsRecord {
-  name: string;
-  type: 'A' | 'MX' | 'TXT';
-  ttl: number;
-  values: string[];
-}
-
 /** TXT strings are at most 255 characters: a longer value (a DKIM key) is split into quoted pieces. */
 export function txtValue(text: string): string {
   const pieces: string[] = [];
@@ -180,7 +172,7 @@ export function mailDnsEndpoint(settings: Settings, records: readonly DnsRecord[
   return {
     apiVersion: 'externaldns.k8s.io/v1alpha1',
     kind: 'DNSEndpoint',
-    metadata: { name: 'mail-dns', namespace: settings.platformNamespace, labels: COMMON_LABELS },
+    metadata: { name: MAIL_DNS.name, namespace: settings.platformNamespace, labels: COMMON_LABELS },
     spec: {
       endpoints: records.map((r) => ({
         dnsName: r.name.replace(/\.$/, ''),

@@ -1,7 +1,7 @@
 // The platform stack on a bare control plane: custom resources off, every service referenced as
 // existing. Nothing CRD-dependent and no chart is created; the outputs point at the existing services.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { INVENTORY, installMocks, valueOf } from '../testing/mocks.ts';
+import { INVENTORY, installMocks, valueOf } from '../../test/fixtures/pulumi-mocks.ts';
 
 const run = installMocks('platform', {
   'desa:inventory': INVENTORY,

@@ -2,7 +2,7 @@
 import { createPublicKey } from 'node:crypto';
 import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decode, installMocks, isSecretAt, PLATFORM_CONFIG, valueOf } from '../testing/mocks.ts';
+import { decode, installMocks, isSecretAt, PLATFORM_CONFIG, valueOf } from '../../test/fixtures/pulumi-mocks.ts';
 
 const run = installMocks('platform', PLATFORM_CONFIG, ['desa:dnsTsigSecret']);
 const { default: main } = await import('../index.ts');

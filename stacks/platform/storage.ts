@@ -4,7 +4,7 @@
 // (cli/services/) applies them. The same gateway, at the same version, runs on loopback in the tests.
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { COMMON_LABELS } from '../labels.ts';
+import { COMMON_LABELS } from '../../core/contract.ts';
 import { keepGenerated, secretData } from '../secrets.ts';
 import type { Settings } from '../settings.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadInventory } from '../../cli/inventory/load.ts';
-import type { Unit } from '../../cli/inventory/model.ts';
+import { loadInventory } from '../../core/inventory/load.ts';
+import type { Unit } from '../../core/inventory/model.ts';
 import { escapeHtml, humanSize, renderProfil, roleLabel } from './render.ts';
 
 const { inventory } = loadInventory(new URL('../../desa.yaml', import.meta.url).pathname);

@@ -1,7 +1,7 @@
 // The village profile page: one static HTML document in Bahasa Indonesia, built only from the
 // inventory. Pure: same unit in, same bytes out. Every piece of text is escaped; the page loads
 // nothing from elsewhere (inline CSS, no scripts), so it can be served with a strict CSP.
-import type { Inventory, Unit } from '../../cli/inventory/model.ts';
+import type { Inventory, Unit } from '../../core/inventory/model.ts';
 
 export interface ProfilPage {
   unit: Unit;

@@ -2,6 +2,7 @@
 // with a read-only root filesystem. A hash of the content in the pod template rolls the pods when the
 // page changes.
 import { createHash } from 'node:crypto';
+import { SITE_PAGE } from '../../core/contract.ts';
 import type { SiteContext, SitePlan } from '../plan.ts';
 import { restrictedContainer } from '../plan.ts';
 
@@ -43,7 +44,8 @@ export function profilPlan(args: ProfilArgs): SitePlan {
     backend: { service: name, port: 80 },
     podLabels: selector,
     internalTraffic: [],
-    configMaps: [{ name: `${name}-content`, labels, data: { 'index.html': args.html, 'default.conf': NGINX_CONF } }],
+    // The page's name and key are the contract's: the services sync serves the same page (core/contract.ts).
+    configMaps: [{ name: SITE_PAGE.name, labels, data: { [SITE_PAGE.data.page]: args.html, 'default.conf': NGINX_CONF } }],
     secrets: [],
     volumeClaims: [],
     services: [
@@ -89,8 +91,8 @@ export function profilPlan(args: ProfilArgs): SitePlan {
                 },
               ],
               volumes: [
-                { name: 'html', configMap: { name: `${name}-content`, items: [{ key: 'index.html', path: 'index.html' }] } },
-                { name: 'conf', configMap: { name: `${name}-content`, items: [{ key: 'default.conf', path: 'default.conf' }] } },
+                { name: 'html', configMap: { name: SITE_PAGE.name, items: [{ key: SITE_PAGE.data.page, path: 'index.html' }] } },
+                { name: 'conf', configMap: { name: SITE_PAGE.name, items: [{ key: 'default.conf', path: 'default.conf' }] } },
                 { name: 'tmp', emptyDir: { sizeLimit: '32Mi' } },
               ],
             },

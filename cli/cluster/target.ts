@@ -1,0 +1,80 @@
+// The local target of up, plan, destroy and rotate (no --kubeconfig/--context): it starts the local
+// cluster and its servers, points the platform at those servers as its "existing" services, and after
+// the run applies what the stacks left in the cluster to the servers (the services sync), with the
+// platform stack's actual settings. The command passes it to the engine; the engine never reaches for it.
+import { describeError } from '../../core/errors.ts';
+import type { Inventory } from '../../core/inventory/model.ts';
+import { PLATFORM_STACK } from '../../core/inventory/model.ts';
+import type { RunSummary } from '../engine/run-loop.ts';
+import { stackSettings } from '../engine/stack-config.ts';
+import type { AfterRun, Target } from '../engine/target.ts';
+import type { StateDirs } from '../paths.ts';
+import { readLocalServices } from '../servers/state.ts';
+import { syncServices, type SyncReport } from '../services/sync.ts';
+import { clusterUp } from './local-cluster.ts';
+
+/** What a run on the local cluster adds to its summary (--json: .localKubeconfig, .services). */
+export interface LocalExtras {
+  /** The local cluster's kubeconfig. */
+  localKubeconfig: string;
+  /** What the services sync applied to the local servers, or why it failed. */
+  services: SyncReport | { error: string; detail?: string };
+}
+
+/**
+ * Stack config for the local cluster: every platform service is "existing", the loopback servers beside
+ * the cluster (mail, DNS, web, and S3 at `s3Endpoint`) standing in for them.
+ */
+export function localClusterConfig(inventory: string, kubeconfig: string, s3Endpoint = 'http://127.0.0.1:7070'): Record<string, unknown> {
+  return {
+    'desa:inventory': inventory,
+    'desa:customResources': false,
+    'desa:ingress': { mode: 'existing', publishesStatus: false },
+    'desa:tls': { certManager: 'existing' },
+    'desa:dns': { mode: 'existing' },
+    'desa:mail': { mode: 'existing' },
+    'desa:storage': { mode: 'existing', endpoint: s3Endpoint },
+    'kubernetes:kubeconfig': kubeconfig,
+  };
+}
+
+async function sync(r: AfterRun, kubeconfig: string, env: NodeJS.ProcessEnv): Promise<{ ok: boolean; extras: Partial<LocalExtras> }> {
+  const services = env.DESA_SERVICES === 'off' ? null : readLocalServices(r.dirs.services);
+  if (!services) return { ok: true, extras: {} };
+  try {
+    const settings = stackSettings(r.dirs, PLATFORM_STACK, r.config);
+    const report = await syncServices({
+      services,
+      kubeconfig,
+      inventory: r.inventory,
+      settings: { platformNamespace: settings.platformNamespace, dnsTtl: settings.dns.ttl },
+      env,
+      deleteData: r.deleteData,
+    });
+    return { ok: true, extras: { services: report } };
+  } catch (e) {
+    const { summary, detail } = describeError(e);
+    return { ok: false, extras: { services: { error: summary, ...(detail ? { detail } : {}) } } };
+  }
+}
+
+export function localTarget(file: string, env: NodeJS.ProcessEnv): Target<LocalExtras> {
+  return {
+    open: async (inventory: Inventory, dirs: StateDirs) => {
+      const c = await clusterUp({ file, nodes: 1, env, domain: inventory.kabupaten.domain });
+      const s3 = readLocalServices(dirs.services)?.ports.s3;
+      return {
+        config: localClusterConfig(file, c.kubeconfig, s3 ? `http://127.0.0.1:${s3}` : undefined),
+        extras: { localKubeconfig: c.kubeconfig },
+        finish: (r) => sync(r, c.kubeconfig, env),
+      };
+    },
+    explain: (s: RunSummary & Partial<LocalExtras>) =>
+      s.services && 'error' in s.services
+        ? {
+            message: `Every stack succeeded, but applying them to the local servers failed: ${s.services.error}`,
+            nextStep: `Check \`desa cluster status\` and the logs in .desa/services/log, then run \`desa ${s.verb}\` again.`,
+          }
+        : null,
+  };
+}

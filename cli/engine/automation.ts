@@ -1,0 +1,269 @@
+// The Automation API adapter: every call desa makes into the Pulumi engine is here. Find the engine,
+// build the one environment it runs with, open a stack (inline program, one work directory per stack),
+// write its configuration, recover from a run that was killed, and run up / preview / destroy with the
+// outcome as data. No output here beyond what the caller's callbacks print.
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
+import type { EngineEvent, PulumiCommand, PulumiFn, Stack } from '@pulumi/pulumi/automation/index.js';
+import { AbortError, EXIT } from '../../core/errors.ts';
+import { cacheDir, PROJECT, type StateDirs } from '../paths.ts';
+import { backendAt, type Deployment, managedResources, pendingOperations, staleLocks } from './checkpoint.ts';
+import type { Changes, Operation } from './progress.ts';
+import { defaultContext, engineTools, verdict } from '../toolchain/doctor.ts';
+
+/** Where the engine lives: the Pulumi CLI's root (root/bin/pulumi) and the PULUMI_HOME holding the plugin. */
+export interface Engine {
+  cliRoot: string;
+  pulumiHome: string;
+}
+
+/** Finds the Pulumi CLI and the kubernetes plugin (cli/toolchain/doctor.ts); a usage error naming the fix if absent. */
+export async function findEngine(env: NodeJS.ProcessEnv = process.env): Promise<Engine> {
+  const tools = await engineTools(defaultContext(env));
+  const cli = tools.find((t) => t.id === 'pulumi');
+  const plugin = tools.find((t) => t.id === 'kubernetes-plugin');
+  const missing = [cli, plugin].filter((t) => !t?.found);
+  if (!cli?.path || !plugin?.path || missing.length > 0) {
+    throw new AbortError(`The Pulumi engine is incomplete: ${verdict(tools).missing.join(', ')} missing.`, {
+      exitCode: EXIT.operationFailed,
+      nextStep: missing.map((t) => t?.fix).filter(Boolean).join('\n') || 'Run `desa doctor`.',
+    });
+  }
+  // cli: <root>/bin/pulumi; plugin: <home>/plugins/resource-kubernetes-vX.
+  return { cliRoot: dirname(dirname(cli.path)), pulumiHome: dirname(dirname(plugin.path)) };
+}
+
+/**
+ * Where the secrets passphrase comes from: the caller's PULUMI_CONFIG_PASSPHRASE(_FILE) when set, else a
+ * random one generated once into `file` (mode 0600) and reused. The value itself is never returned.
+ */
+export function passphraseEnv(file: string, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  if (env.PULUMI_CONFIG_PASSPHRASE !== undefined) return {};
+  if (env.PULUMI_CONFIG_PASSPHRASE_FILE) return { PULUMI_CONFIG_PASSPHRASE_FILE: env.PULUMI_CONFIG_PASSPHRASE_FILE };
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    // 'wx': never overwrite one written meanwhile; mode applies on creation.
+    try {
+      writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+  return { PULUMI_CONFIG_PASSPHRASE_FILE: file };
+}
+
+export interface OpenOptions {
+  stack: string;
+  dirs: StateDirs;
+  engine: Engine;
+  program: PulumiFn;
+  env?: NodeJS.ProcessEnv;
+  /** Added to the engine's environment for this stack's operations only (a rotation's PULUMI_K8S_ENABLE_SECRET_MUTABLE). */
+  extraEnv?: Record<string, string>;
+}
+
+/**
+ * The Pulumi CLI as desa runs it: in a session of its own (setsid), so that a Ctrl-C at the terminal
+ * reaches desa alone and desa asks each running update to stop exactly once (a second SIGINT makes the
+ * CLI abandon its work). A two-line wrapper in the cache; the CLI itself when setsid is not there.
+ */
+export function sessionRoot(engine: Engine, env: NodeJS.ProcessEnv = process.env): string {
+  const setsid = (env.PATH ?? '').split(delimiter).map((d) => join(d, 'setsid')).find((f) => existsSync(f));
+  if (!setsid) return engine.cliRoot;
+  const cli = join(engine.cliRoot, 'bin', 'pulumi');
+  const root = join(cacheDir(env), 'pulumi-session', createHash('sha256').update(cli).digest('hex').slice(0, 12));
+  const wrapper = join(root, 'bin', 'pulumi');
+  const text = `#!/bin/sh\n# Written by desa: the Pulumi CLI in its own session (see cli/engine/automation.ts).\nexec ${setsid} '${cli.replaceAll("'", "'\\''")}' "$@"\n`;
+  if (!existsSync(wrapper) || readFileSync(wrapper, 'utf8') !== text) {
+    mkdirSync(dirname(wrapper), { recursive: true });
+    writeFileSync(wrapper, text);
+    chmodSync(wrapper, 0o755);
+  }
+  return root;
+}
+
+/** The backend: the caller's PULUMI_BACKEND_URL when set (S3, Pulumi Cloud, …), else the file backend beside desa.yaml. */
+export function backendUrl(dirs: StateDirs, env: NodeJS.ProcessEnv = process.env): string {
+  return backendAt(dirs.backend, env).url;
+}
+
+/** The passphrase settings, without generating a passphrase (passphraseEnv does when its file is absent). */
+export function existingPassphrase(dirs: StateDirs, env: NodeJS.ProcessEnv): Record<string, string> | null {
+  const given = env.PULUMI_CONFIG_PASSPHRASE !== undefined || Boolean(env.PULUMI_CONFIG_PASSPHRASE_FILE);
+  return given || existsSync(dirs.passphraseFile) ? passphraseEnv(dirs.passphraseFile, env) : null;
+}
+
+/**
+ * The one environment every engine process of desa gets: its PULUMI_HOME (the plugin), no plugin
+ * download, no update check, the backend, and the passphrase (generated once when `generatePassphrase`).
+ */
+export function engineEnv(dirs: StateDirs, engine: Engine, env: NodeJS.ProcessEnv, o: { generatePassphrase: boolean }): Record<string, string> {
+  return {
+    PULUMI_BACKEND_URL: backendUrl(dirs, env),
+    PULUMI_HOME: engine.pulumiHome,
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
+    PULUMI_SKIP_UPDATE_CHECK: 'true',
+    ...(o.generatePassphrase ? passphraseEnv(dirs.passphraseFile, env) : existingPassphrase(dirs, env)),
+  };
+}
+
+const commands = new Map<string, Promise<PulumiCommand>>();
+
+function pulumiCommand(root: string): Promise<PulumiCommand> {
+  let command = commands.get(root);
+  if (!command) commands.set(root, (command = pulumi.automation.PulumiCommand.get({ root, skipVersionCheck: true })));
+  return command;
+}
+
+export async function openStack(o: OpenOptions): Promise<Stack> {
+  const env = o.env ?? process.env;
+  const workDir = join(o.dirs.work, o.stack);
+  mkdirSync(workDir, { recursive: true });
+  const url = backendUrl(o.dirs, env);
+  if (url.startsWith('file://')) mkdirSync(url.slice('file://'.length), { recursive: true });
+  const stack = await pulumi.automation.LocalWorkspace.createOrSelectStack(
+    { stackName: o.stack, projectName: PROJECT, program: o.program },
+    {
+      workDir,
+      pulumiCommand: await pulumiCommand(sessionRoot(o.engine, env)),
+      projectSettings: { name: PROJECT, runtime: 'nodejs', backend: { url } },
+      envVars: { ...engineEnv(o.dirs, o.engine, env, { generatePassphrase: true }), ...o.extraEnv },
+    },
+  );
+  // After every up and destroy, Stack reads the outputs twice and the history once: three more CLI
+  // processes, about 1.3 s of CPU per stack, for results desa does not use (the changes come from the
+  // engine's summary event; outputs are read from the state when asked for). Skip them.
+  return Object.assign(stack, { outputs: async () => ({}), info: async () => undefined });
+}
+
+/** A workspace for listing and exporting stacks of any backend (no program runs in it). */
+export async function listingWorkspace(dirs: StateDirs, engine: Engine, env: NodeJS.ProcessEnv): Promise<pulumi.automation.LocalWorkspace> {
+  const workDir = join(dirs.work, '.list');
+  mkdirSync(workDir, { recursive: true });
+  return pulumi.automation.LocalWorkspace.create({
+    workDir,
+    pulumiCommand: await pulumiCommand(engine.cliRoot),
+    projectSettings: { name: PROJECT, runtime: 'nodejs' },
+    envVars: engineEnv(dirs, engine, env, { generatePassphrase: false }),
+  });
+}
+
+/** The engine's own `error: …` line from a failed CLI run (the message starts with "code: …"), else the first line. */
+export function engineError(e: unknown): string {
+  const lines = (e instanceof Error ? e.message : String(e)).split('\n').map((l) => l.trim());
+  return lines.map((l) => /(?:^|\s)error: (.+)$/.exec(l)?.[1]).find(Boolean) ?? lines.find((l) => l.length > 0) ?? 'failed';
+}
+
+/**
+ * Sets configuration values of the stack (plain values; objects as JSON, which Config.getObject parses)
+ * in its settings file, as `pulumi config set-all` would: other keys (set by hand with `pulumi config`)
+ * and what Pulumi put there (the encryption salt) are kept. No CLI process; unchanged files are not
+ * rewritten.
+ */
+export async function writeConfig(stack: Stack, values: Record<string, unknown>): Promise<void> {
+  const ws = stack.workspace;
+  const settings = await ws.stackSettings(stack.name);
+  const config = { ...(settings.config ?? {}) };
+  let changed = false;
+  for (const [k, v] of Object.entries(values)) {
+    const value = typeof v === 'string' ? v : JSON.stringify(v);
+    if (config[k] !== value) changed = true;
+    config[k] = value;
+  }
+  if (changed) await ws.saveStackSettings(stack.name, { ...settings, config });
+}
+
+/** Removes configuration keys from the stack's settings file, when there. */
+export async function unsetConfig(stack: Stack, keys: readonly string[]): Promise<void> {
+  const ws = stack.workspace;
+  const settings = await ws.stackSettings(stack.name);
+  const config = { ...(settings.config ?? {}) };
+  if (!keys.some((k) => k in config)) return;
+  for (const k of keys) delete config[k];
+  await ws.saveStackSettings(stack.name, { ...settings, config });
+}
+
+/**
+ * Makes a stack usable after a run that was killed: cancels a lock whose process is gone, and when
+ * operations were left pending, refreshes with --clear-pending-creates (objects created meanwhile are
+ * adopted by the next update: server-side apply upserts). Returns what was done, for a progress line.
+ */
+export async function recover(stack: Stack, backendDir: string | null, signal?: AbortSignal): Promise<string | null> {
+  // Other backends keep their own leases; only a file backend's lock files and checkpoint are read here.
+  if (backendDir === null) return null;
+  const done: string[] = [];
+  if (staleLocks(backendDir, stack.name).length > 0) {
+    await stack.cancel();
+    done.push('cancelled the lock left by a run that was killed');
+  }
+  const pending = pendingOperations(backendDir, stack.name);
+  if (pending > 0) {
+    await stack.refresh({ clearPendingCreates: true, ...(signal ? { signal } : {}) });
+    done.push(`refreshed to clear ${pending} operation(s) it left pending`);
+  }
+  return done.length > 0 ? done.join('; ') : null;
+}
+
+/** Marks every resource of the stack unprotected (before `destroy --delete-data`). */
+export async function unprotectAll(stack: Stack): Promise<number> {
+  const state = await stack.exportStack();
+  const resources = ((state.deployment as { resources?: { protect?: boolean }[] }).resources ?? []);
+  const protectedOnes = resources.filter((r) => r.protect);
+  if (protectedOnes.length === 0) return 0;
+  for (const r of protectedOnes) r.protect = false;
+  await stack.importStack(state);
+  return protectedOnes.length;
+}
+
+/** The resources a stack holds besides its root and providers, and how many of those are protected. */
+export async function heldResources(stack: Stack): Promise<{ total: number; protected: number }> {
+  const state = await stack.exportStack();
+  const resources = managedResources((state.deployment as Deployment).resources ?? []);
+  return { total: resources.length, protected: resources.filter((r) => r.protect).length };
+}
+
+export type Outcome =
+  | { ok: true; changes: Changes }
+  /** error: one line (the engine's first error diagnostic); detail: every error diagnostic and the CLI's output. */
+  | { ok: false; changes: Changes | null; error: string; detail: string; cancelled: boolean };
+
+export interface RunHooks {
+  onEvent?: (e: EngineEvent) => void;
+  signal?: AbortSignal;
+  /** up: refresh the state from the cluster first. */
+  refresh?: boolean;
+  /** destroy: keep protected resources (the desa's data). */
+  excludeProtected?: boolean;
+}
+
+/** Runs one operation; the changes come from the engine's summary event, the error from its diagnostics. */
+export async function runOperation(stack: Stack, op: Operation, hooks: RunHooks = {}): Promise<Outcome> {
+  const diagnostics: string[] = [];
+  let summary: Record<string, number> | undefined;
+  const onEvent = (e: EngineEvent) => {
+    const d = e.diagnosticEvent;
+    if (d && d.severity === 'error') diagnostics.push(d.message.trim());
+    if (e.summaryEvent) summary = e.summaryEvent.resourceChanges as Record<string, number>;
+    hooks.onEvent?.(e);
+  };
+  const signal = hooks.signal ? { signal: hooks.signal } : {};
+  try {
+    if (op === 'up') await stack.up({ onEvent, ...signal, ...(hooks.refresh ? { refresh: true } : {}) });
+    else if (op === 'preview') await stack.preview({ onEvent, ...signal });
+    else await stack.destroy({ onEvent, ...signal, ...(hooks.excludeProtected ? { excludeProtected: true } : {}) });
+    return { ok: true, changes: countChanges(summary) };
+  } catch (e) {
+    const cancelled = hooks.signal?.aborted === true;
+    const headline = diagnostics[0]?.split('\n').map((l) => l.trim()).find(Boolean);
+    const detail = [...diagnostics, e instanceof Error ? e.message.trim() : String(e)].join('\n\n');
+    return { ok: false, changes: summary ? countChanges(summary) : null, error: cancelled ? 'interrupted' : (headline ?? engineError(e)), detail, cancelled };
+  }
+}
+
+export function countChanges(rc: Record<string, number> | undefined): Changes {
+  const n = (k: string) => rc?.[k] ?? 0;
+  // Replacements count as updates: the resource is there before and after.
+  return { create: n('create'), update: n('update') + n('replace'), delete: n('delete'), same: n('same') };
+}

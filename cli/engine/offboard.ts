@@ -1,0 +1,106 @@
+// Taking desa off the platform, and previewing it: `desa destroy --only …` offboards the named desa (or
+// stacks left by desa removed from desa.yaml, which `desa up` also offboards), keeping their data unless
+// --delete-data; `desa plan` previews every stack, saying what `up` would destroy.
+import { AbortError, EXIT } from '../../core/errors.ts';
+import { PLATFORM_STACK } from '../../core/inventory/model.ts';
+import { join } from 'node:path';
+import { heldResources, openStack, unprotectAll } from './automation.ts';
+import { backendFor, readFileBackend } from './checkpoint.ts';
+import { type Context, type EngineOptions, existingStacks, finish, open, operate, prepare, withTarget } from './context.ts';
+import { forgetLastUpdate } from './fingerprint.ts';
+import { type Job, type RunSummary, runAll } from './run-loop.ts';
+import { orphanStacks, selectStacks } from './selection.ts';
+
+export interface DestroyOptions<X extends object = object> extends EngineOptions<X> {
+  /** Also delete the namespace, volumes and bucket claim (otherwise kept), and remove the stack. */
+  deleteData?: boolean;
+}
+
+/** Destroys a desa stack. Kept: protected resources (namespace, volumes, bucket claim) unless deleteData. */
+export function offboardJob(ctx: Context, stack: string, o: EngineOptions, deleteData: boolean): Job {
+  return {
+    stack,
+    operation: 'destroy',
+    run: async (t) => {
+      const s = await open(ctx, stack, o, t);
+      const held = await heldResources(s);
+      const none = { create: 0, update: 0, delete: 0, same: 0 };
+      if (held.total === 0) {
+        // Never provisioned (a plan creates the stack) or already emptied: nothing to keep.
+        await s.workspace.removeStack(stack);
+        return { ...t.end('succeeded', { changes: none }), note: 'held nothing; stack removed' };
+      }
+      if (!deleteData && held.total === held.protected) {
+        return { ...t.end('succeeded', { changes: none }), note: `already destroyed; ${held.protected} resource(s) of data kept` };
+      }
+      forgetLastUpdate(join(ctx.dirs.work, stack));
+      if (deleteData) await unprotectAll(s);
+      const r = await operate(s, 'destroy', t, o, deleteData ? {} : { excludeProtected: true });
+      if (r.result !== 'succeeded') return r;
+      if (deleteData) {
+        await s.workspace.removeStack(stack);
+        return { ...r, note: 'data deleted; stack removed' };
+      }
+      return { ...r, note: held.protected > 0 ? `data kept: ${held.protected} protected resource(s)` : 'destroyed' };
+    },
+  };
+}
+
+/** `desa plan`: a preview of the platform and each selected desa; removed desa show what `up` would destroy. */
+export async function plan<X extends object>(o: EngineOptions<X>): Promise<RunSummary & Partial<X>> {
+  const ctx = await prepare(o);
+  const desas = selectStacks(ctx.inventory, o.only);
+  let existing = new Map<string, number>();
+  const platform: Job = {
+    stack: PLATFORM_STACK,
+    operation: 'preview',
+    run: async (t) => {
+      const s = await open(ctx, PLATFORM_STACK, o, t);
+      existing = await existingStacks(s);
+      return operate(s, 'preview', t, o);
+    },
+  };
+  const jobs = (): Job[] => [
+    ...desas.map((stack): Job => ({ stack, operation: 'preview', run: async (t) => operate(await open(ctx, stack, o, t), 'preview', t, o) })),
+    ...(o.only.length === 0 ? orphanStacks(ctx.inventory, [...existing.keys()]) : []).map(
+      (stack): Job => ({
+        stack,
+        operation: 'preview',
+        run: async (t) => {
+          const held = await heldResources(await open(ctx, stack, o, t));
+          const changes = { create: 0, update: 0, delete: held.total - held.protected, same: held.protected };
+          return { ...t.end('succeeded', { changes }), note: 'not in desa.yaml: `desa up` destroys it, keeping its data' };
+        },
+      }),
+    ),
+  ];
+  return withTarget(ctx, await runAll('plan', o, platform, jobs, () => existing));
+}
+
+/** `desa destroy --only …`: offboards the named desa (or stacks left by removed desa). Never the platform. */
+export async function destroy<X extends object>(o: DestroyOptions<X>): Promise<RunSummary & Partial<X>> {
+  if (o.only.length === 0) throw new AbortError('desa destroy needs --only with the desa to offboard.', { exitCode: EXIT.usage, nextStep: 'For example: desa destroy --only sukamaju' });
+  if (o.only.includes(PLATFORM_STACK)) {
+    throw new AbortError('The platform stack serves every desa and is not destroyed by desa destroy.', {
+      exitCode: EXIT.usage,
+      nextStep: 'Offboard the desa first; to drop the local cluster entirely, run `desa cluster down` and delete .desa/.',
+    });
+  }
+  const ctx = await prepare(o, (inv) => {
+    // A stack whose desa has left desa.yaml can still be named; with a file backend, check against it now.
+    const b = backendFor(o.file, o.env);
+    selectStacks(inv, o.only, b.kind === 'file' ? readFileBackend(b.dir).map((s) => s.name) : o.only);
+  });
+  // Look the stacks up through the engine (any backend).
+  const existing = await existingStacks(await openStack({ stack: PLATFORM_STACK, dirs: ctx.dirs, engine: ctx.engine, program: ctx.program, env: o.env }));
+  const targets = selectStacks(ctx.inventory, o.only, orphanStacks(ctx.inventory, [...existing.keys()]));
+  const jobs = targets.map((stack): Job => {
+    if (!existing.has(stack)) {
+      return { stack, operation: 'destroy', run: async (t) => ({ ...t.end('succeeded', { changes: { create: 0, update: 0, delete: 0, same: 0 } }), note: 'never provisioned: nothing to destroy' }) };
+    }
+    return offboardJob(ctx, stack, o, o.deleteData === true);
+  });
+  const summary = await runAll('destroy', o, null, () => jobs, () => existing);
+  const dataGone = o.deleteData ? summary.stacks.filter((r) => r.result === 'succeeded').map((r) => ctx.inventory.units.find((u) => u.stack === r.stack)?.slug ?? r.stack) : [];
+  return finish(ctx, summary, dataGone);
+}

@@ -1,0 +1,30 @@
+// How a run ends for the user: its exit status, and one line on why it did not succeed with what to do.
+import { EXIT } from '../../core/errors.ts';
+import { PLATFORM_STACK } from '../../core/inventory/model.ts';
+import type { RunSummary } from './run-loop.ts';
+
+/** The exit status of a run: 0 ok, 130 interrupted, 4 a stack failed. */
+export function exitCodeOf(s: RunSummary): number {
+  if (s.interrupted) return EXIT.interrupted;
+  return s.ok ? EXIT.ok : EXIT.operationFailed;
+}
+
+/** One line on why a run did not succeed, and what to do; `target` explains a failure of its own part. */
+export function failureMessage<S extends RunSummary>(s: S, target?: (s: S) => { message: string; nextStep: string } | null): { message: string; nextStep: string } {
+  if (s.interrupted) {
+    return {
+      message: `Interrupted: ${s.stacks.filter((r) => r.result === 'succeeded').length} stack(s) finished, the rest were stopped or not started.`,
+      nextStep: `Run \`desa ${s.verb}\` again: finished stacks show no changes and interrupted ones pick up where they stopped.`,
+    };
+  }
+  const failed = s.stacks.filter((r) => r.result === 'failed').map((r) => r.stack);
+  const own = failed.length === 0 ? target?.(s) : null;
+  if (own) return own;
+  if (failed.includes(PLATFORM_STACK)) {
+    return { message: 'The platform stack failed; no desa was touched.', nextStep: `Fix the cause shown above and run \`desa ${s.verb}\` again.` };
+  }
+  return {
+    message: `${failed.length} stack(s) failed: ${failed.join(', ')}.`,
+    nextStep: `Fix the cause shown above and run \`desa ${s.verb}\` again${s.verb === 'up' ? '; stacks that succeeded will show no changes' : ''}.`,
+  };
+}

@@ -1,0 +1,82 @@
+// `desa up`: the platform, then each selected desa; without --only, the stacks of desa gone from
+// desa.yaml are destroyed with their data kept. A desa whose inputs and state are those of its last
+// successful update is not run (fingerprint.ts).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Stack } from '@pulumi/pulumi/automation/index.js';
+import { PLATFORM_STACK } from '../../core/inventory/model.ts';
+import { lockHeld, managedResources, readCheckpoint } from './checkpoint.ts';
+import { type Context, type EngineOptions, existingStacks, finish, open, operate, prepare } from './context.ts';
+import { codeHash, fingerprint, forgetLastUpdate, readLastUpdate, unchanged, writeLastUpdate } from './fingerprint.ts';
+import { offboardJob } from './offboard.ts';
+import { type Job, type RunSummary, runAll, type StackResult, type Tracker } from './run-loop.ts';
+import { orphanStacks, selectStacks } from './selection.ts';
+
+export interface UpOptions<X extends object = object> extends EngineOptions<X> {
+  /** Refresh each stack's state from the cluster before updating it. */
+  refresh?: boolean;
+}
+
+/** One desa's update, or no run at all when its inputs and state are those of its last successful update. */
+async function upDesa(ctx: Context, stack: string, t: Tracker, o: UpOptions, code: string): Promise<StackResult> {
+  const extra = o.refresh ? { refresh: true } : {};
+  const workDir = join(ctx.dirs.work, stack);
+  const unit = ctx.inventory.units.find((u) => u.stack === stack)!;
+  const settings = join(workDir, `Pulumi.${stack}.yaml`);
+  // The settings file as it is now: before a stack's first update it does not exist yet, so the record
+  // takes the fingerprint again after the update, when it holds what the next run will find.
+  const inputsNow = () =>
+    fingerprint({
+      unit,
+      kabupaten: ctx.inventory.kabupaten,
+      programmes: ctx.inventory.programmes,
+      config: ctx.target.config,
+      settings: existsSync(settings) ? readFileSync(settings, 'utf8') : null,
+      code,
+    });
+  const stateOf = () => {
+    try {
+      return ctx.backendDir ? readCheckpoint(ctx.backendDir, stack)?.checkpoint?.latest : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const before = stateOf();
+  const current = {
+    fingerprint: inputsNow(),
+    stateTime: before?.manifest?.time ?? null,
+    pending: before?.pending_operations?.length ?? 0,
+    locked: ctx.backendDir === null || lockHeld(ctx.backendDir, stack),
+  };
+  if (!o.refresh && unchanged(readLastUpdate(workDir), current)) {
+    const same = managedResources(before?.resources ?? []).length;
+    return { ...t.end('succeeded', { changes: { create: 0, update: 0, delete: 0, same } }), unchangedInputs: true };
+  }
+  forgetLastUpdate(workDir);
+  const r = await operate(await open(ctx, stack, o, t), 'up', t, o, extra);
+  const after = stateOf()?.manifest?.time;
+  if (r.result === 'succeeded' && after) writeLastUpdate(workDir, { fingerprint: inputsNow(), stateTime: after });
+  return r;
+}
+
+export async function up<X extends object>(o: UpOptions<X>): Promise<RunSummary & Partial<X>> {
+  const ctx = await prepare(o);
+  const desas = selectStacks(ctx.inventory, o.only);
+  let existing = new Map<string, number>();
+  let platformStack: Stack | undefined;
+  const platform: Job = {
+    stack: PLATFORM_STACK,
+    operation: 'up',
+    run: async (t) => {
+      platformStack = await open(ctx, PLATFORM_STACK, o, t);
+      existing = await existingStacks(platformStack);
+      return operate(platformStack, 'up', t, o, o.refresh ? { refresh: true } : {});
+    },
+  };
+  const code = codeHash();
+  const jobs = (): Job[] => [
+    ...desas.map((stack): Job => ({ stack, operation: 'up', run: (t) => upDesa(ctx, stack, t, o, code) })),
+    ...(o.only.length === 0 ? orphanStacks(ctx.inventory, [...existing.keys()]).map((stack) => offboardJob(ctx, stack, o, false)) : []),
+  ];
+  return finish(ctx, await runAll('up', o, platform, jobs, () => existing));
+}

@@ -1,0 +1,36 @@
+// Readiness: a server is ready when every probe of its spec passes. TCP and UDP look at the kernel's
+// listening sockets (no connection, nothing in the server's log); HTTP asks in-process (a key in a header
+// never reaches a command line); a pid file must hold the pid desa started.
+import { join } from 'node:path';
+import type { Probe } from './spec.ts';
+import { listening, readPid } from './system.ts';
+
+async function httpOk(url: string, headers: Record<string, string> = {}): Promise<boolean> {
+  try {
+    const r = await fetch(url, { headers, signal: AbortSignal.timeout(2000) });
+    await r.body?.cancel();
+    return r.ok;
+  } catch {
+    return false;
+  }
+}
+
+export async function probe(p: Probe, o: { dir: string; pid: number }): Promise<boolean> {
+  if ('tcp' in p) return listening(p.tcp, 'tcp');
+  if ('udp' in p) return listening(p.udp, 'udp');
+  if ('pidFile' in p) return readPid(join(o.dir, p.pidFile)) === o.pid;
+  return httpOk(p.http, p.headers);
+}
+
+export async function allPass(probes: readonly Probe[], o: { dir: string; pid: number }): Promise<boolean> {
+  for (const p of probes) if (!(await probe(p, o))) return false;
+  return true;
+}
+
+/** What a probe checks, for a message ("tcp 127.0.0.1:23802"); never the headers. */
+export function describeProbe(p: Probe): string {
+  if ('tcp' in p) return `tcp 127.0.0.1:${p.tcp}`;
+  if ('udp' in p) return `udp 127.0.0.1:${p.udp}`;
+  if ('pidFile' in p) return `its pid file ${p.pidFile}`;
+  return `GET ${p.http}`;
+}

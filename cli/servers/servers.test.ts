@@ -1,0 +1,120 @@
+// The table of local servers as data: every spec renders its config from typed values (as root and not),
+// the domain reaches every config that names it, the ports and packages come from one place, and the
+// state file reads what services.sh left behind.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dovecotQuota } from './dovecot.ts';
+import { statusesOf } from './host.ts';
+import { PORT_PLAN, parsePortBase, portsFrom } from './ports.ts';
+import { render, renderTemplate } from './render.ts';
+import type { ServerContext } from './spec.ts';
+import { parseServicesEnv, readState } from './state.ts';
+import { stopOrder } from './supervisor.ts';
+import { debianPackages, SERVERS } from './table.ts';
+
+const D = 'desa.bekasikab.go.id';
+
+function context(domain: string, root: boolean): ServerContext {
+  return {
+    dir: '/srv/desa/.desa/services',
+    ports: portsFrom(23800),
+    domain,
+    root,
+    self: { user: 'budi', group: 'budi' },
+    nobodyGroup: 'nogroup',
+    secret: (name) => `secret-${name}`,
+    built: (piece, binary) => `/cache/toolchain/${piece}/bin/${binary ?? piece}`,
+    values: { defaultMailboxQuota: '1Gi' },
+  };
+}
+
+/** Every config file of every server, rendered: path → text. */
+const rendered = (ctx: ServerContext) => new Map(SERVERS.flatMap((s) => s.config(ctx).map((c) => [c.path, render(c.template, c.values)] as const)));
+
+describe('local servers', () => {
+  it('reads the ports services.sh remembers, S3_PORT included', async () => {
+    const env = 'SMTP_PORT=25800\nSUBMISSION_PORT=25801\nIMAP_PORT=25802\nDNS_PORT=25803\nDNS_API_PORT=25804\nHTTP_PORT=25805\nS3_PORT=25806\nDOMAIN=desa.bekasikab.go.id\n';
+    expect(parseServicesEnv(env)).toEqual({ ports: { smtp: 25800, submission: 25801, imap: 25802, dns: 25803, dnsApi: 25804, http: 25805, s3: 25806, dkim: 25807 }, domain: D });
+    expect(parseServicesEnv(`${env}DKIM_PORT=26000\n`)?.ports.dkim).toBe(26000);
+    expect(parseServicesEnv(env.replace('S3_PORT=25806\n', ''))).toBeNull();
+    expect(statusesOf(SERVERS, { pids: { dovecot: 12 }, unavailable: { postfix: 'postfix needs root' } })).toEqual([
+      { name: 'dovecot', state: 'running', pid: 12, reason: null },
+      { name: 'postfix', state: 'unavailable', pid: null, reason: 'postfix needs root' },
+      { name: 'pdns', state: 'stopped', pid: null, reason: null },
+      { name: 'nginx', state: 'stopped', pid: null, reason: null },
+      { name: 'versitygw', state: 'stopped', pid: null, reason: null },
+      { name: 'opendkim', state: 'stopped', pid: null, reason: null },
+    ]);
+  });
+
+  it('keeps the ports of a folder services.sh started, and adds none of its domain', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'servers-'));
+    writeFileSync(join(dir, 'ports.env'), 'SMTP_PORT=25800\nSUBMISSION_PORT=25801\nIMAP_PORT=25802\nDNS_PORT=25803\nDNS_API_PORT=25804\nHTTP_PORT=25805\nS3_PORT=25806\nDOMAIN=lama.example\n');
+    expect(readState(dir)).toEqual({ version: 1, base: 25800, ports: portsFrom(25800), pids: {}, applied: {} });
+    mkdirSync(join(dir, 'new'));
+    expect(readState(join(dir, 'new'))).toBeNull();
+  });
+
+  it('renders every config from typed values, as root and as a normal user, with no placeholder left', () => {
+    for (const root of [true, false]) {
+      for (const [path, text] of rendered(context(D, root))) {
+        expect(text, path).not.toMatch(/\{\{|@[A-Z_]+@/);
+      }
+    }
+    const asUser = rendered(context(D, false)).get('mail/dovecot.conf')!;
+    expect(asUser).toContain('default_login_user = budi');
+    expect(asUser).toContain('user = $default_internal_user');
+    expect(rendered(context(D, true)).get('mail/dovecot.conf')).toContain('default_login_user = dovenull');
+  });
+
+  it('a new domain changes the config of every server that names it', () => {
+    const before = rendered(context(D, true));
+    const after = rendered(context('desa.contoh.go.id', true));
+    // nginx names it as a regular expression (dots escaped).
+    const names = (text: string, domain: string) => text.includes(domain) || text.includes(domain.replaceAll('.', '\\.'));
+    const naming = [...before].filter(([, text]) => names(text, D)).map(([path]) => path);
+    expect(naming.sort()).toEqual(['mail/dovecot.conf', 'postfix/etc/main.cf', 'web/nginx.conf']);
+    for (const path of naming) {
+      expect(names(after.get(path)!, D), path).toBe(false);
+      expect(after.get(path), path).not.toBe(before.get(path));
+    }
+    expect(after.get('postfix/etc/main.cf')).toContain('virtual_mailbox_domains = desa.contoh.go.id');
+    expect(after.get('web/nginx.conf')).toContain('\\.desa\\.contoh\\.go\\.id$');
+    expect(after.get('mail/dovecot.conf')).toContain('postmaster_address = postmaster@desa.contoh.go.id');
+  });
+
+  it("renders Dovecot's default quota from the inventory's fallback, in Dovecot's units", () => {
+    expect(rendered(context(D, true)).get('mail/dovecot.conf')).toContain('quota_rule = *:storage=1G');
+    expect(['2Gi', '512Mi', '4096'].map(dovecotQuota)).toEqual(['2G', '512M', '4096']);
+  });
+
+  it('a template refuses a value it has no place for, and a placeholder without a value', () => {
+    expect(renderTemplate('port {{port}}\n', { port: 25 })).toBe('port 25\n');
+    expect(() => renderTemplate('port {{port}}\n', {})).toThrow(/no value for \{\{port\}\}/);
+    expect(() => renderTemplate('port 25\n', { port: 25 })).toThrow(/no placeholder for port/);
+  });
+
+  it('one port plan: each port once, all from the base; the base is checked', () => {
+    expect(new Set(Object.values(PORT_PLAN)).size).toBe(Object.keys(PORT_PLAN).length);
+    expect(portsFrom(23800)).toMatchObject({ smtp: 23800, imap: 23802, dkim: 23807 });
+    expect(portsFrom(23800, { dkim: 26000 }).dkim).toBe(26000);
+    expect(parsePortBase(undefined)).toBe(23800);
+    expect(() => parsePortBase('80')).toThrow(/from 1024/);
+    const used = SERVERS.flatMap((s) => s.ports);
+    expect(new Set(used)).toEqual(new Set(Object.keys(PORT_PLAN)));
+  });
+
+  it('one package list, for the bootstrap and doctor', () => {
+    expect(debianPackages().sort()).toEqual(['dovecot-core', 'dovecot-imapd', 'dovecot-lmtpd', 'nginx', 'opendkim', 'pdns-backend-sqlite3', 'pdns-server', 'postfix', 'sqlite3']);
+  });
+
+  it('stops a server before the servers it uses', () => {
+    const order = stopOrder(SERVERS).map((round) => round.map((s) => s.name));
+    const at = (name: string) => order.findIndex((round) => round.includes(name));
+    expect(at('postfix')).toBeLessThan(at('dovecot'));
+    expect(at('postfix')).toBeLessThan(at('opendkim'));
+    expect(order.flat().sort()).toEqual(SERVERS.map((s) => s.name).sort());
+  });
+});

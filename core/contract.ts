@@ -1,0 +1,74 @@
+// The contract between what the stacks leave in the cluster and whatever serves it: the services sync
+// (cli/services/) for the local servers, or a Kabupaten's own mail and storage servers. Label and
+// annotation keys, object names, data keys and defaults live here once; the stacks write with them and
+// the sync reads with them, so neither side types a key by hand. Plain data, no I/O.
+import { FALLBACK } from './inventory/resolve.ts';
+
+/** Every object the stacks create carries these; the sync selects ConfigMaps and Ingresses with the first. */
+export const COMMON_LABELS: Record<string, string> = {
+  'app.kubernetes.io/part-of': 'desa',
+  'app.kubernetes.io/managed-by': 'pulumi',
+};
+
+/** `app.kubernetes.io/part-of=desa`, as a label selector. */
+export const PART_OF_SELECTOR = 'app.kubernetes.io/part-of=desa';
+
+/** Label and annotation keys, prefixed with the inventory's domain (desa.bekasikab.go.id/...). */
+export function contractKeys(domain: string) {
+  return {
+    // labels
+    code: `${domain}/code`,
+    slug: `${domain}/slug`,
+    kind: `${domain}/kind`,
+    kecamatan: `${domain}/kecamatan`,
+    kecamatanCode: `${domain}/kecamatan-code`,
+    programme: (id: string) => `${domain}/programme.${id}`,
+    siteTemplate: `${domain}/site-template`,
+    /** On Secrets and ConfigMaps in the platform namespace: which service consumes them (CONSUMER). */
+    consumer: `${domain}/consumer`,
+    role: `${domain}/role`,
+    // annotations
+    /** A mailbox's or bucket's quota, as a Kubernetes quantity (2Gi). */
+    quota: `${domain}/quota`,
+    /** A mailbox's aliases, comma-separated addresses. */
+    aliases: `${domain}/aliases`,
+    name: `${domain}/name`,
+    kecamatanName: `${domain}/kecamatan-name`,
+    host: `${domain}/host`,
+  };
+}
+
+/** Values of the consumer label: who reads the object. */
+export const CONSUMER = { mailbox: 'mailbox', bucket: 'bucket', dkim: 'dkim', dns: 'dns' } as const;
+
+/** A mailbox Secret (platform namespace): one per account. */
+export const MAILBOX = {
+  name: (slug: string, role: string) => `mailbox-${slug}-${role}`,
+  data: { address: 'address', role: 'role', password: 'password' },
+} as const;
+
+/** A bucket Secret (platform namespace): one per desa with storage; the claim on its bucket. */
+export const BUCKET = {
+  name: (slug: string) => `bucket-${slug}`,
+  data: { bucket: 'bucket', accessKeyId: 'accessKeyId', secretAccessKey: 'secretAccessKey', policy: 'policy' },
+} as const;
+
+/** The platform's DKIM key pair (platform namespace), generated once. */
+export const DKIM = { name: 'mail-dkim', data: { selector: 'selector', privateKey: 'privateKey' } } as const;
+
+/** The records mail needs (platform namespace ConfigMap): a JSON array of DnsRecord. */
+export const MAIL_DNS = { name: 'mail-dns', data: { records: 'records.json' } } as const;
+
+/** A profil site's page (desa namespace ConfigMap), served for the host of the Ingress in that namespace. */
+export const SITE_PAGE = { name: 'profil-content', data: { page: 'index.html' } } as const;
+
+/** One DNS record set the platform publishes: names are absolute (trailing dot), TXT values carry their quotes. */
+export interface DnsRecord {
+  name: string;
+  type: 'A' | 'MX' | 'TXT';
+  ttl: number;
+  values: string[];
+}
+
+/** What a mailbox gets when its Secret names no quota: the inventory's own fallback. */
+export const DEFAULT_MAILBOX_QUOTA: string = FALLBACK.mailQuota;
