@@ -89,6 +89,9 @@ else
 	export GOMODCACHE="$caches/gomod"
 fi
 export DESA_TIMINGS="$timings" CI=true
+# Its own ports, so that a cluster the developer runs (23790) or a test suite (25790-28790) is not in
+# the way; the command run is still the README's.
+export DESA_CLUSTER_PORT_BASE="${DESA_CLUSTER_PORT_BASE:-29790}"
 
 if [ -n "$purge" ]; then
 	pkgs=$(sh "$root/scripts/bootstrap.sh" --print-packages)
