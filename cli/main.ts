@@ -8,9 +8,9 @@ import { emitJson, log, paint } from './ui/output.ts';
 
 const program = new Command('desa')
   .description(
-    'Provision and report the digital services of the desa and kelurahan of a kabupaten or kota\n' +
-      '(desa.yaml; `desa init` writes one for any of the 514): mailboxes, storage, a subdomain and a site\n' +
-      'per desa, with Pulumi on Kubernetes.',
+    'Provision and report the digital services of the desa and kelurahan of a kabupaten or kota ' +
+      '(desa.yaml; `desa init` writes one for any of the 514): mailboxes, storage, a subdomain and a ' +
+      'site per desa, with Pulumi on Kubernetes.',
   )
   .version('0.1.0', '-V, --version')
   .showSuggestionAfterError(true)
