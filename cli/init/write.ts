@@ -3,6 +3,7 @@
 // beside the shipped desa.yaml, for example). Checked before anything is written; each file is then made
 // whole in a temporary file and linked into place, which fails rather than replace a file that appeared
 // meanwhile.
+import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { AbortError, EXIT } from '../../core/errors.ts';
@@ -36,7 +37,7 @@ export function checkExtract(plan: InitPlan): boolean {
 
 function writeNew(file: OutputFile): void {
   mkdirSync(dirname(file.path), { recursive: true });
-  const temp = join(dirname(file.path), `.${basename(file.path)}.${process.pid}.tmp`);
+  const temp = join(dirname(file.path), `.${basename(file.path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   writeFileSync(temp, file.text, { flag: 'wx' });
   try {
     linkSync(temp, file.path);
