@@ -26,7 +26,9 @@ Counts, per-kecamatan shares, the timeline against each dated target, a projecti
 pace, pilots, link quality, services, and which data is still unknown. json and csv carry data and
 codes (the same in every language); json is documented in cli/report/README.md (schemaVersion 1).
 Services of the desa whose stack is provisioned come from its outputs (source "stacks", read from the
-state as \`desa status\` does); the others are desa.yaml's plan (source "inventory"). --no-state: all plan.
+state as \`desa status\` does); the others are desa.yaml's plan (source "inventory"). Each desa's
+readiness is what the last \`desa check\` found (.desa/check.json, with its time), or "not checked".
+--no-state: the plan only, and no readiness.
 
 pdf is the html printed by headless Chromium (Debian's chromium package, or $DESA_CHROMIUM): A4, page
 numbers, and a signature block for the approving official (--approver, --approver-title,
@@ -44,7 +46,7 @@ Examples:
     )
     .action(async (flags: Record<string, unknown>) => {
       const opts = parseReportOptions(flags, { stdoutIsTTY: Boolean(process.stdout.isTTY) });
-      const [{ loadInventory }, { buildReport }, { renderReport }, { readProvisioned }] = await Promise.all([
+      const [{ loadInventory }, { buildReport }, { renderReport }, { readProvisioned, readReadiness }] = await Promise.all([
         import('../../core/inventory/load.ts'),
         import('../report/model.ts'),
         import('../report/render.ts'),
@@ -53,7 +55,8 @@ Examples:
       const terminal = opts.format === 'terminal' ? (await import('../report/render-terminal.ts')).renderTerminal : undefined;
       const { inventory } = loadInventory(opts.file);
       const provisioned = opts.state ? await readProvisioned(opts.file, inventory.units, process.env) : undefined;
-      const data = buildReport(inventory, { asOf: opts.asOf, today: opts.today, ...(provisioned ? { provisioned } : {}) });
+      const readiness = opts.state ? await readReadiness(opts.file, process.env) : undefined;
+      const data = buildReport(inventory, { asOf: opts.asOf, today: opts.today, ...(provisioned ? { provisioned } : {}), ...(readiness ? { readiness } : {}) });
       const text = renderReport(data, opts.format, { lang: opts.lang, columns: process.stdout.columns, approver: opts.approver, ...(terminal ? { terminal } : {}) });
       if (!opts.out) return emit(text);
       if (opts.format === 'pdf') await (await import('../report/pdf.ts')).printPdf(text, opts.out, process.env);
