@@ -42,12 +42,15 @@ describe('readiness in the report', () => {
     expect(never).toContain('Belum pernah diperiksa: jalankan desa check');
   });
 
-  it('html: a readiness column in the list of every unit, and the section', () => {
+  it("html: each unit's readiness in the list of every unit (under its site: A4 has no room for a column), and the section", () => {
     const html = renderReport(data, 'html', { lang: 'id' });
     const table = html.slice(html.indexOf('<table id="units-table"'), html.indexOf('</table>', html.indexOf('<table id="units-table"')));
-    expect(table).toContain('<th>Kesiapan</th>');
-    expect(table).toContain('belum siap: DNS, situs');
-    expect(table).toContain('belum diperiksa');
+    expect(table).toContain('<th>Situs · Subdomain · Kesiapan</th>');
+    const row = (name: string) => table.slice(table.indexOf(`${name}<br>`), table.indexOf('</tr>', table.indexOf(`${name}<br>`)));
+    expect(row('Karangmukti')).toContain('<br><span class="flag">belum siap: DNS, situs</span></td>');
+    expect(row('Sumberjaya')).toMatch(/<br>siap<\/td>$/);
+    // Not checked is "not known yet", the table's "?".
+    expect(row('Lambangsari')).toContain('<br><span class="note">kesiapan ?</span></td>');
     expect(html).toContain('<section id="kesiapan"><h2>Kesiapan layanan</h2>');
   });
 

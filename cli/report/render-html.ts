@@ -143,6 +143,14 @@ function services(data: ReportData, m: Messages): string {
   ], { cls: 'narrow' }) + `<p class="note">${esc(t.servicesSource[s.source])}</p>`;
 }
 
+/** A unit's readiness in the list: "siap"; "belum siap" and the failing checks; "kesiapan ?" when not checked (not known yet). */
+function readinessCell(r: UnitRow, m: Messages): string {
+  const { t } = m;
+  if (r.readiness.state === 'not-checked') return `<span class="note">${esc(t.readinessH.toLowerCase())} ?</span>`;
+  if (r.readiness.state === 'ready') return esc(t.readinessState.ready);
+  return `<span class="flag">${esc(t.readinessState['not-ready'])}: ${esc(r.readiness.failing.map((c) => t.check[c]).join(', '))}</span>`;
+}
+
 function readiness(data: ReportData, m: Messages): string {
   const { t } = m;
   const r = readinessSummaryText(data, m);
@@ -189,10 +197,10 @@ function units(data: ReportData, m: Messages): string {
       r.qualityFlags.length ? `<span class="flag">${esc(qual)}</span>` : esc(qual),
       esc(svc.email),
       esc(svc.storage),
-      `${esc(svc.site)}<br><span class="host">${breakable(svc.subdomain)}</span>`,
-      r.readiness.state === 'not-ready' ? `<span class="flag">${esc(readinessText(r, m))}</span>` : esc(readinessText(r, m)),
+      // Readiness under the site and its name: a column of its own would not fit the A4 width.
+      `${esc(svc.site)}<br><span class="host">${breakable(svc.subdomain)}</span><br>${readinessCell(r, m)}`,
     ];
   });
   return `<p class="note">${esc(t.unknownMark)} <span class="pilot-mark">★</span> ${esc(t.pilot)}.</p>` +
-    table([`${t.name} · ${t.code}`, t.kecamatan, t.statusH, t.connectedOn, t.link, `${t.uptime} · ${t.outages}`, t.email, t.storage, `${t.site} · ${t.subdomain}`, t.readinessH], [], rows, { id: 'units-table', cls: 'units' });
+    table([`${t.name} · ${t.code}`, t.kecamatan, t.statusH, t.connectedOn, t.link, `${t.uptime} · ${t.outages}`, t.email, t.storage, `${t.site} · ${t.subdomain} · ${t.readinessH}`], [], rows, { id: 'units-table', cls: 'units' });
 }
