@@ -38,6 +38,9 @@ export function contractKeys(domain: string) {
   };
 }
 
+/** The namespace of the platform's shared objects (the mailbox and bucket Secrets) unless desa:platformNamespace says otherwise. */
+export const DEFAULT_PLATFORM_NAMESPACE = 'desa-platform';
+
 /** Values of the consumer label: who reads the object. */
 export const CONSUMER = { mailbox: 'mailbox', bucket: 'bucket', dkim: 'dkim', dns: 'dns' } as const;
 

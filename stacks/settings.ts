@@ -3,6 +3,7 @@
 // in stacks/README.md.
 import * as pulumi from '@pulumi/pulumi';
 import { z } from 'zod';
+import { DEFAULT_PLATFORM_NAMESPACE } from '../core/contract.ts';
 
 /** Images and chart versions pinned in one place. Not pulled on this machine: see stacks/README.md. */
 export const PINS = {
@@ -29,7 +30,7 @@ const rfc2136 = z.strictObject({
 export const settingsSchema = z.strictObject({
   /** desa.yaml, relative to the project root (the directory of Pulumi.yaml). */
   inventory: z.string().min(1).default('desa.yaml'),
-  platformNamespace: dnsLabel.default('desa-platform'),
+  platformNamespace: dnsLabel.default(DEFAULT_PLATFORM_NAMESPACE),
   /**
    * Generated credentials to replace in this run (`desa rotate` sets it for one update, then removes it):
    * mailbox roles, or `storage` for the bucket key. Listed ones take a freshly generated value once.

@@ -89,6 +89,7 @@ describe('desa cluster', () => {
       ['kube-controller-manager', true],
       ['kube-scheduler', true],
       ['kwok', true],
+      ['volume-provisioner', true],
     ]);
     pids = s.components.map((c: { pid: number }) => c.pid);
     expect(pids.every((p) => Number.isInteger(p) && p > 0)).toBe(true);

@@ -2,7 +2,7 @@
 // cluster and its servers, points the platform at those servers as its "existing" services, and after
 // the run applies what the stacks left in the cluster to the servers (the services sync), with the
 // platform stack's actual settings. The command passes it to the engine; the engine never reaches for it.
-import { describeError } from '../../core/errors.ts';
+import { describeError, OperationFailedError } from '../../core/errors.ts';
 import type { Inventory } from '../../core/inventory/model.ts';
 import { PLATFORM_STACK } from '../../core/inventory/model.ts';
 import type { RunSummary } from '../engine/run-loop.ts';
@@ -10,8 +10,9 @@ import { stackSettings } from '../engine/stack-config.ts';
 import type { AfterRun, Target } from '../engine/target.ts';
 import type { StateDirs } from '../paths.ts';
 import { readLocalServices } from '../servers/state.ts';
-import { syncServices, type SyncReport } from '../services/sync.ts';
+import { kubectlJson, syncServices, type SyncReport } from '../services/sync.ts';
 import { clusterUp } from './local-cluster.ts';
+import { defaultClassProblem } from './volumes.ts';
 
 /** What a run on the local cluster adds to its summary (--json: .localKubeconfig, .services). */
 export interface LocalExtras {
@@ -58,10 +59,27 @@ async function sync(r: AfterRun, kubeconfig: string, env: NodeJS.ProcessEnv): Pr
   }
 }
 
+/**
+ * Before any stack runs: desa whose site has volumes need the cluster's default StorageClass, or their
+ * claims stay Pending and each stack waits 5 minutes for nothing. Fails at once, with the cause.
+ */
+async function requireVolumes(inventory: Inventory, kubeconfig: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const withVolumes = inventory.units.filter((u) => u.services.site.enabled && u.services.site.template === 'opensid');
+  if (withVolumes.length === 0) return;
+  const problem = defaultClassProblem(await kubectlJson(kubeconfig, ['storageclasses'], env));
+  if (!problem) return;
+  const names = withVolumes.slice(0, 3).map((u) => u.slug).join(', ') + (withVolumes.length > 3 ? ` and ${withVolumes.length - 3} more` : '');
+  throw new OperationFailedError(
+    `${problem}: the volume claims of ${names} (template opensid) could never bind; nothing was run.`,
+    'Run `desa cluster down` and `desa cluster up`: the cluster\'s volume provisioner makes its default StorageClass (desa-local) again.',
+  );
+}
+
 export function localTarget(file: string, env: NodeJS.ProcessEnv): Target<LocalExtras> {
   return {
     open: async (inventory: Inventory, dirs: StateDirs) => {
       const c = await clusterUp({ file, nodes: 1, env, domain: inventory.kabupaten.domain });
+      await requireVolumes(inventory, c.kubeconfig, env);
       const s3 = readLocalServices(dirs.services)?.ports.s3;
       return {
         config: localClusterConfig(file, c.kubeconfig, s3 ? `http://127.0.0.1:${s3}` : undefined),

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerCheck } from './check.ts';
 import { registerCluster } from './cluster.ts';
 import { registerCredentials } from './credentials.ts';
 import { registerDestroy } from './destroy.ts';
@@ -15,4 +16,4 @@ import { registerUp } from './up.ts';
 import { registerValidate } from './validate.ts';
 
 /** Every command, in the order `desa --help` lists them. */
-export const commands: ((program: Command) => void)[] = [registerInit, registerValidate, registerOnboard, registerImportConnectivity, registerReport, registerCluster, registerPlan, registerUp, registerDestroy, registerStatus, registerOutputs, registerCredentials, registerRotate, registerDoctor];
+export const commands: ((program: Command) => void)[] = [registerInit, registerValidate, registerOnboard, registerImportConnectivity, registerReport, registerCluster, registerPlan, registerUp, registerDestroy, registerStatus, registerCheck, registerOutputs, registerCredentials, registerRotate, registerDoctor];

@@ -39,7 +39,8 @@ export interface SyncSettings {
   dnsTtl: number;
 }
 
-async function kubectlJson(kubeconfig: string, args: string[], env: NodeJS.ProcessEnv): Promise<KubeObject[]> {
+/** `kubectl get ARGS -o json` on the cluster of `kubeconfig`: its items. */
+export async function kubectlJson(kubeconfig: string, args: string[], env: NodeJS.ProcessEnv): Promise<KubeObject[]> {
   const kubectl = kubectlPath(cacheDir(env), readPins(ROOT));
   const r = await run(kubectl, ['--kubeconfig', kubeconfig, '--request-timeout=30s', 'get', ...args, '-o', 'json'], { env, what: `kubectl get ${args[0]}` });
   return (JSON.parse(r.stdout) as { items: KubeObject[] }).items;
