@@ -66,6 +66,7 @@ export function localTarget(file: string, env: NodeJS.ProcessEnv): Target<LocalE
       return {
         config: localClusterConfig(file, c.kubeconfig, s3 ? `http://127.0.0.1:${s3}` : undefined),
         extras: { localKubeconfig: c.kubeconfig },
+        identity: c.identity,
         finish: (r) => sync(r, c.kubeconfig, env),
       };
     },

@@ -6,7 +6,8 @@ import { loadInventory } from '../../core/inventory/load.ts';
 import type { Inventory } from '../../core/inventory/model.ts';
 import { type StateDirs, stateDirs } from '../paths.ts';
 import { type Engine, findEngine, openStack, recover, runOperation, unsetConfig, writeConfig } from './automation.ts';
-import { backendFor } from './checkpoint.ts';
+import { backendFor, type Deployment, managedResources, readCheckpoint } from './checkpoint.ts';
+import { CLUSTER_KEY, clusterChange, recordedIdentity } from './identity.ts';
 import type { Operation, ProgressListener } from './progress.ts';
 import type { RunSummary, StackResult, Tracker } from './run-loop.ts';
 import { selectStacks } from './selection.ts';
@@ -45,7 +46,9 @@ export async function prepare<X extends object>(o: EngineOptions<X>, check: (inv
   check(inventory);
   const dirs = stateDirs(o.file, o.env);
   const engine = await findEngine(o.env);
-  const target = await o.target.open(inventory, dirs);
+  const opened = await o.target.open(inventory, dirs);
+  // Every stack records the cluster it is applied to (identity.ts): in its config, so in its fingerprint.
+  const target = opened.identity ? { ...opened, config: { ...opened.config, [CLUSTER_KEY]: opened.identity } } : opened;
   // Loaded here, once the inventory is valid and the engine found: @pulumi/kubernetes is large.
   const program = (await import('../../stacks/index.ts')).default;
   const backend = backendFor(o.file, o.env);
@@ -62,6 +65,27 @@ export async function open(ctx: Context, name: string, o: EngineOptions, t: Trac
   const recovered = await recover(stack, ctx.backendDir, o.signal);
   if (recovered) t.set({ message: recovered });
   return stack;
+}
+
+/** The latest deployment of a stack in a file backend (no CLI process); undefined otherwise or when unreadable. */
+export function latestState(ctx: Context, stack: string): (Deployment & { pending_operations?: unknown[] }) | undefined {
+  try {
+    return ctx.backendDir ? (readCheckpoint(ctx.backendDir, stack)?.checkpoint?.latest ?? undefined) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why the stack must be refreshed before its update: its state was applied to another cluster than this
+ * run's (identity.ts). Read from the file backend's checkpoint, or through the engine for other backends.
+ */
+export async function staleCluster(ctx: Context, d: Deployment | undefined, s?: Stack): Promise<string | null> {
+  if (!ctx.target.identity) return null;
+  const deployment = ctx.backendDir === null && s ? ((await s.exportStack()).deployment as Deployment) : d;
+  const resources = deployment?.resources ?? [];
+  const root = resources.find((r) => r.type === 'pulumi:pulumi:Stack');
+  return clusterChange(recordedIdentity(root?.outputs), ctx.target.identity, managedResources(resources).length > 0);
 }
 
 /** Runs `op` on an opened stack, counting finished resources into the tracker. */
