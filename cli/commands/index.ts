@@ -3,6 +3,7 @@ import { registerCluster } from './cluster.ts';
 import { registerCredentials } from './credentials.ts';
 import { registerDestroy } from './destroy.ts';
 import { registerDoctor } from './doctor.ts';
+import { registerDrift } from './drift.ts';
 import { registerImportConnectivity } from './import-connectivity.ts';
 import { registerOnboard } from './onboard.ts';
 import { registerOutputs } from './outputs.ts';
@@ -14,4 +15,4 @@ import { registerUp } from './up.ts';
 import { registerValidate } from './validate.ts';
 
 /** Every command, in the order `desa --help` lists them. */
-export const commands: ((program: Command) => void)[] = [registerValidate, registerOnboard, registerImportConnectivity, registerReport, registerCluster, registerPlan, registerUp, registerDestroy, registerStatus, registerOutputs, registerCredentials, registerRotate, registerDoctor];
+export const commands: ((program: Command) => void)[] = [registerValidate, registerOnboard, registerImportConnectivity, registerReport, registerCluster, registerPlan, registerUp, registerDrift, registerDestroy, registerStatus, registerOutputs, registerCredentials, registerRotate, registerDoctor];

@@ -28,7 +28,7 @@ export interface StackFlags {
   json?: boolean;
 }
 
-const OPERATION: Record<Verb, Operation> = { up: 'up', plan: 'preview', destroy: 'destroy' };
+const OPERATION: Record<Verb, Operation> = { up: 'up', plan: 'preview', destroy: 'destroy', drift: 'refresh' };
 
 /** The summary of a run, with what the local target adds (nothing with --kubeconfig/--context). */
 export type Summary = RunSummary & Partial<LocalExtras>;

@@ -252,6 +252,7 @@ export async function runOperation(stack: Stack, op: Operation, hooks: RunHooks 
   try {
     if (op === 'up') await stack.up({ onEvent, ...signal, ...(hooks.refresh ? { refresh: true } : {}) });
     else if (op === 'preview') await stack.preview({ onEvent, ...signal, ...(hooks.refresh ? { refresh: true } : {}) });
+    else if (op === 'refresh') await stack.previewRefresh({ onEvent, ...signal });
     else await stack.destroy({ onEvent, ...signal, ...(hooks.excludeProtected ? { excludeProtected: true } : {}) });
     return { ok: true, changes: countChanges(summary) };
   } catch (e) {
