@@ -37,7 +37,7 @@ export function offboardJob(ctx: Context, stack: string, o: EngineOptions, delet
       }
       forgetLastUpdate(join(ctx.dirs.work, stack));
       if (deleteData) await unprotectAll(s);
-      const r = await operate(s, 'destroy', t, o, deleteData ? {} : { excludeProtected: true });
+      const r = await operate(ctx, s, 'destroy', t, o, deleteData ? {} : { excludeProtected: true });
       if (r.result !== 'succeeded') return r;
       if (deleteData) {
         await s.workspace.removeStack(stack);
@@ -51,7 +51,7 @@ export function offboardJob(ctx: Context, stack: string, o: EngineOptions, delet
 /** A preview; of the cluster as it is (refreshed first) when the stack was last applied to another one. */
 async function preview(ctx: Context, s: Stack, t: Tracker, o: EngineOptions, before: Deployment | undefined): Promise<StackResult> {
   const why = await staleCluster(ctx, before, s);
-  const r = await operate(s, 'preview', t, o, why ? { refresh: true } : {});
+  const r = await operate(ctx, s, 'preview', t, o, why ? { refresh: true } : {});
   return why && r.result === 'succeeded' ? { ...r, note: `previewed against the cluster as it is: ${why}` } : r;
 }
 

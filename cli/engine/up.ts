@@ -23,7 +23,7 @@ export interface UpOptions<X extends object = object> extends EngineOptions<X> {
 async function update(ctx: Context, stack: string, t: Tracker, o: UpOptions, before: Deployment | undefined, opened?: Stack): Promise<StackResult> {
   const s = opened ?? (await open(ctx, stack, o, t));
   const why = await staleCluster(ctx, before, s);
-  const r = await operate(s, 'up', t, o, o.refresh || why ? { refresh: true } : {});
+  const r = await operate(ctx, s, 'up', t, o, o.refresh || why ? { refresh: true } : {});
   return why && r.result === 'succeeded' ? { ...r, note: `refreshed first: ${why}` } : r;
 }
 
