@@ -10,7 +10,8 @@ import { kubectlPath, missingClusterBinaries, readPins, which } from '../toolcha
 import { attempt } from '../process.ts';
 import { log } from '../ui/output.ts';
 import type { ServerStatus } from '../servers/supervisor.ts';
-import { serversWithPorts, servicesWanted, startLocalServers, stopLocalServers } from './servers.ts';
+import { removeServersFolder } from '../servers/place.ts';
+import { type ServerFailure, serversWithPorts, servicesWanted, startLocalServers, stopLocalServers } from './servers.ts';
 import { type ClusterIdentity, readLocalIdentity, writeLocalIdentity } from '../engine/identity.ts';
 import { readClusterIdentity } from './identity.ts';
 import { apiUrl, type ClusterStatus, parseComponents, parsePortsEnv, type Ports, portsFromBase, summarizeNodes } from './state.ts';
@@ -167,13 +168,13 @@ async function recordIdentity(where: Where, kubeconfig: string): Promise<Cluster
 /** `domain`: the inventory's, when the caller has read it already (the servers' mail domain and zone). */
 export async function clusterUp(
   where: Where & { nodes: number; domain?: string },
-): Promise<ClusterStatus & { alreadyRunning: boolean; services: ServerStatus[]; identity: ClusterIdentity | null }> {
+): Promise<ClusterStatus & { alreadyRunning: boolean; services: ServerStatus[]; servicesFailed: ServerFailure[]; identity: ClusterIdentity | null }> {
   const { base, dir } = locate(where);
   await ensureBinaries(where.env);
   const before = await clusterStatus(where);
   if (before.running) {
     const identity = await recordIdentity(where, before.kubeconfig);
-    return { ...before, alreadyRunning: true, identity, services: await startServices(where, ports(dir, where.env)) };
+    return { ...before, alreadyRunning: true, identity, ...(await startServices(where, ports(dir, where.env))) };
   }
   await checkPorts(before, ports(dir, where.env));
   mkdirSync(base, { recursive: true });
@@ -189,14 +190,15 @@ export async function clusterUp(
     );
   }
   const identity = await recordIdentity(where, after.kubeconfig);
-  return { ...after, alreadyRunning: false, identity, services: await startServices(where, ports(dir, where.env)) };
+  return { ...after, alreadyRunning: false, identity, ...(await startServices(where, ports(dir, where.env))) };
 }
 
 /** The servers' part of the cluster's status and start: the inventory's domain, the cluster's port base + 10. */
-async function startServices(where: Where & { domain?: string }, p: Ports): Promise<ServerStatus[]> {
-  if (!servicesWanted(where.env)) return [];
+async function startServices(where: Where & { domain?: string }, p: Ports): Promise<{ services: ServerStatus[]; servicesFailed: ServerFailure[] }> {
+  if (!servicesWanted(where.env)) return { services: [], servicesFailed: [] };
   const domain = where.domain ?? (await import('../../core/inventory/load.ts')).loadInventory(where.file).inventory.kabupaten.domain;
-  return startLocalServers({ dir: locate(where).services, env: where.env, domain, portBase: p.etcd + 10 });
+  const r = await startLocalServers({ dir: locate(where).services, env: where.env, domain, portBase: p.etcd + 10 });
+  return { services: r.servers, servicesFailed: r.failed };
 }
 
 export async function clusterDown(where: Where & { reset: boolean }): Promise<{ wasRunning: boolean; reset: boolean; dataDir: string }> {
@@ -217,6 +219,6 @@ export async function clusterDown(where: Where & { reset: boolean }): Promise<{ 
   const { services } = locate(where);
   await stopLocalServers(services, where.env);
   if (where.reset && before.created) rmSync(before.dataDir, { recursive: true, force: true });
-  if (where.reset) rmSync(services, { recursive: true, force: true });
+  if (where.reset) removeServersFolder(services);
   return { wasRunning, reset: where.reset && before.created, dataDir: before.dataDir };
 }

@@ -43,6 +43,7 @@ export function summaryLines(s: RunSummary & Partial<LocalExtras>): string[] {
   const op = s.verb === 'plan' ? 'preview' : s.verb;
   lines.push(`${s.stacks.length} stack(s): ${parts.join(', ')}; resources: ${describeChanges(totals, null, op)}.`);
   if (s.services) lines.push(...servicesLines(s.services));
+  for (const f of s.serversFailed ?? []) lines.push(`services: FAILED: ${f.server} did not start: ${f.reason}`);
   return lines;
 }
 
