@@ -5,6 +5,7 @@ import { registerDestroy } from './destroy.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerDrift } from './drift.ts';
 import { registerImportConnectivity } from './import-connectivity.ts';
+import { registerInit } from './init.ts';
 import { registerOnboard } from './onboard.ts';
 import { registerOutputs } from './outputs.ts';
 import { registerPlan } from './plan.ts';
@@ -15,4 +16,4 @@ import { registerUp } from './up.ts';
 import { registerValidate } from './validate.ts';
 
 /** Every command, in the order `desa --help` lists them. */
-export const commands: ((program: Command) => void)[] = [registerValidate, registerOnboard, registerImportConnectivity, registerReport, registerCluster, registerPlan, registerUp, registerDrift, registerDestroy, registerStatus, registerOutputs, registerCredentials, registerRotate, registerDoctor];
+export const commands: ((program: Command) => void)[] = [registerInit, registerValidate, registerOnboard, registerImportConnectivity, registerReport, registerCluster, registerPlan, registerUp, registerDrift, registerDestroy, registerStatus, registerOutputs, registerCredentials, registerRotate, registerDoctor];

@@ -44,7 +44,7 @@ Exit codes: 0 every stack succeeded, 2 wrong usage (unknown --only slug), 3 inva
 Examples:
   desa up
   desa up --only sumberjaya sukamaju --json
-  desa up --kubeconfig ~/.kube/bekasi --context prod --concurrency 8`,
+  desa up --kubeconfig ~/.kube/diskominfo --context prod --concurrency 8`,
     )
     .action(async (opts: StackFlags & { refresh?: boolean }) => {
       const { up } = await import('../engine/up.ts');
