@@ -14,6 +14,7 @@ import { removeServersFolder } from '../servers/place.ts';
 import { type ServerFailure, serversWithPorts, servicesWanted, startLocalServers, stopLocalServers } from './servers.ts';
 import { type ClusterIdentity, readLocalIdentity, writeLocalIdentity } from '../engine/identity.ts';
 import { readClusterIdentity } from './identity.ts';
+import { withStartLock } from './start-lock.ts';
 import { apiUrl, type ClusterStatus, parseComponents, parsePortsEnv, type Ports, portsFromBase, summarizeNodes } from './state.ts';
 
 export type { ClusterStatus } from './state.ts';
@@ -167,6 +168,13 @@ async function recordIdentity(where: Where, kubeconfig: string): Promise<Cluster
 
 /** `domain`: the inventory's, when the caller has read it already (the servers' mail domain and zone). */
 export async function clusterUp(
+  where: Where & { nodes: number; domain?: string },
+): Promise<ClusterStatus & { alreadyRunning: boolean; services: ServerStatus[]; servicesFailed: ServerFailure[]; identity: ClusterIdentity | null }> {
+  // Two runs started together: one starts the cluster and its servers, the other waits, then finds them up.
+  return withStartLock(locate(where).base, () => startCluster(where), { say: (l) => log.step(l) });
+}
+
+async function startCluster(
   where: Where & { nodes: number; domain?: string },
 ): Promise<ClusterStatus & { alreadyRunning: boolean; services: ServerStatus[]; servicesFailed: ServerFailure[]; identity: ClusterIdentity | null }> {
   const { base, dir } = locate(where);
