@@ -174,6 +174,16 @@ describe('state and reality', () => {
     expect(quiet.stacks.every((s) => s.changes!.create + s.changes!.delete === 0)).toBe(true);
   }, 900_000);
 
+  it('two `desa up` started together on a stopped cluster: one starts it, the other waits for that; both succeed', async () => {
+    expect((await desa(['cluster', 'down', '--file', file])).code).toBe(0);
+    const later = async () => (await new Promise((r) => setTimeout(r, 200)), desa(['up', '--file', file]));
+    const [a, b] = await Promise.all([desa(['up', '--file', file]), later()]);
+    expect(a.code, a.stderr.slice(-2000)).toBe(0);
+    expect(b.code, b.stderr.slice(-2000)).toBe(0);
+    expect(a.stderr + b.stderr).toMatch(/waiting for process \d+ \(`desa up --file .*`\), which is starting the local cluster/);
+    expect((await desa(['drift', '--file', file])).code).toBe(0);
+  }, 600_000);
+
   it('a stack held by another live process past --lock-wait: the error says who, since when, and what to do (exit 4)', async () => {
     const holder = spawn('sleep', ['120'], { stdio: 'ignore' });
     const locks = join(dir, '.desa', 'state', '.pulumi', 'locks', 'organization', 'desa', 'sumberjaya');
