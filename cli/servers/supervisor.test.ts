@@ -102,8 +102,8 @@ describe('the supervisor', () => {
     chmodSync(home, 0o755);
     const env = { ...process.env, DESA_SERVICES_HOME: home };
     const one = [fake('fake')];
-    const r = await startServers({ dir: inside, env, servers: one, domain: 'a.example', portBase: 40200, timeoutSeconds: 10 });
     try {
+      const r = await startServers({ dir: inside, env, servers: one, domain: 'a.example', portBase: 40200, timeoutSeconds: 10 });
       expect(r).toMatchObject({ ok: true, started: ['fake'] });
       const real = realpathSync(inside);
       expect(real.startsWith(home)).toBe(true);
