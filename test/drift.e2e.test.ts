@@ -114,10 +114,17 @@ describe('state and reality', () => {
     expect(gone('setia-asih')).toEqual([]);
   }, 300_000);
 
-  it('a Secret added by hand in a desa namespace is named too', async () => {
+  it('a Secret added by hand in a desa namespace, and a page edited by hand, are named too', async () => {
     expect((await kubectl(['-n', 'desa-sumberjaya', 'create', 'secret', 'generic', 'catatan', '--from-literal=a=b'])).exitCode).toBe(0);
+    expect((await kubectl(['-n', 'desa-sumberjaya', 'patch', 'configmap', 'profil-content', '--type', 'merge', '-p', '{"data":{"index.html":"diubah"}}'])).exitCode).toBe(0);
+    const r = await desa(['drift', '--only', 'sumberjaya', '--file', file]);
+    expect(r.code).toBe(5);
+    expect(r.stdout).toMatch(/changed by hand: ConfigMap desa-sumberjaya\/profil-content \(data/);
+    expect(r.stdout).toMatch(/added by hand: Secret desa-sumberjaya\/catatan/);
     const j = await json(['drift', '--only', 'sumberjaya'], 5);
-    expect(j.stacks.find((s) => s.stack === 'sumberjaya')!.drift).toContainEqual({ kind: 'added', type: 'Secret', name: 'desa-sumberjaya/catatan' });
+    const drift = j.stacks.find((s) => s.stack === 'sumberjaya')!.drift!;
+    expect(drift).toContainEqual({ kind: 'added', type: 'Secret', name: 'desa-sumberjaya/catatan' });
+    expect(drift.find((d) => d.kind === 'changed')).toMatchObject({ type: 'ConfigMap', name: 'desa-sumberjaya/profil-content' });
     expect((await kubectl(['-n', 'desa-sumberjaya', 'delete', 'secret', 'catatan'])).exitCode).toBe(0);
   }, 300_000);
 
@@ -129,6 +136,8 @@ describe('state and reality', () => {
     expect((await kubectl(['-n', 'desa-platform', 'get', 'secret', 'mailbox-sumberjaya-operator'])).exitCode).toBe(0);
     await served('sumberjaya');
     await served('karangmukti');
+    const page = await kubectl(['-n', 'desa-sumberjaya', 'get', 'configmap', 'profil-content', '-o', 'jsonpath={.data.index\\.html}']);
+    expect(page.stdout).toContain('Sumberjaya'); // the page edited by hand is the desa's own again
     const r = await desa(['drift', '--file', file]);
     expect(r.code, r.stdout + r.stderr.slice(-3000)).toBe(0);
   }, 900_000);
