@@ -42,6 +42,13 @@ describe('run.js loading stacks/index.ts', () => {
     expect(r.types).toContain('kubernetes:apps/v1:Deployment');
   }, 60_000);
 
+  it('records the cluster desa says this update goes to as the `cluster` output (issue 12)', () => {
+    const cluster = JSON.stringify({ server: 'https://127.0.0.1:23793', uid: 'b7c1', local: true });
+    const r = load('sumberjaya', { 'desa:cluster': cluster }, { DESA_TEST_ROOT_DIRECTORY: PROJECT_ROOT });
+    expect(r.ok, r.error).toBe(true);
+    expect(r.keys).toContain('cluster');
+  }, 60_000);
+
   it('reads desa.yaml relative to the engine\'s root directory, not the working directory', () => {
     const r = load('sumberjaya', {}, { DESA_TEST_ROOT_DIRECTORY: '/nonexistent-root' });
     expect(r.ok).toBe(false);

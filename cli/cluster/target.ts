@@ -13,6 +13,7 @@ import { readLocalServices } from '../servers/state.ts';
 import { kubectlJson, syncServices, type SyncReport } from '../services/sync.ts';
 import { clusterUp } from './local-cluster.ts';
 import { defaultClassProblem } from './volumes.ts';
+import type { ServerFailure } from './servers.ts';
 
 /** What a run on the local cluster adds to its summary (--json: .localKubeconfig, .services). */
 export interface LocalExtras {
@@ -20,6 +21,8 @@ export interface LocalExtras {
   localKubeconfig: string;
   /** What the services sync applied to the local servers, or why it failed. */
   services: SyncReport | { error: string; detail?: string };
+  /** Local servers that are installed but did not come up: the run fails, naming them. */
+  serversFailed: ServerFailure[];
 }
 
 /**
@@ -84,15 +87,28 @@ export function localTarget(file: string, env: NodeJS.ProcessEnv): Target<LocalE
       return {
         config: localClusterConfig(file, c.kubeconfig, s3 ? `http://127.0.0.1:${s3}` : undefined),
         extras: { localKubeconfig: c.kubeconfig },
-        finish: (r) => sync(r, c.kubeconfig, env),
+        identity: c.identity,
+        finish: async (r) => {
+          const out = await sync(r, c.kubeconfig, env);
+          if (c.servicesFailed.length === 0) return out;
+          return { ok: false, extras: { ...out.extras, serversFailed: c.servicesFailed } };
+        },
       };
     },
-    explain: (s: RunSummary & Partial<LocalExtras>) =>
-      s.services && 'error' in s.services
-        ? {
-            message: `Every stack succeeded, but applying them to the local servers failed: ${s.services.error}`,
-            nextStep: `Check \`desa cluster status\` and the logs in .desa/services/log, then run \`desa ${s.verb}\` again.`,
-          }
-        : null,
+    explain: (s: RunSummary & Partial<LocalExtras>) => {
+      if (s.services && 'error' in s.services) {
+        return {
+          message: `Every stack succeeded, but applying them to the local servers failed: ${s.services.error}`,
+          nextStep: `Check \`desa cluster status\` and the logs in .desa/services/log, then run \`desa ${s.verb}\` again.`,
+        };
+      }
+      if (s.serversFailed?.length) {
+        return {
+          message: `Every stack succeeded, but ${s.serversFailed.length} local server(s) did not start, so what they serve is not there: ${s.serversFailed.map((f) => f.server).join(', ')}.`,
+          nextStep: `See why above and in .desa/services/log; \`desa cluster status\` lists the servers. Fix it and run \`desa ${s.verb}\` again.`,
+        };
+      }
+      return null;
+    },
   };
 }

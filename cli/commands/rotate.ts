@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { LocalExtras } from '../cluster/target.ts';
 import type { RotateOptions } from '../engine/rotate.ts';
-import { runStacks, type StackFlags } from './run-stacks.ts';
+import { lockWaitOption, runStacks, type StackFlags } from './run-stacks.ts';
 import { fileOption, jsonOption } from './options.ts';
 
 export function registerRotate(program: Command): void {
@@ -13,6 +13,7 @@ export function registerRotate(program: Command): void {
     .option('--account <role...>', 'only these accounts: mailbox roles (kepala-desa, operator, …) or storage; default: all of them')
     .option('--kubeconfig <path>', 'the cluster, instead of the local one')
     .option('--context <name>', 'the kubeconfig context to use')
+    .addOption(lockWaitOption())
     .addOption(jsonOption())
     .addHelpText(
       'after',

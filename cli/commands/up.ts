@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { LocalExtras } from '../cluster/target.ts';
 import type { UpOptions } from '../engine/up.ts';
-import { concurrencyOption, runStacks, type StackFlags } from './run-stacks.ts';
+import { concurrencyOption, lockWaitOption, runStacks, type StackFlags } from './run-stacks.ts';
 import { fileOption, jsonOption } from './options.ts';
 
 export function registerUp(program: Command): void {
@@ -11,6 +11,7 @@ export function registerUp(program: Command): void {
     .addOption(fileOption())
     .option('--only <slug...>', 'only these desa (slugs); the platform stack always runs first')
     .addOption(concurrencyOption())
+    .addOption(lockWaitOption())
     .option('--refresh', "refresh each stack's state from the cluster before updating it")
     .option('--kubeconfig <path>', 'deploy to this cluster instead of the local one')
     .option('--context <name>', 'the kubeconfig context to use')
@@ -27,6 +28,11 @@ once into .desa/passphrase (mode 0600).
 Without --only, a stack whose desa is no longer in desa.yaml is destroyed; its data (namespace,
 volumes, bucket claim) is kept. A failing desa does not stop the others. A run that was killed is
 recovered by the next one: its stale lock is cancelled and pending operations are cleared.
+Another run holding a stack (a second \`desa up\` at the same time): desa waits for it (--lock-wait,
+default 300 s), saying who holds it; past that the stack fails, naming the holder (process, host,
+since when) and what to do. A stack last applied to another cluster (the local one reset with
+\`desa cluster down --reset\`, or a kubeconfig now naming another) is refreshed before it is updated, so
+what that cluster lacks is created again; its summary line says so.
 
 Progress: an ink view on a terminal, "[stack] …" lines on stderr otherwise; then a summary on stdout
 (--json: the whole result). Ctrl-C stops cleanly: no new stack starts, running ones stop and release

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { AbortError, EXIT } from '../../core/errors.ts';
 import { PROJECT, stateDirs } from '../paths.ts';
+import { type ClusterIdentity, recordedIdentity } from './identity.ts';
 
 /** What a secret output shows instead of its value, as `pulumi stack output` prints it. */
 export const SECRET = '[secret]';
@@ -31,6 +32,13 @@ export interface StackState {
   outputs: Record<string, unknown>;
   /** An update holds the stack's lock (it may also be a lock left by a killed run). */
   updateInProgress: boolean;
+  /** The cluster its last update was applied to (identity.ts); null when not recorded. */
+  cluster: ClusterIdentity | null;
+  /**
+   * Its objects were in this checkout's local cluster, which has been reset or re-created since: none of
+   * them is there (provisioned and dataKept are then false). Set by state.ts.
+   */
+  clusterGone?: true;
 }
 
 export type Backend = { kind: 'file'; url: string; dir: string } | { kind: 'engine'; url: string };
@@ -94,6 +102,7 @@ export function parseDeployment(d: Deployment | null | undefined, name: string, 
     resourceCount: resources.length,
     outputs: maskSecrets(root?.outputs ?? {}) as Record<string, unknown>,
     updateInProgress,
+    cluster: recordedIdentity(root?.outputs),
   };
 }
 

@@ -4,9 +4,10 @@
 // data. No engine calls here: a Job is whatever the verb made of its stack.
 import { performance } from 'node:perf_hooks';
 import { describeError } from '../../core/errors.ts';
+import type { DriftItem } from './drift-model.ts';
 import type { Changes, Operation, ProgressListener, StackPhase, StackProgress } from './progress.ts';
 
-export type Verb = 'up' | 'plan' | 'destroy';
+export type Verb = 'up' | 'plan' | 'destroy' | 'drift';
 
 export interface StackResult {
   stack: string;
@@ -22,6 +23,8 @@ export interface StackResult {
   note?: string;
   /** Not run: its inputs and its state are those of its last successful update (cli/engine/fingerprint.ts). */
   unchangedInputs?: true;
+  /** desa drift: what differs between its state and the cluster (drift-model.ts); empty when nothing. */
+  drift?: DriftItem[];
 }
 
 export interface RunSummary {

@@ -59,6 +59,7 @@ describe('parseCheckpoint', () => {
       resourceCount: 4,
       outputs: { ...desaOutputs, mailPasswords: SECRET, storageCredentials: SECRET },
       updateInProgress: false,
+      cluster: null,
     });
     expect(JSON.stringify(s)).not.toContain('made-up');
   });

@@ -15,6 +15,13 @@ export interface StackStatus {
   /** Destroyed with its data kept (namespace, volumes, bucket claim). */
   dataKept: boolean;
   updateInProgress: boolean;
+  /**
+   * Applied to this checkout's local cluster, which was reset or re-created since: its objects are not
+   * there (provisioned is false); `desa up` creates them again.
+   */
+  clusterGone: boolean;
+  /** The API server its last update was applied to; null when not recorded. */
+  cluster: string | null;
   /** ISO 8601; null when the stack does not exist. */
   lastUpdate: string | null;
   resourceCount: number;
@@ -44,7 +51,7 @@ export interface StatusDocument {
   /** The backend's URL, file://… for the file backend. */
   backend: string;
   platform: StackStatus | null;
-  counts: { units: number; provisioned: number; updating: number; stacks: number; notInInventory: number };
+  counts: { units: number; provisioned: number; updating: number; clusterGone: number; stacks: number; notInInventory: number };
   units: UnitStatus[];
   /** Stacks in the backend whose desa is no longer in desa.yaml (none listed with --only). */
   notInInventory: StackStatus[];
@@ -56,6 +63,8 @@ function stackStatus(name: string, s: StackState | undefined): StackStatus {
     provisioned: s?.provisioned ?? false,
     dataKept: s?.dataKept ?? false,
     updateInProgress: s?.updateInProgress ?? false,
+    clusterGone: s?.clusterGone === true,
+    cluster: s?.cluster?.server ?? null,
     lastUpdate: s?.lastUpdate ?? null,
     resourceCount: s?.resourceCount ?? 0,
     outputs: s ? s.outputs : null,
@@ -87,6 +96,7 @@ export function buildStatus(inventory: Inventory, stacks: readonly string[], sta
       units: units.length,
       provisioned: units.filter((u) => u.provisioned).length,
       updating: units.filter((u) => u.updateInProgress).length,
+      clusterGone: units.filter((u) => u.clusterGone).length,
       stacks: states.stacks.length,
       notInInventory: orphans.length,
     },
@@ -103,13 +113,19 @@ export function shortTime(iso: string | null): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
-const stateWord = (s: StackStatus) => (s.updateInProgress ? 'updating' : s.provisioned ? 'provisioned' : s.dataKept ? 'data kept' : 'not provisioned');
+const stateWord = (s: StackStatus) =>
+  s.updateInProgress ? 'updating' : s.clusterGone ? 'cluster reset' : s.provisioned ? 'provisioned' : s.dataKept ? 'data kept' : 'not provisioned';
 
 export function headerLine(doc: StatusDocument): string {
   const p = doc.platform;
-  const platform = p ? `platform ${stateWord(p)}${p.lastUpdate ? ` ${shortTime(p.lastUpdate)}` : ''}` : 'platform not provisioned';
+  const platform = !p
+    ? 'platform not provisioned'
+    : p.clusterGone
+      ? 'platform not in the cluster (reset since)'
+      : `platform ${stateWord(p)}${p.lastUpdate ? ` ${shortTime(p.lastUpdate)}` : ''}`;
   const parts = [platform, `${doc.counts.provisioned} of ${doc.counts.units} desa provisioned`];
   if (doc.counts.updating) parts.push(`${doc.counts.updating} updating`);
+  if (doc.counts.clusterGone) parts.push(`${doc.counts.clusterGone} were in a local cluster since reset (\`desa up\` provisions them again)`);
   if (doc.counts.notInInventory) parts.push(`${doc.counts.notInInventory} stack(s) not in desa.yaml`);
   return parts.join('; ');
 }

@@ -28,6 +28,7 @@ const state = (name: string, o: Partial<StackState> = {}): StackState => ({
   resourceCount: 21,
   outputs: outputs(name),
   updateInProgress: false,
+  cluster: null,
   ...o,
 });
 

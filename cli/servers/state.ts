@@ -3,6 +3,7 @@
 // sync hands a server, the hash the server last re-read (so a reload that failed is retried). Nothing
 // else is remembered: the domain and every other value come from the inventory on each start.
 // The secrets the servers need (an API key, the S3 root key) are files of their own, 0600.
+import { realServersDir } from './place.ts';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -75,9 +76,10 @@ export function updateState(dir: string, change: (s: ServersState) => void): voi
   writeState(dir, s);
 }
 
+/** The servers' folder (its real path: place.ts) and ports, once they were started; null before. */
 export function readLocalServices(dir: string): LocalServices | null {
   const s = readState(dir);
-  return s && { dir, ports: s.ports };
+  return s && { dir: realServersDir(dir), ports: s.ports };
 }
 
 export type { PortName, ServicePorts };

@@ -34,3 +34,24 @@ describe('servicesLines', () => {
     expect(servicesLines({ error: 'PowerDNS PATCH: HTTP 422' })).toEqual(['services: FAILED: PowerDNS PATCH: HTTP 422']);
   });
 });
+
+describe('a local server that did not start (issue 12: never a silent success)', () => {
+  it('fails the run with a summary line and says why', async () => {
+    const { summaryLines } = await import('./run-summary.ts');
+    const { localTarget } = await import('../cluster/target.ts');
+    const { exitCodeOf, failureMessage } = await import('../engine/outcome.ts');
+    const s = {
+      verb: 'up' as const,
+      ok: false,
+      interrupted: false,
+      stacks: [{ stack: 'platform', operation: 'up' as const, result: 'succeeded' as const, changes: { create: 0, update: 0, delete: 0, same: 3 }, seconds: 1 }],
+      services: { ...report, skipped: [{ server: 'dovecot', reason: 'stopped' }] },
+      serversFailed: [{ server: 'dovecot', reason: 'exited during start-up (see /x/.desa/services/log/dovecot.log)' }],
+    };
+    expect(summaryLines(s).at(-1)).toBe('services: FAILED: dovecot did not start: exited during start-up (see /x/.desa/services/log/dovecot.log)');
+    expect(exitCodeOf(s)).toBe(4);
+    expect(failureMessage(s, localTarget('/x/desa.yaml', {}).explain).message).toBe(
+      'Every stack succeeded, but 1 local server(s) did not start, so what they serve is not there: dovecot.',
+    );
+  });
+});

@@ -4,6 +4,8 @@
 import type { LocalExtras } from '../cluster/target.ts';
 import type { RunSummary, StackResult } from '../engine/run-loop.ts';
 import type { Changes } from '../engine/progress.ts';
+import { PLATFORM_STACK } from '../../core/inventory/model.ts';
+import { driftLines } from '../engine/drift-model.ts';
 import { describeChanges, formatSeconds } from './stack-lines.ts';
 
 const changed = (c: Changes | null) => c !== null && c.create + c.update + c.delete > 0;
@@ -23,6 +25,7 @@ function describe(r: StackResult): string {
 }
 
 export function summaryLines(s: RunSummary & Partial<LocalExtras>): string[] {
+  if (s.verb === 'drift') return driftSummaryLines(s);
   const shown = s.stacks.filter((r) => r.result !== 'succeeded' || changed(r.changes) || r.note);
   const width = Math.max(0, ...shown.map((r) => r.stack.length));
   const lines = shown.map((r) => `${r.stack.padEnd(width)}  ${describe(r)}`);
@@ -40,6 +43,37 @@ export function summaryLines(s: RunSummary & Partial<LocalExtras>): string[] {
   const op = s.verb === 'plan' ? 'preview' : s.verb;
   lines.push(`${s.stacks.length} stack(s): ${parts.join(', ')}; resources: ${describeChanges(totals, null, op)}.`);
   if (s.services) lines.push(...servicesLines(s.services));
+  for (const f of s.serversFailed ?? []) lines.push(`services: FAILED: ${f.server} did not start: ${f.reason}`);
+  return lines;
+}
+
+/**
+ * desa drift: per stack that differs, what is gone, changed or added (one line each), then the totals and
+ * what repairs it.
+ */
+export function driftSummaryLines(s: RunSummary): string[] {
+  const drifted = s.stacks.filter((r) => r.result === 'succeeded' && (r.drift?.length ?? 0) > 0);
+  const other = s.stacks.filter((r) => r.result !== 'succeeded');
+  const width = Math.max(0, ...[...drifted, ...other].map((r) => r.stack.length));
+  const lines: string[] = [];
+  for (const r of s.stacks) {
+    if (r.result !== 'succeeded') lines.push(`${r.stack.padEnd(width)}  ${describe(r)}`);
+    else if (r.drift?.length) driftLines(r.drift).forEach((l, i) => lines.push(`${(i === 0 ? r.stack : '').padEnd(width)}  ${l}`));
+  }
+  const checked = s.stacks.filter((r) => r.result === 'succeeded').length;
+  const failed = other.filter((r) => r.result === 'failed').length;
+  lines.push(
+    `${s.stacks.length} stack(s): ${drifted.length} differ from their state, ${checked - drifted.length} match` +
+      `${failed ? `, ${failed} could not be compared` : ''}${other.length - failed ? `, ${other.length - failed} not compared` : ''}.`,
+  );
+  const repairable = drifted.filter((r) => r.drift!.some((d) => d.kind !== 'added')).map((r) => r.stack);
+  if (repairable.length > 0) {
+    const only = repairable.filter((x) => x !== PLATFORM_STACK);
+    lines.push(`Repair: desa up --refresh${repairable.includes(PLATFORM_STACK) || only.length === 0 ? '' : ` --only ${only.join(' ')}`}`);
+  }
+  if (drifted.some((r) => r.drift!.some((d) => d.kind === 'added'))) {
+    lines.push('Objects added by hand are not desa\'s: delete them with kubectl, or describe them in desa.yaml.');
+  }
   return lines;
 }
 
