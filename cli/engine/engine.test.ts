@@ -6,7 +6,7 @@ import { AbortError, EXIT } from '../../core/errors.ts';
 import type { Inventory, Unit } from '../../core/inventory/model.ts';
 import { gzipSync } from 'node:zlib';
 import { summaryLines } from '../ui/run-summary.ts';
-import { localClusterConfig } from '../cluster/target.ts';
+import { localClusterConfig, localOpensid } from '../cluster/target.ts';
 import { backendUrl, countChanges, passphraseEnv } from './automation.ts';
 import { parseLock, pendingOperations, staleLocks } from './checkpoint.ts';
 import { exitCodeOf } from './outcome.ts';
@@ -120,6 +120,11 @@ describe('config', () => {
     expect(m['desa:customResources']).toBe(false);
     expect(m['desa:ingress']).toEqual({ mode: 'existing', publishesStatus: false });
     expect(m['kubernetes:kubeconfig']).toBe('/x/.desa/cluster/admin.kubeconfig');
+    expect(m['desa:opensid']).toEqual({ mode: 'existing' });
+  });
+  it('local cluster: the OpenSID release from DESA_OPENSID_SOURCE and DESA_OPENSID_SHA256, none when unset', () => {
+    expect(localOpensid({})).toEqual({ mode: 'existing' });
+    expect(localOpensid({ DESA_OPENSID_SOURCE: '/srv/opensid-2410.0.0.tar.gz', DESA_OPENSID_SHA256: 'c'.repeat(64) })).toEqual({ mode: 'existing', source: '/srv/opensid-2410.0.0.tar.gz', sha256: 'c'.repeat(64) });
   });
   it('the backend: PULUMI_BACKEND_URL when set, else the file backend beside desa.yaml', () => {
     const dirs = { backend: '/x/.desa/state' } as Parameters<typeof backendUrl>[0];

@@ -5,7 +5,7 @@
 import type { ServerContext, ServerSpec } from './spec.ts';
 
 /** The database account desa administers with: the system user it runs as (unix_socket authentication). */
-export const mariadbAdmin = (ctx: Pick<ServerContext, 'root' | 'self'>) => (ctx.root ? 'root' : ctx.self.user);
+export const mariadbAdmin = (ctx: { root: boolean; self: { user: string } }) => (ctx.root ? 'root' : ctx.self.user);
 
 /** Its unix socket, relative to the services folder. */
 export const MARIADB_SOCKET = 'db/run/mariadb.sock';
