@@ -10,7 +10,7 @@ import { localClusterConfig, localOpensid } from '../cluster/target.ts';
 import { backendUrl, countChanges, passphraseEnv } from './automation.ts';
 import { parseLock, pendingOperations, staleLocks } from './checkpoint.ts';
 import { exitCodeOf } from './outcome.ts';
-import { accountsToRotate, rotatable } from './rotate.ts';
+import { accountsToRotate, describeAccount, rotatable } from './rotate.ts';
 import { pool } from './run-loop.ts';
 import { orphanStacks, selectStacks } from './selection.ts';
 
@@ -196,12 +196,14 @@ describe('stale locks', () => {
 });
 
 describe('rotate: which accounts', () => {
-  const unit = (email: boolean, storage: boolean) =>
+  const unit = (email: boolean, storage: boolean, template = 'profil') =>
     ({
       slug: 'sumberjaya',
       services: {
         email: { enabled: email, accounts: [{ role: 'kepala-desa' }, { role: 'operator' }] },
         storage: { enabled: storage, bucket: 'desa-sumberjaya' },
+        site: { enabled: true, template },
+        subdomain: { enabled: true, host: 'sumberjaya.desa.bekasikab.go.id' },
       },
     }) as unknown as Unit;
   it('all of them by default; the named ones otherwise, once each', () => {
@@ -209,8 +211,14 @@ describe('rotate: which accounts', () => {
     expect(accountsToRotate(unit(true, true), ['operator', 'operator'])).toEqual(['operator']);
     expect(rotatable(unit(true, false))).toEqual(['kepala-desa', 'operator']);
   });
+  it('an OpenSID desa also has its database and administrator passwords', () => {
+    expect(rotatable(unit(true, true, 'opensid'))).toEqual(['kepala-desa', 'operator', 'storage', 'opensid-db', 'opensid-admin']);
+    expect(accountsToRotate(unit(false, false, 'opensid'), ['opensid-admin'])).toEqual(['opensid-admin']);
+    expect(describeAccount(unit(false, false, 'opensid'), 'opensid-admin')).toBe('OpenSID administrator (sumberjaya.desa.bekasikab.go.id)');
+    expect(() => accountsToRotate(unit(true, true), ['opensid-db'])).toThrow(/no such account/);
+  });
   it('an account the desa does not have is a usage error naming the ones it has', () => {
     expect(() => accountsToRotate(unit(true, false), ['storage'])).toThrow(/no such account/);
-    expect(() => accountsToRotate(unit(false, false), [])).toThrow(/no mailboxes or storage/);
+    expect(() => accountsToRotate(unit(false, false), [])).toThrow(/no mailboxes, storage or OpenSID/);
   });
 });
