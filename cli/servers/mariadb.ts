@@ -32,6 +32,7 @@ export const mariadb: ServerSpec<'mariadb'> = {
     { path: 'db/run', mode: 0o755, ...owner(ctx) },
     { path: 'db/log', mode: 0o750, ...owner(ctx) },
     { path: 'db/no-files', mode: 0o700, ...owner(ctx) },
+    { path: 'db/tmp', mode: 0o700, ...owner(ctx) },
   ],
   config: (ctx) => [
     {
@@ -44,7 +45,7 @@ export const mariadb: ServerSpec<'mariadb'> = {
     creates: 'db/data',
     run: async (ctx, tmp) => {
       const { run } = await import('../process.ts');
-      const args = ['--no-defaults', `--datadir=${tmp}`, '--auth-root-authentication-method=socket', `--auth-root-socket-user=${mariadbAdmin(ctx)}`, '--skip-test-db', '--skip-name-resolve', '--innodb-log-file-size=32M'];
+      const args = ['--no-defaults', `--datadir=${tmp}`, `--tmpdir=${ctx.dir}/db/tmp`, '--auth-root-authentication-method=socket', `--auth-root-socket-user=${mariadbAdmin(ctx)}`, '--skip-test-db', '--skip-name-resolve', '--innodb-log-file-size=32M'];
       await run('mariadb-install-db', ctx.root ? [...args, '--user=mysql'] : args, { what: 'creating the MariaDB data folder (mariadb-install-db)', timeout: 120_000 });
     },
   },

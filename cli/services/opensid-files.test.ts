@@ -39,6 +39,8 @@ describe('one OpenSID desa on the local servers', () => {
     expect(conf).toMatch(/^\s+root \/srv\/desa\/\.desa\/services\/opensid\/sites\/lambangjaya\/app;$/m);
     expect(conf).toContain('fastcgi_pass unix:/srv/desa/.desa/services/php/run/lambangjaya.sock;');
     expect(conf).toContain('fastcgi_param SCRIPT_FILENAME $document_root/index.php;');
+    // OpenSID's links keep the port it is reached on (Debian's fastcgi_params passes the host alone).
+    expect(conf.indexOf('fastcgi_param HTTP_HOST $host:$server_port;')).toBeGreaterThan(conf.indexOf('include /etc/nginx/fastcgi_params;'));
     expect(conf).toMatch(/desa\/\(config\|cache\|arsip\|app_key/);
     expect(conf).toMatch(/location ~\* \\\.\(php\|phtml\|php\\d\)\$ \{ return 404; \}/);
   });

@@ -28,8 +28,10 @@ export const PROVISION_PHP = join(ROOT, 'templates', 'opensid', 'provision.php')
 export interface OpensidReport {
   /** The release served, or null when no OpenSID desa is. */
   release: { id: string; version: string } | null;
-  /** Each OpenSID desa of desa.yaml: ready (served, its name published) or failed, with why. */
-  sites: { slug: string; host: string; state: 'ready' | 'failed'; seeded: boolean; error?: string }[];
+  /** Each OpenSID desa of desa.yaml: ready (served, its name published) or failed, with why; the seconds its provisioning took here. */
+  sites: { slug: string; host: string; state: 'ready' | 'failed'; seeded: boolean; seconds?: number; error?: string }[];
+  /** Seconds spent on the release (checked and unpacked the first time, nothing after). */
+  releaseSeconds?: number;
   /** Offboarded in this run: the site is gone, the dump and files are kept. */
   kept: { slug: string; dump: string }[];
   /** Removed with their data (destroy --delete-data). */
@@ -101,6 +103,7 @@ async function removeSystemUser(name: string, env: NodeJS.ProcessEnv): Promise<v
 
 const withSbinPath = (env: NodeJS.ProcessEnv) => ({ ...env, PATH: `${env.PATH ?? '/usr/bin:/bin'}:/usr/sbin:/sbin` });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const seconds = (t0: number) => Math.round((performance.now() - t0) / 100) / 10;
 const chownR = (owner: string, paths: string[], env: NodeJS.ProcessEnv) => run('chown', ['-R', owner, ...paths], { env, what: 'chown of an OpenSID folder' });
 
 /**
@@ -275,22 +278,25 @@ export async function applyOpensid(o: OpensidOptions): Promise<OpensidReport> {
   if (o.sites.length > 0) {
     try {
       if (!o.release?.source) throw new Error('no OpenSID release is configured (desa:opensid.source; on the local cluster DESA_OPENSID_SOURCE and DESA_OPENSID_SHA256)');
+      const t0 = performance.now();
       release = await prepareRelease(dir, o.release, o.env);
       report.release = { id: release.id, version: release.version };
+      report.releaseSeconds = seconds(t0);
     } catch (e) {
       for (const site of o.sites) failed(site, e);
     }
   }
 
   // 2. Each desa's user, database account, folder and files.
-  const prepared: { site: OpensidSite; l: SiteLayout; state: SiteState | null; restored: boolean }[] = [];
+  const prepared: { site: OpensidSite; l: SiteLayout; state: SiteState | null; restored: boolean; ms: number }[] = [];
   if (release) {
     for (const site of o.sites) {
       const l = siteLayout(dir, site.slug);
       const state = readSiteState(l.state);
       try {
+        const t0 = performance.now();
         const { restored } = await prepareSite(o, db, site, release, l, state);
-        prepared.push({ site, l, state, restored });
+        prepared.push({ site, l, state, restored, ms: performance.now() - t0 });
       } catch (e) {
         failed(site, e);
       }
@@ -306,7 +312,8 @@ export async function applyOpensid(o: OpensidOptions): Promise<OpensidReport> {
   });
 
   // 4. Seeding when the database is empty, then what provision.php applies; then the desa is ready.
-  for (const { site, l, state, restored } of prepared) {
+  for (const { site, l, state, restored, ms } of prepared) {
+    const t1 = performance.now();
     try {
       const adminHash = fingerprint(site.slug, site.adminPassword);
       const fresh = !state?.provisioned || state.offboarded !== null;
@@ -323,7 +330,8 @@ export async function applyOpensid(o: OpensidOptions): Promise<OpensidReport> {
         if (r.admin === 'missing') throw new Error(`OpenSID's administrator "${site.adminUsername}" is not in ${site.database}: its password was not set`);
       }
       writeSiteState(l.state, { slug: site.slug, username: site.username, database: site.database, release: release!.id, password: fingerprint(site.slug, site.password), admin: adminHash, provisioned: true, offboarded: null });
-      report.sites.push({ slug: site.slug, host: site.host, state: 'ready', seeded });
+      // Its own preparation and seeding; the servers' reload, shared by all, is not counted.
+      report.sites.push({ slug: site.slug, host: site.host, state: 'ready', seeded, seconds: Math.round((ms + performance.now() - t1) / 100) / 10 });
     } catch (e) {
       // What was prepared is remembered (the next run retries the rest), but not as provisioned.
       writeSiteState(l.state, { slug: site.slug, username: site.username, database: site.database, release: release!.id, password: fingerprint(site.slug, site.password), admin: state?.admin ?? null, provisioned: false, offboarded: null });

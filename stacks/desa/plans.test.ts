@@ -32,8 +32,10 @@ describe('sizing', () => {
     expect([cpu('none'), cpu('profil'), cpu('opensid')]).toEqual(['0', '500m', '3']);
     expect(SIZING.none.quota.pods).toBe('0');
     expect(mebibytes(SIZING.opensid.quota['requests.storage']!)).toBeGreaterThanOrEqual(
-      mebibytes(SIZING.opensid.volumes!.files) + mebibytes(SIZING.opensid.volumes!.database),
+      mebibytes(SIZING.opensid.volumes!.files) + mebibytes(SIZING.opensid.volumes!.uploads) + mebibytes(SIZING.opensid.volumes!.database),
     );
+    // A switch to a template without pods keeps the old site's Service until the new one exists.
+    for (const f of ['none', 'profil'] as const) expect(Number(SIZING[f].quota.services), f).toBeGreaterThanOrEqual(2);
   });
 
   it('keeps container defaults within the per-container maximum and the quota', () => {

@@ -89,7 +89,9 @@ export const SIZING: Record<Footprint, Sizing> = {
       'requests.memory': '0',
       'limits.memory': '0',
       pods: '0',
-      services: '1',
+      // One Service without pods (a redirect's, or OpenSID served outside the cluster), and room for the
+      // old site's Service while a template switch replaces it (Pulumi creates before it deletes).
+      services: '2',
       configmaps: '5',
       secrets: '5',
       persistentvolumeclaims: '0',
