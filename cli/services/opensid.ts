@@ -28,8 +28,8 @@ export const PROVISION_PHP = join(ROOT, 'templates', 'opensid', 'provision.php')
 export interface OpensidReport {
   /** The release served, or null when no OpenSID desa is. */
   release: { id: string; version: string } | null;
-  /** Each OpenSID desa of desa.yaml: ready (served, its name published) or failed, with why; the seconds its provisioning took here. */
-  sites: { slug: string; host: string; state: 'ready' | 'failed'; seeded: boolean; seconds?: number; error?: string }[];
+  /** Each OpenSID desa of desa.yaml: ready (served, its name published) or failed, with why; the seconds its provisioning took here; `upgraded` when it moved to another release in this run. */
+  sites: { slug: string; host: string; state: 'ready' | 'failed'; seeded: boolean; upgraded?: boolean; seconds?: number; error?: string }[];
   /** Seconds spent on the release (checked and unpacked the first time, nothing after). */
   releaseSeconds?: number;
   /** Offboarded in this run: the site is gone, the dump and files are kept. */
@@ -205,8 +205,9 @@ function logTail(l: SiteLayout): string {
 
 /**
  * Seeds the empty database with OpenSID's own seeder: the first request of its login page runs it (it
- * creates desa/'s folders too, as the desa's user). Retried while the reloaded servers take the new
- * server block and pool (404 from the default server, 502 before the socket).
+ * creates desa/'s folders too, as the desa's user); on a new release, the same request runs its
+ * migrations. Retried while the reloaded servers take the new server block and pool (404 from the
+ * default server, 502 before the socket).
  */
 async function seed(o: OpensidOptions, site: OpensidSite, l: SiteLayout): Promise<void> {
   const deadline = Date.now() + 30_000;
@@ -223,7 +224,7 @@ async function seed(o: OpensidOptions, site: OpensidSite, l: SiteLayout): Promis
       await sleep(250);
       continue;
     }
-    throw new Error(`OpenSID's seeder did not finish for ${site.host}: ${status ? `HTTP ${status}` : error}\n${logTail(l)}`.trim());
+    throw new Error(`OpenSID did not answer its login page for ${site.host} (its seeder or its migrations): ${status ? `HTTP ${status}` : error}\n${logTail(l)}`.trim());
   }
 }
 
@@ -322,6 +323,10 @@ export async function applyOpensid(o: OpensidOptions): Promise<OpensidReport> {
         await seed(o, site, l);
         seeded = true;
       }
+      // Another release under a provisioned desa: its data moved over (buildApp); the first request runs
+      // OpenSID's own migrations (Setting_model::init → cek_migrasi) before the desa counts as ready.
+      const upgraded = !fresh && state!.release !== release!.id;
+      if (upgraded) await seed(o, site, l);
       const first = seeded || (!state?.provisioned && !restored);
       const admin = first || restored || state?.admin !== adminHash;
       if (first || admin) {
@@ -331,7 +336,7 @@ export async function applyOpensid(o: OpensidOptions): Promise<OpensidReport> {
       }
       writeSiteState(l.state, { slug: site.slug, username: site.username, database: site.database, release: release!.id, password: fingerprint(site.slug, site.password), admin: adminHash, provisioned: true, offboarded: null });
       // Its own preparation and seeding; the servers' reload, shared by all, is not counted.
-      report.sites.push({ slug: site.slug, host: site.host, state: 'ready', seeded, seconds: Math.round((ms + performance.now() - t1) / 100) / 10 });
+      report.sites.push({ slug: site.slug, host: site.host, state: 'ready', seeded, ...(upgraded ? { upgraded } : {}), seconds: Math.round((ms + performance.now() - t1) / 100) / 10 });
     } catch (e) {
       // What was prepared is remembered (the next run retries the rest), but not as provisioned.
       writeSiteState(l.state, { slug: site.slug, username: site.username, database: site.database, release: release!.id, password: fingerprint(site.slug, site.password), admin: state?.admin ?? null, provisioned: false, offboarded: null });
