@@ -25,7 +25,7 @@ import { text } from './fixtures/credentials.ts';
 
 const RELEASE = resolve(ROOT, '../shared/vendor/opensid-2410.0.0.tar.gz');
 const SHA256 = 'c02380a5524efe9d66785492409e4ef1266bafb84423ecb6f25ace027ff91cfe';
-const ENV = { NO_COLOR: '1', CI: 'true', DESA_CLUSTER_PORT_BASE: '37790', DESA_ETCD_UNSAFE_NO_FSYNC: 'true', DESA_OPENSID_SOURCE: RELEASE, DESA_OPENSID_SHA256: SHA256 };
+const ENV: Record<string, string> = { NO_COLOR: '1', CI: 'true', DESA_CLUSTER_PORT_BASE: '37790', DESA_ETCD_UNSAFE_NO_FSYNC: 'true', DESA_OPENSID_SOURCE: RELEASE, DESA_OPENSID_SHA256: SHA256 };
 const D = 'desa.bekasikab.go.id';
 const outputs: string[] = [];
 /** Every generated password seen, for the leak search at the end. */
@@ -279,6 +279,28 @@ describe.skipIf(missing)('OpenSID for real: two desa on OpenSID and one on profi
     accounts.lambangjaya = after;
   });
 
+  it('another release (here the same one, given as an unpacked folder) rebuilds each desa\'s folder and keeps its data', async () => {
+    const folder = join(dir, 'opensid-folder');
+    await execa('mkdir', ['-p', folder]);
+    await execa('tar', ['-xzf', RELEASE, '-C', folder, '--strip-components=1']);
+    const upload = join(services, 'opensid', 'sites', 'lambangjaya', 'app', 'desa', 'upload', 'surat-keputusan.txt');
+    writeFileSync(upload, 'SK Kepala Desa');
+    ENV.DESA_OPENSID_SOURCE = folder;
+    ENV.DESA_OPENSID_SHA256 = '';
+    const r = await desa(['up', '--file', file, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const o = JSON.parse(r.stdout).services.opensid;
+    expect(o.release.id).toMatch(/^folder-/);
+    expect(o.sites.map((x: { slug: string; state: string; upgraded?: boolean }) => [x.slug, x.state, x.upgraded])).toEqual([
+      ['lambangjaya', 'ready', true],
+      ['sumberjaya', 'ready', true],
+    ]);
+    expect(readFileSync(upload, 'utf8')).toBe('SK Kepala Desa');
+    const home = await get(ports.http, host('lambangjaya'));
+    expect([home.status, home.body.includes('Website Resmi Desa Lambangjaya')]).toEqual([200, true]);
+    expect((await mysql(accounts.lambangjaya!, accounts.lambangjaya!.database, 'SELECT COUNT(*) FROM user')).stdout.trim()).toBe('1');
+  });
+
   it('a template switch profil → opensid → profil with desa up: OpenSID comes and goes, the profile page returns', async () => {
     inventory(['lambangjaya', 'sumberjaya', 'karangmukti']);
     const up = await desa(['up', '--file', file, '--json']);
@@ -333,7 +355,7 @@ describe.skipIf(missing)('OpenSID for real: two desa on OpenSID and one on profi
     expect(seen.size).toBeGreaterThanOrEqual(6);
     for (const out of outputs) for (const v of seen) expect(out.includes(v)).toBe(false);
     // The release's own files are not searched (100 MB each, read-only, written before any password existed).
-    const skip = (f: string) => /\/opensid\/(releases|downloads)\//.test(f) || (/\/opensid\/sites\/[^/]+\/app\//.test(f) && !/\/app\/(desa|storage)\//.test(f));
+    const skip = (f: string) => /\/(opensid\/(releases|downloads)|opensid-folder)\//.test(f) || (/\/opensid\/sites\/[^/]+\/app\//.test(f) && !/\/app\/(desa|storage)\//.test(f));
     const files = readdirSync(dir, { recursive: true, withFileTypes: true })
       .filter((e) => e.isFile())
       .map((e) => join(e.parentPath, e.name))
