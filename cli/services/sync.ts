@@ -3,7 +3,7 @@
 // gateway, Ingress hosts and the platform's mail records → the DNS zone, profil pages → the web server.
 // `desa up` and `desa destroy` run it after the stacks when they use the local cluster and its loopback
 // servers. It is idempotent: a second run with nothing new changes no file and sends no update.
-import { contractKeys, PART_OF_SELECTOR } from '../../core/contract.ts';
+import { contractKeys, type DnsRecord, PART_OF_SELECTOR } from '../../core/contract.ts';
 import type { Inventory } from '../../core/inventory/model.ts';
 import { cacheDir, ROOT } from '../paths.ts';
 import { run } from '../process.ts';
@@ -72,6 +72,12 @@ export interface SyncOptions {
   deleteData?: readonly string[];
 }
 
+/** The records to publish: a desa on OpenSID that is not ready (not seeded, or failed) keeps its name out. */
+export function publishable(records: readonly DnsRecord[], opensid: Pick<OpensidReport, 'sites'> | undefined): DnsRecord[] {
+  const notReady = new Set((opensid?.sites ?? []).filter((x) => x.state !== 'ready').map((x) => `${x.host}.`));
+  return records.filter((r) => !(r.type === 'A' && notReady.has(r.name)));
+}
+
 export async function syncServices(o: SyncOptions): Promise<SyncReport> {
   return applyServices(await readCluster(o.kubeconfig, o.inventory.kabupaten.domain, o.settings.platformNamespace, o.env), o);
 }
@@ -112,8 +118,7 @@ export async function applyServices(objects: ClusterObjects, o: Omit<SyncOptions
       opensid = { release: null, sites: desired.opensid.map((x) => ({ slug: x.slug, host: x.host, state: 'failed', seeded: false, error: 'the OpenSID servers (mariadb, php-fpm, nginx) are not all running here' })), kept: [], deleted: [] };
     }
   }
-  const notReady = new Set((opensid?.sites ?? []).filter((x) => x.state !== 'ready').map((x) => `${x.host}.`));
-  const records = desired.records.filter((r) => !(r.type === 'A' && notReady.has(r.name)));
+  const records = publishable(desired.records, opensid);
   let dnsChanged = 0;
   if (up('pdns')) {
     const r = await applyDns({ url: `http://127.0.0.1:${s.ports.dnsApi}`, apiKey: readServiceSecret(s.dir, 'dns-api-key') }, desired.zone, records);
