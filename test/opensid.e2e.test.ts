@@ -366,4 +366,15 @@ describe.skipIf(missing)('OpenSID for real: two desa on OpenSID and one on profi
       for (const v of seen) expect(content.includes(v), `${f} holds a password`).toBe(false);
     }
   });
+
+  it('cluster down --reset stops the servers and removes the system users of the desa left on OpenSID', async () => {
+    // Lambangjaya is served, Karangmukti was offboarded (its user kept with its files).
+    expect([lookupUser('opensid_3216062003'), lookupUser('opensid_3216102008')].every(Boolean)).toBe(true);
+    const r = await desa(['cluster', 'down', '--reset', '--file', file]);
+    expect(r.code, r.stderr).toBe(0);
+    clusterStarted = false;
+    expect(r.stderr).toContain('removed the system user opensid_3216062003');
+    expect([lookupUser('opensid_3216062003'), lookupUser('opensid_3216102008')]).toEqual([null, null]);
+    expect(existsSync(services)).toBe(false);
+  });
 });

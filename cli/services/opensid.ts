@@ -364,5 +364,20 @@ export async function applyOpensid(o: OpensidOptions): Promise<OpensidReport> {
   return report;
 }
 
+/**
+ * The system users of every desa ever on OpenSID here, removed (`desa cluster down --reset`, once the
+ * servers have stopped): the folder they own is about to go with the rest of the services folder.
+ */
+export async function removeOpensidUsers(dir: string, env: NodeJS.ProcessEnv): Promise<string[]> {
+  const removed: string[] = [];
+  for (const slug of knownSites(dir)) {
+    const state = readSiteState(siteLayout(dir, slug).state);
+    if (!state || !/^opensid_\d{10}$/.test(state.username) || !lookupUser(state.username)) continue;
+    await removeSystemUser(state.username, env);
+    removed.push(state.username);
+  }
+  return removed;
+}
+
 /** Whether anything of OpenSID is, or was, served here (a sync without either has nothing to do). */
 export const opensidInUse = (dir: string, sites: readonly OpensidSite[]) => sites.length > 0 || knownSites(dir).length > 0;
