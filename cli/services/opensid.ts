@@ -139,6 +139,8 @@ async function buildApp(l: SiteLayout, release: Release, user: string, env: Node
 async function prepareSite(o: OpensidOptions, db: DbAdmin, site: OpensidSite, release: Release, l: SiteLayout, state: SiteState | null): Promise<{ restored: boolean }> {
   const { env } = o;
   const user = site.username;
+  // Remembered before anything is made, so that a desa that goes before it was ever ready is cleaned up too.
+  if (!state) writeSiteState(l.state, { slug: site.slug, username: user, database: site.database, release: null, password: null, admin: null, provisioned: false, offboarded: null });
   await ensureSystemUser(user, site.slug, env);
   const passwordChanged = state?.password !== fingerprint(site.slug, site.password) || state.offboarded !== null;
   if (passwordChanged || !state) await db.ensureAccount(site.database, user, site.password);
@@ -272,7 +274,10 @@ export async function applyOpensid(o: OpensidOptions): Promise<OpensidReport> {
   makeFolder(join(dir, 'opensid', 'state'), 0o700);
   const db = dbAdmin({ dir, root: o.identity.root, self: o.identity.self, env: o.env });
   const report: OpensidReport = { release: null, sites: [], kept: [], deleted: [] };
-  const failed = (site: OpensidSite, e: unknown) => report.sites.push({ slug: site.slug, host: site.host, state: 'failed', seeded: false, error: describeError(e).summary + (describeError(e).detail ? `\n${describeError(e).detail}` : '') });
+  const failed = (site: OpensidSite, e: unknown) => {
+    const { summary, detail } = describeError(e);
+    report.sites.push({ slug: site.slug, host: site.host, state: 'failed', seeded: false, error: detail ? `${summary}\n${detail}` : summary });
+  };
 
   // 1. The release, once for every desa.
   let release: Release | null = null;
