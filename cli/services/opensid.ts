@@ -174,6 +174,15 @@ async function prepareSite(o: OpensidOptions, db: DbAdmin, site: OpensidSite, re
   return { restored: false };
 }
 
+/** A release unpacked here before (a desa's last), when its folder is still there. */
+function keptRelease(dir: string, id: string): Release | null {
+  const path = join(dir, 'opensid', 'releases', id);
+  const helper = join(path, 'donjo-app', 'helpers', 'opensid_helper.php');
+  if (!existsSync(helper)) return null;
+  const version = /define\('VERSION',\s*'([^']+)'\)/.exec(readFileSync(helper, 'utf8'))?.[1] ?? 'unknown';
+  return { id, dir: path, version };
+}
+
 function latestDump(kept: string): string | null {
   if (!existsSync(kept)) return null;
   const dumps = readdirSync(kept).filter((f) => f.endsWith('.sql')).sort();
@@ -281,6 +290,7 @@ export async function applyOpensid(o: OpensidOptions): Promise<OpensidReport> {
 
   // 1. The release, once for every desa.
   let release: Release | null = null;
+  let releaseError: unknown = null;
   if (o.sites.length > 0) {
     try {
       if (!o.release?.source) throw new Error('no OpenSID release is configured (desa:opensid.source; on the local cluster DESA_OPENSID_SOURCE and DESA_OPENSID_SHA256)');
@@ -289,23 +299,28 @@ export async function applyOpensid(o: OpensidOptions): Promise<OpensidReport> {
       report.release = { id: release.id, version: release.version };
       report.releaseSeconds = seconds(t0);
     } catch (e) {
-      for (const site of o.sites) failed(site, e);
+      releaseError = e;
     }
   }
 
-  // 2. Each desa's user, database account, folder and files.
-  const prepared: { site: OpensidSite; l: SiteLayout; state: SiteState | null; restored: boolean; ms: number }[] = [];
-  if (release) {
-    for (const site of o.sites) {
-      const l = siteLayout(dir, site.slug);
-      const state = readSiteState(l.state);
-      try {
-        const t0 = performance.now();
-        const { restored } = await prepareSite(o, db, site, release, l, state);
-        prepared.push({ site, l, state, restored, ms: performance.now() - t0 });
-      } catch (e) {
-        failed(site, e);
-      }
+  // 2. Each desa's user, database account, folder and files. Without a usable release, a desa already
+  //    provisioned keeps the one it has (and is served as it was); a new one fails with why.
+  const prepared: { site: OpensidSite; l: SiteLayout; state: SiteState | null; restored: boolean; release: Release; ms: number }[] = [];
+  for (const site of o.sites) {
+    const l = siteLayout(dir, site.slug);
+    const state = readSiteState(l.state);
+    const kept = state?.release ? keptRelease(dir, state.release) : null;
+    const own = release ?? kept;
+    if (!own) {
+      failed(site, releaseError);
+      continue;
+    }
+    try {
+      const t0 = performance.now();
+      const { restored } = await prepareSite(o, db, site, own, l, state);
+      prepared.push({ site, l, state, restored, release: own, ms: performance.now() - t0 });
+    } catch (e) {
+      failed(site, e);
     }
   }
 
@@ -318,7 +333,7 @@ export async function applyOpensid(o: OpensidOptions): Promise<OpensidReport> {
   });
 
   // 4. Seeding when the database is empty, then what provision.php applies; then the desa is ready.
-  for (const { site, l, state, restored, ms } of prepared) {
+  for (const { site, l, state, restored, release, ms } of prepared) {
     const t1 = performance.now();
     try {
       const adminHash = fingerprint(site.slug, site.adminPassword);
@@ -330,7 +345,7 @@ export async function applyOpensid(o: OpensidOptions): Promise<OpensidReport> {
       }
       // Another release under a provisioned desa: its data moved over (buildApp); the first request runs
       // OpenSID's own migrations (Setting_model::init → cek_migrasi) before the desa counts as ready.
-      const upgraded = !fresh && state!.release !== release!.id;
+      const upgraded = !fresh && state!.release !== release.id;
       if (upgraded) await seed(o, site, l);
       const first = seeded || (!state?.provisioned && !restored);
       const admin = first || restored || state?.admin !== adminHash;
@@ -339,12 +354,12 @@ export async function applyOpensid(o: OpensidOptions): Promise<OpensidReport> {
         if (r.tables === 0) throw new Error(`the database ${site.database} is still empty after OpenSID's seeder ran\n${logTail(l)}`.trim());
         if (r.admin === 'missing') throw new Error(`OpenSID's administrator "${site.adminUsername}" is not in ${site.database}: its password was not set`);
       }
-      writeSiteState(l.state, { slug: site.slug, username: site.username, database: site.database, release: release!.id, password: fingerprint(site.slug, site.password), admin: adminHash, provisioned: true, offboarded: null });
+      writeSiteState(l.state, { slug: site.slug, username: site.username, database: site.database, release: release.id, password: fingerprint(site.slug, site.password), admin: adminHash, provisioned: true, offboarded: null });
       // Its own preparation and seeding; the servers' reload, shared by all, is not counted.
       report.sites.push({ slug: site.slug, host: site.host, state: 'ready', seeded, ...(upgraded ? { upgraded } : {}), seconds: Math.round((ms + performance.now() - t1) / 100) / 10 });
     } catch (e) {
       // What was prepared is remembered (the next run retries the rest), but not as provisioned.
-      writeSiteState(l.state, { slug: site.slug, username: site.username, database: site.database, release: release!.id, password: fingerprint(site.slug, site.password), admin: state?.admin ?? null, provisioned: false, offboarded: null });
+      writeSiteState(l.state, { slug: site.slug, username: site.username, database: site.database, release: release.id, password: fingerprint(site.slug, site.password), admin: state?.admin ?? null, provisioned: false, offboarded: null });
       failed(site, e);
     }
   }
