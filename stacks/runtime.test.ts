@@ -37,7 +37,7 @@ describe('run.js loading stacks/index.ts', () => {
     expect(r.ok, r.error).toBe(true);
     expect(r.cwd).toBe(resolve(PROJECT_ROOT, 'stacks'));
     expect(r.host).toBe('sumberjaya.desa.bekasikab.go.id');
-    expect(r.keys).toEqual(['bucket', 'host', 'mailPasswords', 'mailboxes', 'namespace', 'siteTemplate', 'storageCredentials', 'url']);
+    expect(r.keys).toEqual(['bucket', 'host', 'mailPasswords', 'mailboxes', 'namespace', 'opensidAdmin', 'siteTemplate', 'storageCredentials', 'url']);
     expect(r.types).toContain('pulumi:pulumi:Stack');
     expect(r.types).toContain('kubernetes:apps/v1:Deployment');
   }, 60_000);

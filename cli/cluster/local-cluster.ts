@@ -227,6 +227,11 @@ export async function clusterDown(where: Where & { reset: boolean }): Promise<{ 
   const { services } = locate(where);
   await stopLocalServers(services, where.env);
   if (where.reset && before.created) rmSync(before.dataDir, { recursive: true, force: true });
-  if (where.reset) removeServersFolder(services);
+  if (where.reset) {
+    // The system users the OpenSID desa ran as go with the folders they owned.
+    const { removeOpensidUsers } = await import('../services/opensid.ts');
+    for (const user of await removeOpensidUsers(services, where.env)) log.step(`removed the system user ${user}`);
+    removeServersFolder(services);
+  }
   return { wasRunning, reset: where.reset && before.created, dataDir: before.dataDir };
 }

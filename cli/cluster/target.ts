@@ -26,10 +26,24 @@ export interface LocalExtras {
 }
 
 /**
- * Stack config for the local cluster: every platform service is "existing", the loopback servers beside
- * the cluster (mail, DNS, web, and S3 at `s3Endpoint`) standing in for them.
+ * The OpenSID release the local servers serve: DESA_OPENSID_SOURCE (an https URL or an absolute path of
+ * the release's .tar.gz, or an unpacked folder) and DESA_OPENSID_SHA256 (the tarball's checksum).
+ * Unset, an OpenSID desa fails with what to set, and the others go on.
  */
-export function localClusterConfig(inventory: string, kubeconfig: string, s3Endpoint = 'http://127.0.0.1:7070'): Record<string, unknown> {
+export function localOpensid(env: NodeJS.ProcessEnv): Record<string, string> {
+  return {
+    mode: 'existing',
+    ...(env.DESA_OPENSID_SOURCE ? { source: env.DESA_OPENSID_SOURCE } : {}),
+    ...(env.DESA_OPENSID_SHA256 ? { sha256: env.DESA_OPENSID_SHA256 } : {}),
+  };
+}
+
+/**
+ * Stack config for the local cluster: every platform service is "existing", the loopback servers beside
+ * the cluster (mail, DNS, web, and S3 at `s3Endpoint`) standing in for them; OpenSID too (`opensid`,
+ * from localOpensid).
+ */
+export function localClusterConfig(inventory: string, kubeconfig: string, s3Endpoint = 'http://127.0.0.1:7070', opensid: Record<string, string> = { mode: 'existing' }): Record<string, unknown> {
   return {
     'desa:inventory': inventory,
     'desa:customResources': false,
@@ -38,6 +52,7 @@ export function localClusterConfig(inventory: string, kubeconfig: string, s3Endp
     'desa:dns': { mode: 'existing' },
     'desa:mail': { mode: 'existing' },
     'desa:storage': { mode: 'existing', endpoint: s3Endpoint },
+    'desa:opensid': opensid,
     'kubernetes:kubeconfig': kubeconfig,
   };
 }
@@ -51,11 +66,12 @@ async function sync(r: AfterRun, kubeconfig: string, env: NodeJS.ProcessEnv): Pr
       services,
       kubeconfig,
       inventory: r.inventory,
-      settings: { platformNamespace: settings.platformNamespace, dnsTtl: settings.dns.ttl },
+      settings: { platformNamespace: settings.platformNamespace, dnsTtl: settings.dns.ttl, opensid: settings.opensid.source ? { source: settings.opensid.source, sha256: settings.opensid.sha256 } : null },
       env,
       deleteData: r.deleteData,
     });
-    return { ok: true, extras: { services: report } };
+    // An OpenSID desa that could not be provisioned is not served: the run failed for it.
+    return { ok: !report.opensid?.sites.some((x) => x.state === 'failed'), extras: { services: report } };
   } catch (e) {
     const { summary, detail } = describeError(e);
     return { ok: false, extras: { services: { error: summary, ...(detail ? { detail } : {}) } } };
@@ -85,7 +101,7 @@ export function localTarget(file: string, env: NodeJS.ProcessEnv): Target<LocalE
       await requireVolumes(inventory, c.kubeconfig, env);
       const s3 = readLocalServices(dirs.services)?.ports.s3;
       return {
-        config: localClusterConfig(file, c.kubeconfig, s3 ? `http://127.0.0.1:${s3}` : undefined),
+        config: localClusterConfig(file, c.kubeconfig, s3 ? `http://127.0.0.1:${s3}` : undefined, localOpensid(env)),
         extras: { localKubeconfig: c.kubeconfig },
         identity: c.identity,
         finish: async (r) => {
@@ -108,7 +124,12 @@ export function localTarget(file: string, env: NodeJS.ProcessEnv): Target<LocalE
           nextStep: `See why above and in .desa/services/log; \`desa cluster status\` lists the servers. Fix it and run \`desa ${s.verb}\` again.`,
         };
       }
-      return null;
+      const failed = s.services && 'opensid' in s.services ? (s.services.opensid?.sites ?? []).filter((x) => x.state === 'failed') : [];
+      if (failed.length === 0) return null;
+      return {
+        message: `Every stack succeeded, but OpenSID could not be provisioned for ${failed.map((x) => `${x.slug} (${x.error?.split('\n')[0] ?? 'unknown'})`).join(', ')}; its name is not published.`,
+        nextStep: `See the logs in .desa/services/opensid/sites/<slug>/log and .desa/services/log, then run \`desa ${s.verb}\` again.`,
+      };
     },
   };
 }

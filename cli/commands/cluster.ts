@@ -68,7 +68,7 @@ Examples:
     .command('down')
     .description('Stop the local cluster cleanly. Its data is kept unless --reset.')
     .addOption(fileOption())
-    .option('--reset', 'also delete its data (certificates, etcd, logs): the next `up` starts empty')
+    .option('--reset', 'also delete its data (certificates, etcd, logs, the servers\' data) and the OpenSID desa\'s system users: the next `up` starts empty')
     .addOption(jsonOption())
     .addHelpText(
       'after',

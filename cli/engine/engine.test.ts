@@ -6,11 +6,11 @@ import { AbortError, EXIT } from '../../core/errors.ts';
 import type { Inventory, Unit } from '../../core/inventory/model.ts';
 import { gzipSync } from 'node:zlib';
 import { summaryLines } from '../ui/run-summary.ts';
-import { localClusterConfig } from '../cluster/target.ts';
+import { localClusterConfig, localOpensid } from '../cluster/target.ts';
 import { backendUrl, countChanges, passphraseEnv } from './automation.ts';
 import { parseLock, pendingOperations, staleLocks } from './checkpoint.ts';
 import { exitCodeOf } from './outcome.ts';
-import { accountsToRotate, rotatable } from './rotate.ts';
+import { accountsToRotate, describeAccount, rotatable } from './rotate.ts';
 import { pool } from './run-loop.ts';
 import { orphanStacks, selectStacks } from './selection.ts';
 
@@ -120,6 +120,11 @@ describe('config', () => {
     expect(m['desa:customResources']).toBe(false);
     expect(m['desa:ingress']).toEqual({ mode: 'existing', publishesStatus: false });
     expect(m['kubernetes:kubeconfig']).toBe('/x/.desa/cluster/admin.kubeconfig');
+    expect(m['desa:opensid']).toEqual({ mode: 'existing' });
+  });
+  it('local cluster: the OpenSID release from DESA_OPENSID_SOURCE and DESA_OPENSID_SHA256, none when unset', () => {
+    expect(localOpensid({})).toEqual({ mode: 'existing' });
+    expect(localOpensid({ DESA_OPENSID_SOURCE: '/srv/opensid-2410.0.0.tar.gz', DESA_OPENSID_SHA256: 'c'.repeat(64) })).toEqual({ mode: 'existing', source: '/srv/opensid-2410.0.0.tar.gz', sha256: 'c'.repeat(64) });
   });
   it('the backend: PULUMI_BACKEND_URL when set, else the file backend beside desa.yaml', () => {
     const dirs = { backend: '/x/.desa/state' } as Parameters<typeof backendUrl>[0];
@@ -191,12 +196,14 @@ describe('stale locks', () => {
 });
 
 describe('rotate: which accounts', () => {
-  const unit = (email: boolean, storage: boolean) =>
+  const unit = (email: boolean, storage: boolean, template = 'profil') =>
     ({
       slug: 'sumberjaya',
       services: {
         email: { enabled: email, accounts: [{ role: 'kepala-desa' }, { role: 'operator' }] },
         storage: { enabled: storage, bucket: 'desa-sumberjaya' },
+        site: { enabled: true, template },
+        subdomain: { enabled: true, host: 'sumberjaya.desa.bekasikab.go.id' },
       },
     }) as unknown as Unit;
   it('all of them by default; the named ones otherwise, once each', () => {
@@ -204,8 +211,14 @@ describe('rotate: which accounts', () => {
     expect(accountsToRotate(unit(true, true), ['operator', 'operator'])).toEqual(['operator']);
     expect(rotatable(unit(true, false))).toEqual(['kepala-desa', 'operator']);
   });
+  it('an OpenSID desa also has its database and administrator passwords', () => {
+    expect(rotatable(unit(true, true, 'opensid'))).toEqual(['kepala-desa', 'operator', 'storage', 'opensid-db', 'opensid-admin']);
+    expect(accountsToRotate(unit(false, false, 'opensid'), ['opensid-admin'])).toEqual(['opensid-admin']);
+    expect(describeAccount(unit(false, false, 'opensid'), 'opensid-admin')).toBe('OpenSID administrator (sumberjaya.desa.bekasikab.go.id)');
+    expect(() => accountsToRotate(unit(true, true), ['opensid-db'])).toThrow(/no such account/);
+  });
   it('an account the desa does not have is a usage error naming the ones it has', () => {
     expect(() => accountsToRotate(unit(true, false), ['storage'])).toThrow(/no such account/);
-    expect(() => accountsToRotate(unit(false, false), [])).toThrow(/no mailboxes or storage/);
+    expect(() => accountsToRotate(unit(false, false), [])).toThrow(/no mailboxes, storage or OpenSID/);
   });
 });

@@ -18,16 +18,32 @@ export interface RotateOptions<X extends object = object> extends EngineOptions<
   accounts: string[];
 }
 
-/** The accounts of a unit that have generated credentials: its mailbox roles, then `storage`. */
+/** The accounts of an OpenSID desa (stacks/desa/opensid.ts OPENSID_ACCOUNTS): its database's and its administrator's passwords. */
+export const OPENSID_ROTATABLE = ['opensid-db', 'opensid-admin'] as const;
+
+/** The accounts of a unit that have generated credentials: its mailbox roles, then `storage`, then OpenSID's. */
 export function rotatable(unit: Unit): string[] {
-  return [...(unit.services.email.enabled ? unit.services.email.accounts.map((a) => a.role) : []), ...(unit.services.storage.enabled ? ['storage'] : [])];
+  const site = unit.services.site;
+  return [
+    ...(unit.services.email.enabled ? unit.services.email.accounts.map((a) => a.role) : []),
+    ...(unit.services.storage.enabled ? ['storage'] : []),
+    ...(site.enabled && site.template === 'opensid' ? OPENSID_ROTATABLE : []),
+  ];
+}
+
+/** What a rotated account is, for the summary: an address, a bucket, or OpenSID's database or administrator. */
+export function describeAccount(unit: Unit, account: string): string {
+  if (account === 'storage') return `storage (${unit.services.storage.bucket})`;
+  if (account === 'opensid-db') return `OpenSID database (${unit.slug})`;
+  if (account === 'opensid-admin') return `OpenSID administrator (${unit.services.subdomain.host})`;
+  return unit.services.email.accounts.find((x) => x.role === account)!.address;
 }
 
 /** The accounts to rotate, checked against the unit: a usage error naming the valid ones otherwise. */
 export function accountsToRotate(unit: Unit, asked: readonly string[]): string[] {
   const valid = rotatable(unit);
   if (valid.length === 0) {
-    throw new AbortError(`${unit.slug} has no mailboxes or storage, so no generated credentials to rotate.`, { exitCode: EXIT.usage });
+    throw new AbortError(`${unit.slug} has no mailboxes, storage or OpenSID, so no generated credentials to rotate.`, { exitCode: EXIT.usage });
   }
   for (const a of asked) {
     if (!valid.includes(a)) {
@@ -71,5 +87,5 @@ export async function rotate<X extends object>(o: RotateOptions<X>): Promise<Run
   };
   // The new password or key reaches the local servers at once: the old one stops working.
   const summary = await finish(ctx, await runAll('up', o, null, () => [job], () => new Map()));
-  return { ...summary, rotated: accounts.map((a) => (a === 'storage' ? `storage (${unit.services.storage.bucket})` : unit.services.email.accounts.find((x) => x.role === a)!.address)) };
+  return { ...summary, rotated: accounts.map((a) => describeAccount(unit, a)) };
 }

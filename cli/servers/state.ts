@@ -35,7 +35,8 @@ export function parseServicesEnv(text: string): { ports: ServicePorts; domain: s
   const n = (k: string) => (v[k] && /^\d+$/.test(v[k]) ? Number(v[k]) : NaN);
   const ports = { smtp: n('SMTP_PORT'), submission: n('SUBMISSION_PORT'), imap: n('IMAP_PORT'), dns: n('DNS_PORT'), dnsApi: n('DNS_API_PORT'), http: n('HTTP_PORT'), s3: n('S3_PORT') };
   if (Object.values(ports).some(Number.isNaN) || !v.DOMAIN) return null;
-  return { ports: { ...ports, dkim: Number.isNaN(n('DKIM_PORT')) ? ports.smtp + 7 : n('DKIM_PORT') }, domain: v.DOMAIN };
+  // Ports services.sh never had (DKIM before it, MariaDB) take base + offset.
+  return { ports: portsFrom(ports.smtp, { ...ports, ...(Number.isNaN(n('DKIM_PORT')) ? {} : { dkim: n('DKIM_PORT') }) }), domain: v.DOMAIN };
 }
 
 /** A state file's content; ports added to the plan since it was written take base + offset. Null when unreadable. */

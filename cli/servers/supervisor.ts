@@ -81,7 +81,8 @@ async function init(h: Host, spec: ServerSpec, ctx: ServerContext): Promise<void
   const target = join(h.dir, spec.init.creates);
   if (existsSync(target) && statSync(target).size > 0) return;
   const tmp = `${target}.tmp`;
-  rmSync(tmp, { force: true });
+  // A step killed half-way may have left a file or a folder (a database's data folder).
+  rmSync(tmp, { force: true, recursive: true });
   await spec.init.run(ctx, tmp);
   renameSync(tmp, target);
 }

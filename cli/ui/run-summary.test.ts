@@ -30,6 +30,24 @@ describe('servicesLines', () => {
     expect(none[0]).toMatch(/^services not applied: dovecot \(stopped\)/);
   });
 
+  it('says which desa run OpenSID, which failed and why, and what an offboarding kept', () => {
+    const opensid = {
+      release: { id: 'c02380a5524efe9d', version: '2410.0.0' },
+      sites: [
+        { slug: 'lambangjaya', host: 'lambangjaya.desa.bekasikab.go.id', state: 'ready' as const, seeded: true, seconds: 5.8 },
+        { slug: 'sumberjaya', host: 'sumberjaya.desa.bekasikab.go.id', state: 'failed' as const, seeded: false, error: 'OpenSID did not answer its login page\nlog lines' },
+      ],
+      kept: [{ slug: 'karangmukti', dump: '/srv/.desa/services/opensid/kept/karangmukti/karangmukti-2026.sql' }],
+      deleted: [],
+    };
+    expect(servicesLines({ ...report, opensid }).slice(1)).toEqual([
+      'OpenSID 2410.0.0: lambangjaya ready.',
+      'OpenSID: sumberjaya FAILED: OpenSID did not answer its login page; its name is not published.',
+      'OpenSID: karangmukti offboarded: site gone, database dump and files kept (/srv/.desa/services/opensid/kept/karangmukti/karangmukti-2026.sql).',
+    ]);
+    expect(servicesLines(report)).toHaveLength(1);
+  });
+
   it('reports a failed sync', () => {
     expect(servicesLines({ error: 'PowerDNS PATCH: HTTP 422' })).toEqual(['services: FAILED: PowerDNS PATCH: HTTP 422']);
   });

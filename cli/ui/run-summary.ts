@@ -1,6 +1,7 @@
 // The summary a run of up / plan / destroy ends with, on stdout: a line for every stack that changed,
 // failed, was skipped or carries a note, then the totals. Unchanged stacks are only counted, so a
 // no-change run of 188 stacks prints two lines, not 188.
+import type { SyncReport } from '../services/sync.ts';
 import type { LocalExtras } from '../cluster/target.ts';
 import type { RunSummary, StackResult } from '../engine/run-loop.ts';
 import type { Changes } from '../engine/progress.ts';
@@ -77,6 +78,18 @@ export function driftSummaryLines(s: RunSummary): string[] {
   return lines;
 }
 
+/** OpenSID on this machine: which desa are ready (HTTP like the other sites), which failed and why, what was kept or removed. */
+export function opensidLines(o: NonNullable<SyncReport['opensid']>): string[] {
+  const ready = o.sites.filter((x) => x.state === 'ready');
+  const failed = o.sites.filter((x) => x.state === 'failed');
+  const lines: string[] = [];
+  if (ready.length > 0) lines.push(`OpenSID${o.release ? ` ${o.release.version}` : ''}: ${ready.map((x) => x.slug).join(', ')} ready.`);
+  for (const x of failed) lines.push(`OpenSID: ${x.slug} FAILED: ${x.error?.split('\n')[0] ?? 'unknown'}; its name is not published.`);
+  if (o.kept.length > 0) lines.push(`OpenSID: ${o.kept.map((k) => k.slug).join(', ')} offboarded: site gone, database dump and files kept (${o.kept.map((k) => k.dump).filter(Boolean).join(', ')}).`);
+  if (o.deleted.length > 0) lines.push(`OpenSID: ${o.deleted.join(', ')} removed with its data.`);
+  return lines;
+}
+
 /** What the local servers now serve, where, and what was skipped. */
 export function servicesLines(r: LocalExtras['services']): string[] {
   if ('error' in r) return [`services: FAILED: ${r.error}`];
@@ -95,6 +108,7 @@ export function servicesLines(r: LocalExtras['services']): string[] {
     ...(skipped.has('nginx') ? [] : [`${r.sites} site(s) (HTTP ${at(r.endpoints.http)})`]),
   ];
   const lines = parts.length > 0 ? [`services on this machine: ${parts.join(', ')}.`] : [];
+  if (r.opensid) lines.push(...opensidLines(r.opensid));
   if (r.skipped.length > 0) {
     lines.push(`services not applied: ${r.skipped.map((x) => `${x.server} (${x.reason})`).join(', ')}; \`desa cluster status\` shows the servers.`);
   }

@@ -16,7 +16,7 @@ const D = inventory.kabupaten.domain;
 const unit = (slug: string): Unit => structuredClone(inventory.units.find((u) => u.slug === slug)!);
 const settings = parseSettings({ images: { opensid: 'registry.example/opensid:1' } });
 const refs = platformRefs(settings, D);
-const plan = (u: Unit) => sitePlanFor({ unit: u, inventory, images: settings.images, sizing: sizingFor(u) });
+const plan = (u: Unit) => sitePlanFor({ unit: u, inventory, images: settings.images, opensid: settings.opensid, sizing: sizingFor(u) });
 
 describe('sizing', () => {
   it('sizes by what runs: profil, opensid, or nothing', () => {
@@ -32,8 +32,10 @@ describe('sizing', () => {
     expect([cpu('none'), cpu('profil'), cpu('opensid')]).toEqual(['0', '500m', '3']);
     expect(SIZING.none.quota.pods).toBe('0');
     expect(mebibytes(SIZING.opensid.quota['requests.storage']!)).toBeGreaterThanOrEqual(
-      mebibytes(SIZING.opensid.volumes!.files) + mebibytes(SIZING.opensid.volumes!.database),
+      mebibytes(SIZING.opensid.volumes!.files) + mebibytes(SIZING.opensid.volumes!.uploads) + mebibytes(SIZING.opensid.volumes!.database),
     );
+    // A switch to a template without pods keeps the old site's Service until the new one exists.
+    for (const f of ['none', 'profil'] as const) expect(Number(SIZING[f].quota.services), f).toBeGreaterThanOrEqual(2);
   });
 
   it('keeps container defaults within the per-container maximum and the quota', () => {
@@ -145,6 +147,22 @@ describe('sitePlanFor', () => {
   it('refuses opensid without an image', () => {
     const sid = unit('sumberjaya');
     sid.services.site.template = 'opensid';
-    expect(() => sitePlanFor({ unit: sid, inventory, images: parseSettings({}).images, sizing: sizingFor(sid) })).toThrow(/desa:images.opensid/);
+    const none = parseSettings({});
+    expect(() => sitePlanFor({ unit: sid, inventory, images: none.images, opensid: none.opensid, sizing: sizingFor(sid) })).toThrow(/desa:images.opensid/);
+  });
+
+  it('served outside the cluster: refuses opensid without a release, naming what to set; with one, runs nothing in the namespace', () => {
+    const sid = unit('sumberjaya');
+    sid.services.site.template = 'opensid';
+    const without = parseSettings({ opensid: { mode: 'existing' } });
+    const attempt = () => sitePlanFor({ unit: sid, inventory, images: without.images, opensid: without.opensid, sizing: sizingFor(sid, { opensidOutside: true }) });
+    expect(attempt).toThrow(/Sumberjaya \(sumberjaya\) uses the opensid template but no OpenSID release is configured/);
+    expect(attempt).toThrow(/desa:opensid.source.*desa:opensid.sha256.*DESA_OPENSID_SOURCE and DESA_OPENSID_SHA256/s);
+    const given = parseSettings({ opensid: { mode: 'existing', source: '/srv/opensid-2410.0.0.tar.gz', sha256: 'c'.repeat(64) } });
+    const p = sitePlanFor({ unit: sid, inventory, images: given.images, opensid: given.opensid, sizing: sizingFor(sid, { opensidOutside: true }) })!;
+    expect(p.backend).toEqual({ service: 'opensid', port: 80 });
+    expect([p.deployments, p.statefulSets, p.volumeClaims, p.secrets]).toEqual([[], [], [], []]);
+    expect(p.services).toEqual([{ name: 'opensid', labels: expect.any(Object), spec: { ports: [{ name: 'http', port: 80, protocol: 'TCP' }] } }]);
+    expect(footprintOf(sid, { opensidOutside: true })).toBe('none');
   });
 });

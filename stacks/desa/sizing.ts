@@ -5,9 +5,11 @@ import type { Unit } from '../../core/inventory/model.ts';
 /** What runs in the namespace: the profile page, OpenSID, or no workload (external app or no site). */
 export type Footprint = 'profil' | 'opensid' | 'none';
 
-export function footprintOf(unit: Unit): Footprint {
+/** `opensidOutside`: OpenSID is served outside the cluster (`desa:opensid.mode` existing), so nothing runs here. */
+export function footprintOf(unit: Unit, o: { opensidOutside?: boolean } = {}): Footprint {
   const site = unit.services.site;
   if (!site.enabled || site.template === 'external') return 'none';
+  if (site.template === 'opensid' && o.opensidOutside) return 'none';
   return site.template;
 }
 
@@ -17,7 +19,7 @@ export interface Sizing {
   /** LimitRange: defaults for containers that do not say, and the largest claim allowed. */
   limits: k8s.types.input.core.v1.LimitRangeItem[];
   /** Claim sizes the opensid template asks for; they fit in `requests.storage`. */
-  volumes: { files: string; database: string } | null;
+  volumes: { files: string; uploads: string; database: string } | null;
   /** Pod Security Admission level the namespace enforces. */
   podSecurity: 'restricted' | 'baseline';
 }
@@ -77,7 +79,7 @@ export const SIZING: Record<Footprint, Sizing> = {
       },
       { type: 'PersistentVolumeClaim', max: { storage: '20Gi' } },
     ],
-    volumes: { files: '5Gi', database: '10Gi' },
+    volumes: { files: '5Gi', uploads: '10Gi', database: '10Gi' },
     podSecurity: 'baseline',
   },
   none: {
@@ -87,7 +89,9 @@ export const SIZING: Record<Footprint, Sizing> = {
       'requests.memory': '0',
       'limits.memory': '0',
       pods: '0',
-      services: '1',
+      // One Service without pods (a redirect's, or OpenSID served outside the cluster), and room for the
+      // old site's Service while a template switch replaces it (Pulumi creates before it deletes).
+      services: '2',
       configmaps: '5',
       secrets: '5',
       persistentvolumeclaims: '0',
@@ -107,8 +111,8 @@ export const SIZING: Record<Footprint, Sizing> = {
   },
 };
 
-export function sizingFor(unit: Unit): Sizing {
-  return SIZING[footprintOf(unit)];
+export function sizingFor(unit: Unit, o: { opensidOutside?: boolean } = {}): Sizing {
+  return SIZING[footprintOf(unit, o)];
 }
 
 const UNIT: Record<string, number> = { Mi: 1, Gi: 1024, Ti: 1024 * 1024 };
