@@ -100,7 +100,14 @@ async function launch(h: Host, spec: ServerSpec, ctx: ServerContext): Promise<nu
   const cwd = l.cwd ? join(h.dir, l.cwd) : h.dir;
   if (l.check) await run(...commandOf(l.check, env), { env, what: `${l.check.join(' ')} rejected the config` });
   if (l.daemonizes) {
-    await run(...commandOf(l.argv, env), { env, cwd, what: `${spec.name} start` });
+    // A start script that checks its instance first (Postfix's) can fail once on a busy machine while
+    // the instance's files settle; a second try after a pause tells a real failure from that.
+    try {
+      await run(...commandOf(l.argv, env), { env, cwd, what: `${spec.name} start` });
+    } catch {
+      await new Promise((r) => setTimeout(r, 1500));
+      await run(...commandOf(l.argv, env), { env, cwd, what: `${spec.name} start` });
+    }
     const pid = spec.pidFile ? readPid(join(h.dir, spec.pidFile)) : null;
     if (pid === null) throw new Error(`${spec.name} started but wrote no pid file (${spec.pidFile})`);
     return pid;
