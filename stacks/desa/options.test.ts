@@ -61,6 +61,8 @@ describe('Desa resource options', () => {
       'sumberjaya-mail-sekretaris-desa': ['data.password'],
       'sumberjaya-mail-operator': ['data.password'],
       'sumberjaya-storage-credentials': ['data.secretAccessKey'],
+      // A copy of the claim's key: it follows the claim, generates nothing.
+      'sumberjaya-storage-access': undefined,
       'sumberjaya-site-opensid-db': ['data.MARIADB_ROOT_PASSWORD', 'data.MARIADB_PASSWORD'],
     });
   });
@@ -68,6 +70,13 @@ describe('Desa resource options', () => {
   it('protects the claim that holds the desa\'s files', () => {
     const claims = seen.filter((s) => s.type === 'kubernetes:core/v1:PersistentVolumeClaim');
     expect(claims.map((c) => [c.name, c.opts.protect])).toEqual([['sumberjaya-site-opensid-files', true]]);
+  });
+
+  it('protects the bucket claim (data) but not the access that grants its key, so offboarding revokes the key', () => {
+    const secrets = Object.fromEntries(seen.filter((s) => s.type === 'kubernetes:core/v1:Secret').map((s) => [s.name, s.opts.protect ?? false]));
+    expect(secrets['sumberjaya-storage-credentials']).toBe(true);
+    expect(secrets['sumberjaya-storage-access']).toBe(false);
+    expect(secrets['sumberjaya-mail-operator']).toBe(false);
   });
 
   it('creates workloads after what they mount', () => {

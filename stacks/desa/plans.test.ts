@@ -91,8 +91,9 @@ describe('bucketPlan', () => {
   it('scopes the key to the desa bucket and carries the quota', () => {
     expect(bucketPlan(unit('sumberjaya'), D, 'desa-platform')).toMatchObject({
       bucket: 'desa-sumberjaya',
-      metadata: { name: 'bucket-sumberjaya', namespace: 'desa-platform', annotations: { [`${D}/quota`]: '20Gi' } },
+      metadata: { name: 'bucket-sumberjaya', namespace: 'desa-platform', annotations: { [`${D}/quota`]: '20Gi', [`${D}/access`]: 'bucket-access-sumberjaya' } },
       data: { bucket: 'desa-sumberjaya', accessKeyId: 'desa-sumberjaya', policy: 'readwrite:desa-sumberjaya' },
+      access: { metadata: { name: 'bucket-access-sumberjaya', namespace: 'desa-platform', labels: { [`${D}/consumer`]: 'bucket-access' } } },
     });
     expect(bucketPlan(unit('setia-asih'), D, 'desa-platform')).toBeNull();
   });
