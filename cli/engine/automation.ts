@@ -10,6 +10,7 @@ import type { EngineEvent, PulumiCommand, PulumiFn, Stack } from '@pulumi/pulumi
 import { AbortError, EXIT } from '../../core/errors.ts';
 import { cacheDir, PROJECT, type StateDirs } from '../paths.ts';
 import { backendAt, type Deployment, managedResources, pendingOperations, staleLocks } from './checkpoint.ts';
+import { causeOf, type Diagnostic, protectedDeletes, type Step, stepOf } from './diagnostics.ts';
 import type { Changes, Operation } from './progress.ts';
 import { defaultContext, engineTools, verdict } from '../toolchain/doctor.ts';
 
@@ -225,9 +226,22 @@ export async function heldResources(stack: Stack): Promise<{ total: number; prot
 }
 
 export type Outcome =
-  | { ok: true; changes: Changes }
-  /** error: one line (the engine's first error diagnostic); detail: every error diagnostic and the CLI's output. */
-  | { ok: false; changes: Changes | null; error: string; detail: string; cancelled: boolean };
+  | { ok: true; changes: Changes; steps: Step[] }
+  | {
+      ok: false;
+      changes: Changes | null;
+      /** One line: the cause's first. */
+      error: string;
+      /** The engine's diagnostics for the failing resources, every line (diagnostics.ts causeOf). */
+      cause: string[];
+      /** Every error diagnostic and the CLI's whole output. */
+      detail: string;
+      cancelled: boolean;
+      /** The steps that completed before it failed (a preview: every step it planned). */
+      steps: Step[];
+      /** Protected resources the change would have had to delete (URNs). */
+      protectedDeletes: string[];
+    };
 
 export interface RunHooks {
   onEvent?: (e: EngineEvent) => void;
@@ -238,13 +252,21 @@ export interface RunHooks {
   excludeProtected?: boolean;
 }
 
-/** Runs one operation; the changes come from the engine's summary event, the error from its diagnostics. */
+/**
+ * Runs one operation; the changes come from the engine's summary event, the resources it changed from
+ * its step events (planned ones for a preview, completed ones otherwise), the cause of a failure from
+ * its error diagnostics.
+ */
 export async function runOperation(stack: Stack, op: Operation, hooks: RunHooks = {}): Promise<Outcome> {
-  const diagnostics: string[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const steps = new Map<string, Step>();
   let summary: Record<string, number> | undefined;
   const onEvent = (e: EngineEvent) => {
     const d = e.diagnosticEvent;
-    if (d && d.severity === 'error') diagnostics.push(d.message.trim());
+    if (d && d.severity === 'error') diagnostics.push({ urn: d.urn, message: d.message });
+    const planned = op === 'preview' ? e.resourcePreEvent : e.resOutputsEvent;
+    const step = planned ? stepOf(planned.metadata) : null;
+    if (step) steps.set(step.urn, step);
     if (e.summaryEvent) summary = e.summaryEvent.resourceChanges as Record<string, number>;
     hooks.onEvent?.(e);
   };
@@ -253,12 +275,21 @@ export async function runOperation(stack: Stack, op: Operation, hooks: RunHooks 
     if (op === 'up') await stack.up({ onEvent, ...signal, ...(hooks.refresh ? { refresh: true } : {}) });
     else if (op === 'preview') await stack.preview({ onEvent, ...signal });
     else await stack.destroy({ onEvent, ...signal, ...(hooks.excludeProtected ? { excludeProtected: true } : {}) });
-    return { ok: true, changes: countChanges(summary) };
+    return { ok: true, changes: countChanges(summary), steps: [...steps.values()] };
   } catch (e) {
     const cancelled = hooks.signal?.aborted === true;
-    const headline = diagnostics[0]?.split('\n').map((l) => l.trim()).find(Boolean);
-    const detail = [...diagnostics, e instanceof Error ? e.message.trim() : String(e)].join('\n\n');
-    return { ok: false, changes: summary ? countChanges(summary) : null, error: cancelled ? 'interrupted' : (headline ?? engineError(e)), detail, cancelled };
+    const cause = causeOf(diagnostics);
+    const detail = [...diagnostics.map((d) => d.message.trim()), e instanceof Error ? e.message.trim() : String(e)].join('\n\n');
+    return {
+      ok: false,
+      changes: summary ? countChanges(summary) : null,
+      error: cancelled ? 'interrupted' : (cause[0] ?? engineError(e)),
+      cause: cancelled ? [] : cause,
+      detail,
+      cancelled,
+      steps: [...steps.values()],
+      protectedDeletes: protectedDeletes(diagnostics),
+    };
   }
 }
 

@@ -7,6 +7,7 @@ import type { Inventory } from '../../core/inventory/model.ts';
 import { type StateDirs, stateDirs } from '../paths.ts';
 import { type Engine, findEngine, openStack, recover, runOperation, unsetConfig, writeConfig } from './automation.ts';
 import { backendFor } from './checkpoint.ts';
+import { keepFailureLogs } from './failure-log.ts';
 import type { Operation, ProgressListener } from './progress.ts';
 import type { RunSummary, StackResult, Tracker } from './run-loop.ts';
 import { selectStacks } from './selection.ts';
@@ -75,8 +76,8 @@ export async function operate(stack: Stack, op: Operation, t: Tracker, o: Engine
       if (e.resOutputsEvent && !e.resOutputsEvent.metadata.type.startsWith('pulumi:')) t.set({ resourcesDone: ++done, message: undefined });
     },
   });
-  if (r.ok) return t.end('succeeded', { changes: r.changes });
-  return t.end(r.cancelled ? 'cancelled' : 'failed', { changes: r.changes, error: r.error, detail: r.detail });
+  if (r.ok) return t.end('succeeded', { changes: r.changes, steps: r.steps });
+  return t.end(r.cancelled ? 'cancelled' : 'failed', { changes: r.changes, error: r.error, cause: r.cause.join('\n'), detail: r.detail, steps: r.steps });
 }
 
 /** Existing stacks and their resource counts (one CLI call), through any opened stack's workspace. */
@@ -85,9 +86,9 @@ export async function existingStacks(stack: Stack): Promise<Map<string, number>>
   return new Map(list.map((s) => [s.name, s.resourceCount ?? 0]));
 }
 
-/** The summary with what the target adds to every run (plan: no more than that). */
+/** The summary with the log of every failed stack kept (failure-log.ts) and what the target adds to every run (plan: no more than that). */
 export function withTarget<X extends object>(ctx: Context<X>, s: RunSummary): RunSummary & Partial<X> {
-  return { ...s, ...ctx.target.extras };
+  return { ...keepFailureLogs(ctx.dirs.work, s), ...ctx.target.extras };
 }
 
 /**
@@ -98,6 +99,6 @@ export function withTarget<X extends object>(ctx: Context<X>, s: RunSummary): Ru
 export async function finish<X extends object>(ctx: Context<X>, s: RunSummary, deleteData: readonly string[] = []): Promise<RunSummary & Partial<X>> {
   const out = withTarget(ctx, s);
   if (!ctx.target.finish || s.interrupted) return out;
-  const r = await ctx.target.finish({ verb: s.verb, summary: s, inventory: ctx.inventory, dirs: ctx.dirs, config: ctx.target.config, deleteData });
+  const r = await ctx.target.finish({ verb: s.verb, summary: out, inventory: ctx.inventory, dirs: ctx.dirs, config: ctx.target.config, deleteData });
   return { ...out, ...r.extras, ok: s.ok && r.ok };
 }

@@ -1,6 +1,7 @@
 // The summary a run of up / plan / destroy ends with, on stdout: a line for every stack that changed,
 // failed, was skipped or carries a note, then the totals. Unchanged stacks are only counted, so a
 // no-change run of 188 stacks prints two lines, not 188.
+import { isAbsolute, relative } from 'node:path';
 import type { LocalExtras } from '../cluster/target.ts';
 import type { RunSummary, StackResult } from '../engine/run-loop.ts';
 import type { Changes } from '../engine/progress.ts';
@@ -22,10 +23,24 @@ function describe(r: StackResult): string {
   }
 }
 
-export function summaryLines(s: RunSummary & Partial<LocalExtras>): string[] {
+/** A path as the user would type it from here: relative when under the working directory. */
+function shownPath(path: string, cwd: string): string {
+  const r = relative(cwd, path);
+  return r && !r.startsWith('..') && !isAbsolute(r) ? r : path;
+}
+
+/** Under a failed stack's line: the rest of its cause, every line, and the file with its whole log. */
+function failureLines(r: StackResult, indent: string, cwd: string): string[] {
+  if (r.result !== 'failed') return [];
+  const cause = (r.cause ?? '').split('\n').slice(1).filter((l) => l.trim());
+  return [...cause.map((l) => `${indent}${l}`), ...(r.log ? [`${indent}full log: ${shownPath(r.log, cwd)}`] : [])];
+}
+
+export function summaryLines(s: RunSummary & Partial<LocalExtras>, cwd: string = process.cwd()): string[] {
   const shown = s.stacks.filter((r) => r.result !== 'succeeded' || changed(r.changes) || r.note);
   const width = Math.max(0, ...shown.map((r) => r.stack.length));
-  const lines = shown.map((r) => `${r.stack.padEnd(width)}  ${describe(r)}`);
+  const indent = ' '.repeat(width + 2);
+  const lines = shown.flatMap((r) => [`${r.stack.padEnd(width)}  ${describe(r)}`, ...failureLines(r, indent, cwd)]);
   const count = (result: StackResult['result']) => s.stacks.filter((r) => r.result === result).length;
   const ok = s.stacks.filter((r) => r.result === 'succeeded');
   const totals: Changes = { create: 0, update: 0, delete: 0, same: 0 };
