@@ -2,8 +2,9 @@
 // (last-plan-error.log for a preview, so a failed plan does not hide the failure of the last update).
 // The summary and --json show the cause; the file keeps everything the engine said. Mode 0600: the
 // engine masks secrets in what it prints, and the file stays the user's alone all the same.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stateDirs } from '../paths.ts';
 import type { Operation } from './progress.ts';
 import type { RunSummary, StackResult } from './run-loop.ts';
 
@@ -45,4 +46,16 @@ export function keepFailureLogs<S extends RunSummary>(workRoot: string, s: S, at
     return r;
   });
   return { ...s, stacks };
+}
+
+/** Where a stack's failure log is, if there is one (null: none). */
+export type ErrorLogs = (stack: string) => string | null;
+
+/** The failure logs desa keeps beside desa.yaml (.desa/work/<stack>/last-error.log), when there. */
+export function errorLogs(file: string, env: NodeJS.ProcessEnv): ErrorLogs {
+  const work = stateDirs(file, env).work;
+  return (stack) => {
+    const path = failureLogPath(work, stack, 'up');
+    return existsSync(path) ? path : null;
+  };
 }
