@@ -10,7 +10,8 @@ import { localClusterConfig } from '../cluster/target.ts';
 import { backendUrl, countChanges, passphraseEnv } from './automation.ts';
 import { parseLock, pendingOperations, staleLocks } from './checkpoint.ts';
 import { exitCodeOf } from './outcome.ts';
-import { accountsToRotate, rotatable } from './rotate.ts';
+import { accountsToRotate, rotatable, rotatedAccounts } from './rotate.ts';
+import type { Step } from './diagnostics.ts';
 import { pool } from './run-loop.ts';
 import { orphanStacks, selectStacks } from './selection.ts';
 
@@ -209,3 +210,34 @@ describe('rotate: which accounts', () => {
     expect(() => accountsToRotate(unit(false, false), [])).toThrow(/no mailboxes or storage/);
   });
 });
+
+describe('rotate: what changed when the update failed elsewhere (issue 10, item 7)', () => {
+  const unit = { slug: 'lambangjaya', services: { email: { enabled: true, accounts: [{ role: 'operator' }, { role: 'kepala-desa' }] }, storage: { enabled: true, bucket: 'desa-lambangjaya' } } } as unknown as Unit;
+  const secret = (op: Step['op'], name: string): Step => ({ op, urn: `urn:x::${name}`, type: 'kubernetes:core/v1:Secret', kind: 'Secret', name, object: { name, namespace: 'desa-platform' } });
+  const failed = (steps: Step[]) => ({ result: 'failed' as const, steps });
+
+  it('an account whose Secret the engine updated before the failure is rotated: its new credential is live', () => {
+    expect(rotatedAccounts(unit, ['operator'], failed([secret('update', 'mailbox-lambangjaya-operator')]))).toEqual({ live: ['operator'], unchanged: [] });
+    expect(rotatedAccounts(unit, ['operator', 'kepala-desa'], failed([secret('replace', 'mailbox-lambangjaya-operator')]))).toEqual({ live: ['operator'], unchanged: ['kepala-desa'] });
+  });
+
+  it('storage is rotated only when both its claim and the access that grants the key changed', () => {
+    expect(rotatedAccounts(unit, ['storage'], failed([secret('update', 'bucket-lambangjaya')])).live).toEqual([]);
+    expect(rotatedAccounts(unit, ['storage'], failed([secret('update', 'bucket-lambangjaya'), secret('create', 'bucket-access-lambangjaya')])).live).toEqual(['storage']);
+  });
+
+  it('a succeeded update rotated everything asked', () => {
+    expect(rotatedAccounts(unit, ['operator', 'storage'], { result: 'succeeded' })).toEqual({ live: ['operator', 'storage'], unchanged: [] });
+  });
+
+  it('the summary says what was rotated before it says what failed', () => {
+    const lines = summaryLines({
+      verb: 'up',
+      ok: true,
+      interrupted: false,
+      stacks: [{ stack: 'lambangjaya', operation: 'up', result: 'failed', changes: { create: 0, update: 1, delete: 0, same: 20 }, seconds: 3.1, error: 'PersistentVolumeClaim lambangjaya-site-opensid-files: cannot be deleted', note: 'rotated: new operator password live' }],
+    });
+    expect(lines[0]).toBe('lambangjaya  rotated: new operator password live; the rest of the update FAILED after 3.1s: PersistentVolumeClaim lambangjaya-site-opensid-files: cannot be deleted');
+  });
+});
+

@@ -15,7 +15,8 @@ function describe(r: StackResult): string {
     case 'succeeded':
       return `${describeChanges(r.changes ?? { create: 0, update: 0, delete: 0, same: 0 }, r.seconds, r.operation)}${note}`;
     case 'failed':
-      return `FAILED after ${formatSeconds(r.seconds)}: ${r.error ?? 'failed'}`;
+      // A note says what did take effect (a rotation whose new credentials are live): the rest failed.
+      return `${r.note ? `${r.note}; the rest of the ${r.operation === 'preview' ? 'preview' : r.operation === 'destroy' ? 'destroy' : 'update'} ` : ''}FAILED after ${formatSeconds(r.seconds)}: ${r.error ?? 'failed'}`;
     case 'cancelled':
       return `cancelled after ${formatSeconds(r.seconds)}${r.changes && changed(r.changes) ? `, ${describeChanges(r.changes, null, r.operation)} before it stopped` : ''}`;
     case 'skipped':
