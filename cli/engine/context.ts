@@ -7,6 +7,7 @@ import type { Inventory } from '../../core/inventory/model.ts';
 import { type StateDirs, stateDirs } from '../paths.ts';
 import { type Engine, findEngine, openStack, recover, runOperation, unsetConfig, writeConfig } from './automation.ts';
 import { backendFor } from './checkpoint.ts';
+import { stepWarnings } from './diagnostics.ts';
 import { keepFailureLogs } from './failure-log.ts';
 import type { Operation, ProgressListener } from './progress.ts';
 import type { RunSummary, StackResult, Tracker } from './run-loop.ts';
@@ -78,6 +79,14 @@ export async function operate(stack: Stack, op: Operation, t: Tracker, o: Engine
   });
   if (r.ok) return t.end('succeeded', { changes: r.changes, steps: r.steps });
   return t.end(r.cancelled ? 'cancelled' : 'failed', { changes: r.changes, error: r.error, cause: r.cause.join('\n'), detail: r.detail, steps: r.steps });
+}
+
+/** A desa stack's result with what its steps mean for people: a mailbox removed keeps its Maildir (diagnostics.ts). */
+export function warned(ctx: Context, stack: string, r: StackResult): StackResult {
+  const unit = ctx.inventory.units.find((u) => u.stack === stack);
+  if (!unit || !r.steps) return r;
+  const warnings = stepWarnings(r.steps, { slug: unit.slug, domain: ctx.inventory.kabupaten.domain, planned: r.operation === 'preview' });
+  return warnings.length > 0 ? { ...r, warnings } : r;
 }
 
 /** Existing stacks and their resource counts (one CLI call), through any opened stack's workspace. */

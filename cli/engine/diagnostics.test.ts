@@ -9,7 +9,7 @@ import type { EngineEvent, Stack } from '@pulumi/pulumi/automation/index.js';
 import { describe, expect, it } from 'vitest';
 import { summaryLines } from '../ui/run-summary.ts';
 import { runOperation } from './automation.ts';
-import { causeOf, describeStep, protectedDeletes, resourceOf, stepOf } from './diagnostics.ts';
+import { causeOf, describeStep, protectedDeletes, resourceOf, type Step, stepOf, stepWarnings } from './diagnostics.ts';
 import { keepFailureLogs } from './failure-log.ts';
 import type { RunSummary } from './run-loop.ts';
 
@@ -128,6 +128,42 @@ describe('the resources a step touches', () => {
     expect(up.steps).toEqual([]);
     const done = await runOperation(replaying([pre('create'), out('create')], null), 'up');
     expect(done.steps.map((s) => s.op)).toEqual(['create']);
+  });
+});
+
+describe('plan lists each resource it would change, deletes first, and warns of a mailbox removed (issue 10, item 14)', () => {
+  const step = (op: Step['op'], kind: string, name: string, namespace: string): Step => ({ op, urn: `urn:pulumi:sumberjaya::desa::kubernetes:x:${kind}::p-${name}`, type: `kubernetes:x:${kind}`, kind, name: `p-${name}`, object: { name, namespace } });
+  const steps = [
+    step('create', 'Secret', 'mailbox-sumberjaya-bendahara', 'desa-platform'),
+    step('update', 'ConfigMap', 'profil-content', 'desa-sumberjaya'),
+    step('delete', 'Secret', 'mailbox-sumberjaya-operator', 'desa-platform'),
+  ];
+  const warnings = stepWarnings(steps, { slug: 'sumberjaya', domain: 'desa.bekasikab.go.id', planned: true });
+
+  it('a mailbox Secret deleted is a mailbox removed whose Maildir is kept', () => {
+    expect(warnings).toEqual([
+      '`desa up` removes the mailbox sumberjaya.operator@desa.bekasikab.go.id: it will no longer log in or receive mail. Its Maildir, with the mail in it, is kept on the mail server (adding the role back gives it back, with a new password); only `desa destroy --only sumberjaya --delete-data` deletes it.',
+    ]);
+    expect(stepWarnings(steps, { slug: 'sumberjaya', domain: 'desa.bekasikab.go.id', planned: false })[0]).toMatch(/^removed the mailbox sumberjaya\.operator@desa\.bekasikab\.go\.id: it no longer logs in or receives mail\./);
+    // Another desa's prefix, or a Secret created, is no removal.
+    expect(stepWarnings(steps, { slug: 'sumber', domain: 'd', planned: true })).toEqual([]);
+    expect(stepWarnings(steps.slice(0, 2), { slug: 'sumberjaya', domain: 'd', planned: true })).toEqual([]);
+  });
+
+  it('the plan summary lists the resources under the stack line, and the warning', () => {
+    const lines = summaryLines({
+      verb: 'plan',
+      ok: true,
+      interrupted: false,
+      stacks: [{ stack: 'sumberjaya', operation: 'preview', result: 'succeeded', changes: { create: 1, update: 1, delete: 1, same: 20 }, seconds: 2, steps, warnings }],
+    });
+    expect(lines.slice(0, 5)).toEqual([
+      'sumberjaya  1 to create, 1 to update, 1 to delete, 20 unchanged in 2.0s',
+      '            delete   Secret mailbox-sumberjaya-operator (desa-platform)',
+      '            update   ConfigMap profil-content (desa-sumberjaya)',
+      '            create   Secret mailbox-sumberjaya-bendahara (desa-platform)',
+      `            warning: ${warnings[0]}`,
+    ]);
   });
 });
 

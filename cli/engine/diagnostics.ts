@@ -1,7 +1,9 @@
 // What the engine's events say, as data for people: the cause of a failure (the error diagnostics of the
 // failing resources, every line, without the wrapper lines the engine and the provider put around them),
 // the resources an operation creates, updates, replaces and deletes, and the protected resources a
-// change would have to delete. Pure: events in, plain data out.
+// change would have to delete, and what a person must know about some of those steps (a mailbox that
+// goes keeps its mail on the server). Pure: events in, plain data out.
+import { MAILBOX } from '../../core/contract.ts';
 
 /** A resource as a person names it: its kind (`PersistentVolumeClaim`) and its name. */
 export interface ResourceRef {
@@ -117,3 +119,31 @@ export function protectedDeletes(diagnostics: readonly Diagnostic[]): string[] {
   }
   return [...urns];
 }
+
+/**
+ * What a person must know about the steps of one desa's stack beyond their list: a mailbox removed (a
+ * role taken out of desa.yaml) stops logging in and receiving mail, but its Maildir stays on the mail
+ * server. `planned`: the steps of a preview (would), else of an update (did).
+ */
+export function stepWarnings(steps: readonly Step[], o: { slug: string; domain: string; planned: boolean }): string[] {
+  const prefix = MAILBOX.name(o.slug, '');
+  return steps
+    .filter((s) => s.op === 'delete' && s.kind === 'Secret' && s.object?.name.startsWith(prefix))
+    .map((s) => {
+      const role = s.object!.name.slice(prefix.length);
+      const address = `${o.slug}.${role}@${o.domain}`;
+      return (
+        `${o.planned ? '`desa up` removes' : 'removed'} the mailbox ${address}: it ${o.planned ? 'will no longer log' : 'no longer logs'} in or receive${o.planned ? '' : 's'} mail. ` +
+        `Its Maildir, with the mail in it, is kept on the mail server (adding the role back gives it back, with a new password); ` +
+        `only \`desa destroy --only ${o.slug} --delete-data\` deletes it.`
+      );
+    });
+}
+
+const ORDER: Record<StepOp, number> = { delete: 0, replace: 1, update: 2, create: 3 };
+
+/** Steps in the order a reviewer reads them: deletes first, then replacements, updates, creations; by name within. */
+export function sortedSteps(steps: readonly Step[]): Step[] {
+  return [...steps].sort((a, b) => ORDER[a.op] - ORDER[b.op] || describeStep(a).localeCompare(describeStep(b)));
+}
+

@@ -6,7 +6,7 @@ import { PLATFORM_STACK } from '../../core/inventory/model.ts';
 import { join } from 'node:path';
 import { heldResources, openStack, unprotectAll } from './automation.ts';
 import { backendFor, readFileBackend } from './checkpoint.ts';
-import { type Context, type EngineOptions, existingStacks, finish, open, operate, prepare, withTarget } from './context.ts';
+import { type Context, type EngineOptions, existingStacks, finish, open, operate, prepare, warned, withTarget } from './context.ts';
 import { forgetLastUpdate } from './fingerprint.ts';
 import { type Job, type RunSummary, runAll } from './run-loop.ts';
 import { orphanStacks, selectStacks } from './selection.ts';
@@ -61,7 +61,7 @@ export async function plan<X extends object>(o: EngineOptions<X>): Promise<RunSu
     },
   };
   const jobs = (): Job[] => [
-    ...desas.map((stack): Job => ({ stack, operation: 'preview', run: async (t) => operate(await open(ctx, stack, o, t), 'preview', t, o) })),
+    ...desas.map((stack): Job => ({ stack, operation: 'preview', run: async (t) => warned(ctx, stack, await operate(await open(ctx, stack, o, t), 'preview', t, o)) })),
     ...(o.only.length === 0 ? orphanStacks(ctx.inventory, [...existing.keys()]) : []).map(
       (stack): Job => ({
         stack,

@@ -27,6 +27,8 @@ export interface StackResult {
   steps?: Step[];
   /** Something the user should know besides the changes ("not in desa.yaml: destroyed, data kept"). */
   note?: string;
+  /** What a person must know about its steps (a mailbox removed keeps its Maildir): diagnostics.ts stepWarnings. */
+  warnings?: string[];
   /** Not run: its inputs and its state are those of its last successful update (cli/engine/fingerprint.ts). */
   unchangedInputs?: true;
 }

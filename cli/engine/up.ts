@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Stack } from '@pulumi/pulumi/automation/index.js';
 import { PLATFORM_STACK } from '../../core/inventory/model.ts';
 import { lockHeld, managedResources, readCheckpoint } from './checkpoint.ts';
-import { type Context, type EngineOptions, existingStacks, finish, open, operate, prepare } from './context.ts';
+import { type Context, type EngineOptions, existingStacks, finish, open, operate, prepare, warned } from './context.ts';
 import { codeHash, fingerprint, forgetLastUpdate, readLastUpdate, unchanged, writeLastUpdate } from './fingerprint.ts';
 import { offboardJob } from './offboard.ts';
 import { type Job, type RunSummary, runAll, type StackResult, type Tracker } from './run-loop.ts';
@@ -53,7 +53,7 @@ async function upDesa(ctx: Context, stack: string, t: Tracker, o: UpOptions, cod
     return { ...t.end('succeeded', { changes: { create: 0, update: 0, delete: 0, same } }), unchangedInputs: true };
   }
   forgetLastUpdate(workDir);
-  const r = await operate(await open(ctx, stack, o, t), 'up', t, o, extra);
+  const r = warned(ctx, stack, await operate(await open(ctx, stack, o, t), 'up', t, o, extra));
   const after = stateOf()?.manifest?.time;
   if (r.result === 'succeeded' && after) writeLastUpdate(workDir, { fingerprint: inputsNow(), stateTime: after });
   return r;

@@ -4,10 +4,18 @@
 import { isAbsolute, relative } from 'node:path';
 import type { LocalExtras } from '../cluster/target.ts';
 import type { RunSummary, StackResult } from '../engine/run-loop.ts';
+import { describeStep, sortedSteps, type Step } from '../engine/diagnostics.ts';
 import type { Changes } from '../engine/progress.ts';
 import { describeChanges, formatSeconds } from './stack-lines.ts';
 
 const changed = (c: Changes | null) => c !== null && c.create + c.update + c.delete > 0;
+
+const STEP_WORD: Record<Step['op'], string> = { delete: 'delete ', replace: 'replace', update: 'update ', create: 'create ' };
+
+/** For a plan: each resource the stack would change, deletes first. */
+function stepLines(r: StackResult, indent: string): string[] {
+  return sortedSteps(r.steps ?? []).map((st) => `${indent}${STEP_WORD[st.op]}  ${describeStep(st)}`);
+}
 
 function describe(r: StackResult): string {
   const note = r.note ? ` (${r.note})` : '';
@@ -41,7 +49,12 @@ export function summaryLines(s: RunSummary & Partial<LocalExtras>, cwd: string =
   const shown = s.stacks.filter((r) => r.result !== 'succeeded' || changed(r.changes) || r.note);
   const width = Math.max(0, ...shown.map((r) => r.stack.length));
   const indent = ' '.repeat(width + 2);
-  const lines = shown.flatMap((r) => [`${r.stack.padEnd(width)}  ${describe(r)}`, ...failureLines(r, indent, cwd)]);
+  const lines = shown.flatMap((r) => [
+    `${r.stack.padEnd(width)}  ${describe(r)}`,
+    ...failureLines(r, indent, cwd),
+    ...(s.verb === 'plan' ? stepLines(r, indent) : []),
+    ...(r.warnings ?? []).map((w) => `${indent}warning: ${w}`),
+  ]);
   const count = (result: StackResult['result']) => s.stacks.filter((r) => r.result === result).length;
   const ok = s.stacks.filter((r) => r.result === 'succeeded');
   const totals: Changes = { create: 0, update: 0, delete: 0, same: 0 };
