@@ -5,9 +5,10 @@ import type { PulumiFn, Stack } from '@pulumi/pulumi/automation/index.js';
 import { loadInventory } from '../../core/inventory/load.ts';
 import type { Inventory } from '../../core/inventory/model.ts';
 import { type StateDirs, stateDirs } from '../paths.ts';
-import { type Engine, findEngine, openStack, recover, runOperation, unsetConfig, writeConfig } from './automation.ts';
+import { type Engine, findEngine, openStack, recover, runOperation, stateResources, unsetConfig, writeConfig } from './automation.ts';
 import { backendFor } from './checkpoint.ts';
-import { stepWarnings } from './diagnostics.ts';
+import { resourceOf, type Step, stepWarnings } from './diagnostics.ts';
+import { blockedCause, describeProtected, type ProtectedData, releaseEmptyClaims } from './release.ts';
 import { keepFailureLogs } from './failure-log.ts';
 import type { Operation, ProgressListener } from './progress.ts';
 import type { RunSummary, StackResult, Tracker } from './run-loop.ts';
@@ -66,19 +67,64 @@ export async function open(ctx: Context, name: string, o: EngineOptions, t: Trac
   return stack;
 }
 
+export interface OperateExtra {
+  /** up: refresh the state from the cluster first. */
+  refresh?: boolean;
+  /** destroy: keep protected resources (the desa's data). */
+  excludeProtected?: boolean;
+  /**
+   * A desa's update or preview (its slug): when the change fails because it would delete protected
+   * data, a claim that never bound is released (an update then runs again; a preview says `up` will),
+   * and what holds data is said in words with the flag that releases it (release.ts).
+   */
+  protectedData?: { slug: string };
+}
+
 /** Runs `op` on an opened stack, counting finished resources into the tracker. */
-export async function operate(stack: Stack, op: Operation, t: Tracker, o: EngineOptions, extra: { refresh?: boolean; excludeProtected?: boolean } = {}): Promise<StackResult> {
+export async function operate(stack: Stack, op: Operation, t: Tracker, o: EngineOptions, extra: OperateExtra = {}): Promise<StackResult> {
   t.set({ phase: 'running' });
   let done = 0;
-  const r = await runOperation(stack, op, {
-    ...extra,
-    ...(o.signal ? { signal: o.signal } : {}),
-    onEvent: (e) => {
-      if (e.resOutputsEvent && !e.resOutputsEvent.metadata.type.startsWith('pulumi:')) t.set({ resourcesDone: ++done, message: undefined });
-    },
-  });
-  if (r.ok) return t.end('succeeded', { changes: r.changes, steps: r.steps });
-  return t.end(r.cancelled ? 'cancelled' : 'failed', { changes: r.changes, error: r.error, cause: r.cause.join('\n'), detail: r.detail, steps: r.steps });
+  const { protectedData, ...hooks } = extra;
+  const run = () =>
+    runOperation(stack, op, {
+      ...hooks,
+      ...(o.signal ? { signal: o.signal } : {}),
+      onEvent: (e) => {
+        if (e.resOutputsEvent && !e.resOutputsEvent.metadata.type.startsWith('pulumi:')) t.set({ resourcesDone: ++done, message: undefined });
+      },
+    });
+  let r = await run();
+  let steps = r.steps;
+  let note: string | undefined;
+  let blocked: ProtectedData[] = [];
+  if (!r.ok && !r.cancelled && protectedData && r.protectedDeletes.length > 0) {
+    if (op === 'preview') {
+      // A preview changes nothing, not even a flag: it says what `up` will release.
+      const data = describeProtected(await stateResources(stack), r.protectedDeletes);
+      if (data.every((d) => d.neverBound)) {
+        const deletes: Step[] = data.map((d) => ({ ...resourceOf(d.urn), op: 'delete' }));
+        const changes = r.changes ?? { create: 0, update: 0, delete: 0, same: 0 };
+        note = `\`desa up\` releases ${data.map((d) => d.what).join('; ')}, and deletes it`;
+        return { ...t.end('succeeded', { changes: { ...changes, delete: changes.delete + deletes.length }, steps: [...steps, ...deletes] }), note };
+      }
+      blocked = data;
+    } else {
+      const { released, held } = await releaseEmptyClaims(stack, r.protectedDeletes, o.signal);
+      if (released.length > 0) {
+        note = `released ${released.map((d) => d.what).join('; ')}`;
+        t.set({ message: note });
+        r = await run();
+        steps = [...steps, ...r.steps];
+        if (!r.ok && r.protectedDeletes.length > 0) blocked = describeProtected(await stateResources(stack), r.protectedDeletes);
+      } else blocked = held;
+    }
+  }
+  const with_ = (x: StackResult): StackResult => ({ ...x, ...(note ? { note } : {}), ...(blocked.length > 0 ? { protectedData: blocked } : {}) });
+  if (r.ok) return with_(t.end('succeeded', { changes: r.changes, steps }));
+  if (r.cancelled) return with_(t.end('cancelled', { changes: r.changes, error: r.error, detail: r.detail, steps }));
+  const blockedBy = blocked.filter((d) => !d.neverBound);
+  const { error, cause } = blockedBy.length > 0 ? blockedCause(protectedData!.slug, blocked, op === 'preview') : { error: r.error, cause: r.cause.join('\n') };
+  return with_(t.end('failed', { changes: r.changes, error, cause, detail: r.detail, steps }));
 }
 
 /** A desa stack's result with what its steps mean for people: a mailbox removed keeps its Maildir (diagnostics.ts). */

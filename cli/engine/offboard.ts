@@ -46,6 +46,8 @@ export function offboardJob(ctx: Context, stack: string, o: EngineOptions, delet
   };
 }
 
+const slugOf = (ctx: Context, stack: string) => ctx.inventory.units.find((u) => u.stack === stack)?.slug ?? stack;
+
 /** `desa plan`: a preview of the platform and each selected desa; removed desa show what `up` would destroy. */
 export async function plan<X extends object>(o: EngineOptions<X>): Promise<RunSummary & Partial<X>> {
   const ctx = await prepare(o);
@@ -61,7 +63,7 @@ export async function plan<X extends object>(o: EngineOptions<X>): Promise<RunSu
     },
   };
   const jobs = (): Job[] => [
-    ...desas.map((stack): Job => ({ stack, operation: 'preview', run: async (t) => warned(ctx, stack, await operate(await open(ctx, stack, o, t), 'preview', t, o)) })),
+    ...desas.map((stack): Job => ({ stack, operation: 'preview', run: async (t) => warned(ctx, stack, await operate(await open(ctx, stack, o, t), 'preview', t, o, { protectedData: { slug: slugOf(ctx, stack) } })) })),
     ...(o.only.length === 0 ? orphanStacks(ctx.inventory, [...existing.keys()]) : []).map(
       (stack): Job => ({
         stack,

@@ -94,7 +94,7 @@ export async function rotate<X extends object>(o: RotateOptions<X>): Promise<Run
       forgetLastUpdate(join(ctx.dirs.work, unit.stack));
       await writeConfig(s, { [ROTATE_KEY]: accounts });
       try {
-        return await operate(s, 'up', t, o);
+        return await operate(s, 'up', t, o, { protectedData: { slug: unit.slug } });
       } finally {
         await unsetConfig(s, [ROTATE_KEY]);
       }

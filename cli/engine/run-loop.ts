@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { describeError } from '../../core/errors.ts';
 import type { Step } from './diagnostics.ts';
+import type { ProtectedData } from './release.ts';
 import type { Changes, Operation, ProgressListener, StackPhase, StackProgress } from './progress.ts';
 
 export type Verb = 'up' | 'plan' | 'destroy';
@@ -27,6 +28,8 @@ export interface StackResult {
   steps?: Step[];
   /** Something the user should know besides the changes ("not in desa.yaml: destroyed, data kept"). */
   note?: string;
+  /** Protected data the change would have had to delete, and did not (release.ts): what would be lost, and its name for --release-data. */
+  protectedData?: ProtectedData[];
   /** What a person must know about its steps (a mailbox removed keeps its Maildir): diagnostics.ts stepWarnings. */
   warnings?: string[];
   /** Not run: its inputs and its state are those of its last successful update (cli/engine/fingerprint.ts). */

@@ -5,7 +5,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Stack } from '@pulumi/pulumi/automation/index.js';
 import { PLATFORM_STACK } from '../../core/inventory/model.ts';
+import { AbortError, EXIT } from '../../core/errors.ts';
 import { lockHeld, managedResources, readCheckpoint } from './checkpoint.ts';
+import { resourceOf } from './diagnostics.ts';
+import { releaseNamed } from './release.ts';
 import { type Context, type EngineOptions, existingStacks, finish, open, operate, prepare, warned } from './context.ts';
 import { codeHash, fingerprint, forgetLastUpdate, readLastUpdate, unchanged, writeLastUpdate } from './fingerprint.ts';
 import { offboardJob } from './offboard.ts';
@@ -15,6 +18,8 @@ import { orphanStacks, selectStacks } from './selection.ts';
 export interface UpOptions<X extends object = object> extends EngineOptions<X> {
   /** Refresh each stack's state from the cluster before updating it. */
   refresh?: boolean;
+  /** Protected resources (Pulumi names) the update may delete: data the user chose to let go (release.ts). */
+  releaseData?: string[];
 }
 
 /** One desa's update, or no run at all when its inputs and state are those of its last successful update. */
@@ -48,20 +53,53 @@ async function upDesa(ctx: Context, stack: string, t: Tracker, o: UpOptions, cod
     pending: before?.pending_operations?.length ?? 0,
     locked: ctx.backendDir === null || lockHeld(ctx.backendDir, stack),
   };
-  if (!o.refresh && unchanged(readLastUpdate(workDir), current)) {
+  if (!o.refresh && !releases(ctx, stack, o.releaseData) && unchanged(readLastUpdate(workDir), current)) {
     const same = managedResources(before?.resources ?? []).length;
     return { ...t.end('succeeded', { changes: { create: 0, update: 0, delete: 0, same } }), unchangedInputs: true };
   }
   forgetLastUpdate(workDir);
-  const r = warned(ctx, stack, await operate(await open(ctx, stack, o, t), 'up', t, o, extra));
+  const s = await open(ctx, stack, o, t);
+  const released = await releaseNamed(s, o.releaseData ?? []);
+  if (released.length > 0) t.set({ message: `released by --release-data: ${released.join(', ')}` });
+  const r = warned(ctx, stack, await operate(s, 'up', t, o, { ...extra, protectedData: { slug: unit.slug } }));
   const after = stateOf()?.manifest?.time;
   if (r.result === 'succeeded' && after) writeLastUpdate(workDir, { fingerprint: inputsNow(), stateTime: after });
   return r;
 }
 
+/** Whether --release-data names a protected resource of this stack's state (file backends; otherwise assumed). */
+function releases(ctx: Context, stack: string, names: readonly string[] = []): boolean {
+  if (names.length === 0) return false;
+  if (!ctx.backendDir) return true;
+  return protectedNames(ctx.backendDir, stack).some((n) => names.includes(n));
+}
+
+/** The Pulumi names of the protected resources in a stack's checkpoint (file backend). */
+function protectedNames(backendDir: string, stack: string): string[] {
+  try {
+    return managedResources(readCheckpoint(backendDir, stack)?.checkpoint?.latest?.resources ?? []).filter((r) => r.protect && r.urn).map((r) => resourceOf(r.urn!).name);
+  } catch {
+    return [];
+  }
+}
+
+/** --release-data must name protected resources of the stacks this run updates: a usage error otherwise (file backends). */
+function checkReleases(ctx: Context, stacks: readonly string[], names: readonly string[]): void {
+  if (names.length === 0 || !ctx.backendDir) return;
+  const known = new Set(stacks.flatMap((s) => protectedNames(ctx.backendDir!, s)));
+  const unknown = names.filter((n) => !known.has(n));
+  if (unknown.length > 0) {
+    throw new AbortError(`--release-data ${unknown.join(' ')}: no protected resource of that name in the stacks of ${stacks.length === 1 ? stacks[0] : 'this run'}.`, {
+      exitCode: EXIT.usage,
+      nextStep: 'Name what a failed `desa up` or `desa plan` said it would delete (its Pulumi name, such as lambangjaya-site-opensid-files).',
+    });
+  }
+}
+
 export async function up<X extends object>(o: UpOptions<X>): Promise<RunSummary & Partial<X>> {
   const ctx = await prepare(o);
   const desas = selectStacks(ctx.inventory, o.only);
+  checkReleases(ctx, desas, o.releaseData ?? []);
   let existing = new Map<string, number>();
   let platformStack: Stack | undefined;
   const platform: Job = {
