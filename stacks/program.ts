@@ -47,6 +47,7 @@ export function runStack(stack: string, inventory: Inventory, config: StackConfi
     platform: refs,
     images: config.settings.images,
     rotate: config.settings.rotate,
+    ...(config.settings.siteTransition ? { siteTransition: config.settings.siteTransition } : {}),
     provider,
   });
   return desa.outputs();

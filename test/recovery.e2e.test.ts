@@ -264,7 +264,8 @@ describe('issue 10 on the real engine: credentials revoked, failures explained, 
     const bound = await kubectl(['-n', 'desa-lambangjaya', 'get', 'pvc', 'opensid-files', '-o', 'jsonpath={.status.phase}']);
     expect(bound.stdout, bound.stderr).toBe('Bound');
 
-    // Back to profil: the opensid volume holds data and is protected.
+    // Back to profil, OpenSID still running: the new site starts beside the old one (the quota admits
+    // both for the switch), then the opensid volume, which holds data and is protected, stops the change.
     delete templates.lambangjaya;
     write(units.filter((u) => u !== 'karangmukti'));
     const plan = await desa(['plan', '--only', 'lambangjaya', '--file', file]);

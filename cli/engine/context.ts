@@ -10,7 +10,7 @@ import { backendFor } from './checkpoint.ts';
 import { resourceOf, type Step, stepWarnings } from './diagnostics.ts';
 import { blockedCause, describeProtected, type ProtectedData, releaseEmptyClaims } from './release.ts';
 import { keepFailureLogs } from './failure-log.ts';
-import type { Operation, ProgressListener } from './progress.ts';
+import type { Changes, Operation, ProgressListener } from './progress.ts';
 import type { RunSummary, StackResult, Tracker } from './run-loop.ts';
 import { selectStacks } from './selection.ts';
 import type { OpenedTarget, Target } from './target.ts';
@@ -30,6 +30,9 @@ export interface EngineOptions<X extends object = object> {
 
 /** The stack config key that makes one update replace generated credentials (stacks/settings.ts `rotate`). */
 export const ROTATE_KEY = 'desa:rotate';
+
+/** The stack config key that sizes a desa's quota for a switch of site template, for one update (up.ts, stacks/settings.ts). */
+export const TRANSITION_KEY = 'desa:siteTransition';
 
 /** What every verb needs: the inventory, where state lives, the engine, the program and the opened target. */
 export interface Context<X extends object = object> {
@@ -60,8 +63,9 @@ export async function open(ctx: Context, name: string, o: EngineOptions, t: Trac
   t.set({ phase: 'preparing' });
   const stack = await openStack({ stack: name, dirs: ctx.dirs, engine: ctx.engine, program: ctx.program, env: o.env, ...(extraEnv ? { extraEnv } : {}) });
   await writeConfig(stack, ctx.target.config);
-  // A rotation is for the one update `desa rotate` runs; one that was interrupted must not repeat.
-  await unsetConfig(stack, [ROTATE_KEY]);
+  // A rotation is for the one update `desa rotate` runs, a transition for the first update of a template
+  // switch; one that was interrupted must not repeat.
+  await unsetConfig(stack, [ROTATE_KEY, TRANSITION_KEY]);
   const recovered = await recover(stack, ctx.backendDir, o.signal);
   if (recovered) t.set({ message: recovered });
   return stack;
@@ -78,13 +82,22 @@ export interface OperateExtra {
    * and what holds data is said in words with the flag that releases it (release.ts).
    */
   protectedData?: { slug: string };
+  /**
+   * An update in two steps (a site template switch, up.ts): `first` before the first update, `second`
+   * after it, whatever its outcome; the second update runs only when the first succeeded.
+   */
+  twoSteps?: { first: () => Promise<void>; second: () => Promise<void> };
 }
+
+/** The changes of two updates of one stack, one after the other. */
+const addChanges = (a: Changes | null, b: Changes | null): Changes | null =>
+  a && b ? { create: a.create + b.create, update: a.update + b.update, delete: a.delete + b.delete, same: b.same } : (b ?? a);
 
 /** Runs `op` on an opened stack, counting finished resources into the tracker. */
 export async function operate(stack: Stack, op: Operation, t: Tracker, o: EngineOptions, extra: OperateExtra = {}): Promise<StackResult> {
   t.set({ phase: 'running' });
   let done = 0;
-  const { protectedData, ...hooks } = extra;
+  const { protectedData, twoSteps, ...hooks } = extra;
   const run = () =>
     runOperation(stack, op, {
       ...hooks,
@@ -93,6 +106,7 @@ export async function operate(stack: Stack, op: Operation, t: Tracker, o: Engine
         if (e.resOutputsEvent && !e.resOutputsEvent.metadata.type.startsWith('pulumi:')) t.set({ resourcesDone: ++done, message: undefined });
       },
     });
+  await twoSteps?.first();
   let r = await run();
   let steps = r.steps;
   let note: string | undefined;
@@ -117,6 +131,14 @@ export async function operate(stack: Stack, op: Operation, t: Tracker, o: Engine
         steps = [...steps, ...r.steps];
         if (!r.ok && r.protectedDeletes.length > 0) blocked = describeProtected(await stateResources(stack), r.protectedDeletes);
       } else blocked = held;
+    }
+  }
+  if (twoSteps) {
+    await twoSteps.second();
+    if (r.ok) {
+      const second = await run();
+      steps = [...steps, ...second.steps];
+      r = { ...second, changes: addChanges(r.changes, second.changes) } as typeof second;
     }
   }
   const with_ = (x: StackResult): StackResult => ({ ...x, ...(note ? { note } : {}), ...(blocked.length > 0 ? { protectedData: blocked } : {}) });

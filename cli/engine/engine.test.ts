@@ -11,6 +11,7 @@ import { backendUrl, countChanges, passphraseEnv } from './automation.ts';
 import { parseLock, pendingOperations, staleLocks } from './checkpoint.ts';
 import { exitCodeOf } from './outcome.ts';
 import { accountsToRotate, rotatable, rotatedAccounts } from './rotate.ts';
+import { siteSwitch } from './up.ts';
 import type { Step } from './diagnostics.ts';
 import { pool } from './run-loop.ts';
 import { orphanStacks, selectStacks } from './selection.ts';
@@ -238,6 +239,21 @@ describe('rotate: what changed when the update failed elsewhere (issue 10, item 
       stacks: [{ stack: 'lambangjaya', operation: 'up', result: 'failed', changes: { create: 0, update: 1, delete: 0, same: 20 }, seconds: 3.1, error: 'PersistentVolumeClaim lambangjaya-site-opensid-files: cannot be deleted', note: 'rotated: new operator password live' }],
     });
     expect(lines[0]).toBe('lambangjaya  rotated: new operator password live; the rest of the update FAILED after 3.1s: PersistentVolumeClaim lambangjaya-site-opensid-files: cannot be deleted');
+  });
+});
+
+describe('a switch of site template (issue 10)', () => {
+  const unit = (template: string) => ({ services: { site: { enabled: true, template } } }) as unknown as Unit;
+  const state = (siteTemplate?: string) => ({ resources: [{ type: 'pulumi:pulumi:Stack', outputs: siteTemplate ? { siteTemplate } : {} }] });
+  it('is seen from the state\'s outputs: what ran before, when the unit now asks for something else', () => {
+    expect(siteSwitch(state('opensid'), unit('profil'))).toBe('opensid');
+    expect(siteSwitch(state('profil'), unit('opensid'))).toBe('profil');
+    expect(siteSwitch(state('external'), unit('profil'))).toBe('none');
+    expect(siteSwitch(state('profil'), unit('profil'))).toBeNull();
+    expect(siteSwitch(state('external'), unit('external'))).toBeNull();
+    // A stack never run, or outputs without a template: no switch.
+    expect(siteSwitch(undefined, unit('profil'))).toBeNull();
+    expect(siteSwitch(state(), unit('profil'))).toBeNull();
   });
 });
 

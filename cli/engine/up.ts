@@ -9,7 +9,10 @@ import { AbortError, EXIT } from '../../core/errors.ts';
 import { lockHeld, managedResources, readCheckpoint } from './checkpoint.ts';
 import { resourceOf } from './diagnostics.ts';
 import { releaseNamed } from './release.ts';
-import { type Context, type EngineOptions, existingStacks, finish, open, operate, prepare, warned } from './context.ts';
+import type { Unit } from '../../core/inventory/model.ts';
+import { type Footprint, footprintOf } from '../../stacks/desa/sizing.ts';
+import { unsetConfig, writeConfig } from './automation.ts';
+import { type Context, type EngineOptions, existingStacks, finish, open, operate, prepare, TRANSITION_KEY, warned } from './context.ts';
 import { codeHash, fingerprint, forgetLastUpdate, readLastUpdate, unchanged, writeLastUpdate } from './fingerprint.ts';
 import { offboardJob } from './offboard.ts';
 import { type Job, type RunSummary, runAll, type StackResult, type Tracker } from './run-loop.ts';
@@ -61,10 +64,33 @@ async function upDesa(ctx: Context, stack: string, t: Tracker, o: UpOptions, cod
   const s = await open(ctx, stack, o, t);
   const released = await releaseNamed(s, o.releaseData ?? []);
   if (released.length > 0) t.set({ message: `released by --release-data: ${released.join(', ')}` });
-  const r = warned(ctx, stack, await operate(s, 'up', t, o, { ...extra, protectedData: { slug: unit.slug } }));
+  // A switch of site template: first with a quota that admits both sites, then with the new one's.
+  const from = siteSwitch(before, unit);
+  const twoSteps = from
+    ? {
+        first: async () => {
+          await writeConfig(s, { [TRANSITION_KEY]: from });
+          t.set({ message: `site ${from} → ${footprintOf(unit)}: the quota admits both until the old one is gone` });
+        },
+        second: () => unsetConfig(s, [TRANSITION_KEY]),
+      }
+    : undefined;
+  const r = warned(ctx, stack, await operate(s, 'up', t, o, { ...extra, protectedData: { slug: unit.slug }, ...(twoSteps ? { twoSteps } : {}) }));
   const after = stateOf()?.manifest?.time;
   if (r.result === 'succeeded' && after) writeLastUpdate(workDir, { fingerprint: inputsNow(), stateTime: after });
   return r;
+}
+
+/**
+ * What the namespace runs before this update when the unit now asks for another site footprint (from
+ * the state's outputs, file backends): the first update of the switch then admits both. Null otherwise.
+ */
+export function siteSwitch(state: { resources?: { type?: string; outputs?: Record<string, unknown> }[] } | null | undefined, unit: Unit): Footprint | null {
+  const root = state?.resources?.find((r) => r.type === 'pulumi:pulumi:Stack');
+  const was = root?.outputs?.siteTemplate;
+  if (typeof was !== 'string') return null;
+  const before: Footprint = was === 'profil' || was === 'opensid' ? was : 'none';
+  return before !== footprintOf(unit) ? before : null;
 }
 
 /** Whether --release-data names a protected resource of this stack's state (file backends; otherwise assumed). */

@@ -7,7 +7,7 @@ import type { PlatformRefs, Settings } from '../settings.ts';
 import { Mailboxes } from './mailboxes.ts';
 import { DesaNamespace } from './namespace.ts';
 import { Site, sitePlanFor } from './site.ts';
-import { sizingFor } from './sizing.ts';
+import { type Footprint, sizingFor } from './sizing.ts';
 import { StorageSpace } from './storage.ts';
 import { Subdomain, subdomainPlan } from './subdomain.ts';
 
@@ -19,6 +19,8 @@ export interface DesaArgs {
   provider: k8s.Provider;
   /** Accounts whose generated credentials this run replaces (mailbox roles, `storage`). */
   rotate?: readonly string[];
+  /** What the namespace ran before, during a switch of site template: the quota admits both (sizing.ts). */
+  siteTransition?: Footprint;
 }
 
 export class Desa extends pulumi.ComponentResource {
@@ -36,7 +38,7 @@ export class Desa extends pulumi.ComponentResource {
     // Plan first: a configuration problem fails here, before anything is registered.
     const { unit, platform, provider } = args;
     const domain = args.inventory.kabupaten.domain;
-    const sizing = sizingFor(unit);
+    const sizing = sizingFor(unit, args.siteTransition);
     const sitePlan = sitePlanFor({ unit, inventory: args.inventory, images: args.images, sizing });
     const subPlan = subdomainPlan(unit, platform, sitePlan);
     super('desa:desa:Desa', name, {}, opts);

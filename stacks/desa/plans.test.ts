@@ -7,7 +7,7 @@ import { parseSettings, platformRefs } from '../settings.ts';
 import { mailboxPlans } from './mailboxes.ts';
 import { networkPolicies } from './network.ts';
 import { sitePlanFor } from './site.ts';
-import { footprintOf, mebibytes, SIZING, sizingFor } from './sizing.ts';
+import { footprintOf, largerQuota, mebibytes, quantity, SIZING, sizingFor } from './sizing.ts';
 import { bucketPlan } from './storage.ts';
 import { subdomainPlan } from './subdomain.ts';
 
@@ -34,6 +34,21 @@ describe('sizing', () => {
     expect(mebibytes(SIZING.opensid.quota['requests.storage']!)).toBeGreaterThanOrEqual(
       mebibytes(SIZING.opensid.volumes!.files) + mebibytes(SIZING.opensid.volumes!.database),
     );
+  });
+
+  it('during a switch of site template, the quota admits both sites; otherwise only its own (issue 10)', () => {
+    // opensid → profil: the profil pod and Service start while OpenSID's still run.
+    const u = unit('sumberjaya');
+    const switching = sizingFor(u, 'opensid');
+    expect(switching.quota).toEqual(largerQuota(SIZING.profil.quota, SIZING.opensid.quota));
+    expect(switching.quota).toMatchObject({ 'limits.cpu': '3', pods: '8', services: '4', persistentvolumeclaims: '4' });
+    // Everything else is the new template's.
+    expect(switching.limits).toBe(SIZING.profil.limits);
+    expect(switching.podSecurity).toBe('restricted');
+    expect(sizingFor(u, 'profil')).toBe(SIZING.profil);
+    expect(sizingFor(u)).toBe(SIZING.profil);
+    expect([quantity('100m'), quantity('3'), quantity('64Mi'), quantity('1Gi'), quantity('0')]).toEqual([0.1, 3, 64 * 2 ** 20, 2 ** 30, 0]);
+    expect(largerQuota({ a: '500m', b: '2Gi' }, { a: '1', c: '4' })).toEqual({ a: '1', b: '2Gi', c: '4' });
   });
 
   it('keeps container defaults within the per-container maximum and the quota', () => {
