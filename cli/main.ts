@@ -8,8 +8,9 @@ import { emitJson, log, paint } from './ui/output.ts';
 
 const program = new Command('desa')
   .description(
-    'Provision and report the digital services of the desa and kelurahan of Kabupaten Bekasi:\n' +
-      'mailboxes, storage, a subdomain and a site per desa, with Pulumi on Kubernetes.',
+    'Provision and report the digital services of the desa and kelurahan of a kabupaten or kota ' +
+      '(desa.yaml; `desa init` writes one for any of the 514): mailboxes, storage, a subdomain and a ' +
+      'site per desa, with Pulumi on Kubernetes.',
   )
   .version('0.1.0', '-V, --version')
   .showSuggestionAfterError(true)
@@ -19,6 +20,8 @@ const program = new Command('desa')
     'after',
     `
 Examples:
+  desa init --kabupaten 32.75 --domain … --operator … --target-due 2026-12-31
+                                      a new desa.yaml for Kota Bekasi (any kabupaten or kota; a form on a TTY)
   desa validate                       check desa.yaml against the schema and the official codes
   desa report --format html --out laporan.html
   desa onboard --code 32.16.06.2002   complete a desa's entry (an ink form on a TTY)

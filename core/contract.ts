@@ -13,7 +13,7 @@ export const COMMON_LABELS: Record<string, string> = {
 /** `app.kubernetes.io/part-of=desa`, as a label selector. */
 export const PART_OF_SELECTOR = 'app.kubernetes.io/part-of=desa';
 
-/** Label and annotation keys, prefixed with the inventory's domain (desa.bekasikab.go.id/...). */
+/** Label and annotation keys, prefixed with the inventory's domain (`<domain>/code`, such as desa.bekasikab.go.id/code). */
 export function contractKeys(domain: string) {
   return {
     // labels

@@ -2,7 +2,7 @@
 # Set-up shared by `npm start` and `npm test`: installs what is missing and nothing else, so a second run
 # costs well under a second. Progress goes to stderr. Installs the local mail, DNS and web servers
 # (Debian packages, as root) and builds, once into the cache, the Pulumi engine, the local control plane
-# and the S3 gateway `desa up` runs (toolchain/build.sh: about 40 min on a fresh machine).
+# and the S3 gateway `desa up` runs (toolchain/build.sh: about 25-35 min on a fresh 2-core machine; see README "Cold set-up").
 #   --test             also makes sure the test-only system packages are present (Debian's chromium,
 #                      and poppler-utils, whose pdftotext reads back the PDF report)
 #   --print-packages   print the Debian packages it installs for the local servers, and exit

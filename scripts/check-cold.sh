@@ -109,6 +109,9 @@ start_script=$(cd "$clone" && node -e 'process.stdout.write(require("./package.j
 say "npm start = $start_script"
 t0=$(now)
 log=$tmp/npm-start.log
+# The machine's load while it runs, sampled each minute: a busy machine stretches every wall time.
+(while sleep 60; do cut -d' ' -f1 /proc/loadavg; done) >"$tmp/load" 2>/dev/null &
+sampler=$!
 failed=""
 # Split on && (the script is a plain chain of commands); each step reads no stdin (CI has none).
 printf '%s\n' "$start_script" | sed 's/ *&& */\n/g' >"$tmp/steps"
@@ -126,10 +129,12 @@ while IFS= read -r step; do
 	esac
 done <"$tmp/steps"
 total=$(secs "$t0" "$(now)")
+kill "$sampler" 2>/dev/null || true
 
 echo
 echo "Cold set-up check of $commit ($(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo))"
 echo "Go module downloads: $([ -n "$warm_go" ] && echo "warm (by request)" || echo "cold")"
+awk '{ s += $1; n++; if ($1 > m) m = $1 } END { if (n) printf "Load average during the run: mean %.1f, highest %.1f (%d samples; %d cores)\n", s / n, m, n, '"$(nproc)"' }' "$tmp/load"
 printf '%-58s %10s\n' "phase" "seconds"
 awk -F'\t' '{ printf "%-58s %10s\n", $1, $2 }' "$timings"
 printf '%-58s %10s  (%s)\n' "total" "$total" "$(awk -v s="$total" 'BEGIN { printf "%d min %02d s", s / 60, s % 60 }')"

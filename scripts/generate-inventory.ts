@@ -1,12 +1,15 @@
-// Renders an inventory (desa.yaml) from an official code list. Used once to create the shipped
-// desa.yaml from data/kepmendagri-2025-bekasi.csv, and by the benchmark to build a national inventory.
-// Everything not in the official list is written as `unknown`: no data is invented.
+// Kabupaten Bekasi's inventory from its official code list: used once to create the shipped desa.yaml
+// from data/kepmendagri-2025-bekasi.csv, and by the benchmark to build a national inventory with the
+// same settings. The text comes from cli/init/render.ts, as `desa init` writes it for any kabupaten;
+// what is Bekasi's own (domain, operator, target, pilots) is here. Everything not in the official list
+// is written as `unknown`: no data is invented.
 //
 //   bin/node scripts/generate-inventory.ts data/kepmendagri-2025-bekasi.csv > desa.yaml
 import { readFileSync } from 'node:fs';
 import { relative, dirname, resolve } from 'node:path';
 import { parseOfficialList, type OfficialUnit } from '../core/inventory/official.ts';
-import { assignSlugs } from '../core/inventory/slug.ts';
+import { OFFICIAL_SOURCE } from '../cli/init/national.ts';
+import { renderInventory as renderSpec, type InventorySpec } from '../cli/init/render.ts';
 
 export interface GenerateOptions {
   /** Path of the official CSV as written in the file (relative to the inventory). */
@@ -18,84 +21,35 @@ export interface GenerateOptions {
   header?: string;
 }
 
-const q = (s: string) => (/^[\w][\w .'’()-]*$/.test(s) && !/^(yes|no|true|false|null|unknown|on|off)$/i.test(s) ? s : JSON.stringify(s));
+/** Kabupaten Bekasi's own settings: its domain, its Diskominfosantik, its 2023 target and its pilots. */
+export const BEKASI = {
+  domain: 'desa.bekasikab.go.id',
+  operator: 'Dinas Komunikasi, Informatika, Persandian dan Statistik (Diskominfosantik) Kabupaten Bekasi',
+  targets: [
+    {
+      id: 'terhubung-2023',
+      setOn: 'unknown',
+      due: '2023-12-31',
+      coverage: 100,
+      scope: ['desa', 'kelurahan'],
+      description: 'Setiap desa dan kelurahan terhubung internet dan terlayani aplikasi pelayanan publik pada 2023',
+      source: 'Diskominfosantik Kabupaten Bekasi',
+    },
+  ],
+  programmes: [{ id: 'desa-digital-2022', name: 'Desa Digital 2022', year: 2022, source: 'Diskominfosantik Kabupaten Bekasi' }],
+} satisfies Pick<InventorySpec, 'targets' | 'programmes'> & { domain: string; operator: string };
 
+/** An inventory with Bekasi's settings (the shipped desa.yaml; the benchmark's national file). */
 export function renderInventory(units: OfficialUnit[], o: GenerateOptions): string {
-  const slugs = assignSlugs(units);
-  const out: string[] = [];
-  if (o.header) out.push(o.header.trimEnd());
-  out.push(`version: 1
-kabupaten:
-  name: ${o.kabupatenName}${o.kabupatenCode ? `\n  code: "${o.kabupatenCode}"` : ''}
-  # Parent domain of every desa subdomain (<slug>.desa.bekasikab.go.id) and the mail domain of every
-  # desa mailbox (<slug>.<role>@desa.bekasikab.go.id). One wildcard certificate covers all subdomains.
-  domain: desa.bekasikab.go.id
-  operator: Dinas Komunikasi, Informatika, Persandian dan Statistik (Diskominfosantik) Kabupaten Bekasi
-  officialCodes:
-    file: ${o.officialFile}
-    source: Kepmendagri No 300.2.2-2138 Tahun 2025
-  # Rollout targets as a dated history: a revision is a new entry with \`revises:\`, never an edit.
-  targets:
-    - id: terhubung-2023
-      setOn: unknown
-      due: 2023-12-31
-      coverage: 100
-      scope: [desa, kelurahan]
-      description: Setiap desa dan kelurahan terhubung internet dan terlayani aplikasi pelayanan publik pada 2023
-      source: Diskominfosantik Kabupaten Bekasi
-  # Services each kind of unit gets unless its entry says otherwise (\`services:\` on the unit).
-  defaults:
-    desa:
-      # Official mailboxes, handed out through DPMD: one per role, <slug>.<role>@desa.bekasikab.go.id.
-      email:
-        accounts: [kepala-desa, sekretaris-desa, operator]
-        quota: 2Gi
-      # Cloud storage for archives, letters and shared documents.
-      storage:
-        quota: 20Gi
-      subdomain:
-        enabled: true
-      site:
-        template: profil
-    kelurahan:
-      # Kelurahan are offices of the kecamatan, outside the DPMD programme that gives desa their
-      # mailboxes and storage; enable them on a kelurahan's own entry when it asks.
-      email:
-        enabled: false
-        accounts: [lurah, sekretaris-kelurahan, operator]
-        quota: 2Gi
-      storage:
-        enabled: false
-        quota: 20Gi
-      subdomain:
-        enabled: true
-      site:
-        template: profil
-
-programmes:
-  - id: desa-digital-2022
-    name: Desa Digital 2022
-    year: 2022
-    source: Diskominfosantik Kabupaten Bekasi
-
-# Every desa and kelurahan. Connectivity fields left out are unknown; \`desa import connectivity\`
-# fills them from a survey. \`slug\` is pinned: it names the subdomain, mailboxes, namespace and stack.
-units:`);
-  let kecamatan = '';
-  for (const u of units) {
-    if (u.kecamatanCode !== kecamatan) {
-      kecamatan = u.kecamatanCode;
-      out.push(`  # Kecamatan ${u.kecamatan} (${u.kecamatanCode})${u.kabupatenKota ? `, ${u.kabupatenKota}` : ''}`);
-    }
-    out.push(`  - code: "${u.code}"
-    name: ${q(u.name)}
-    kind: ${u.kind}
-    kecamatan: ${q(u.kecamatan)}
-    slug: ${slugs.get(u.code)}${o.extra?.[u.code] ? `\n${o.extra[u.code]!.trimEnd()}` : ''}
-    connectivity:
-      status: unknown`);
-  }
-  return `${out.join('\n')}\n`;
+  return renderSpec(units, {
+    ...(o.header ? { header: o.header } : {}),
+    kabupaten: { name: o.kabupatenName, ...(o.kabupatenCode ? { code: o.kabupatenCode } : {}), domain: BEKASI.domain, operator: BEKASI.operator },
+    officialCodes: { file: o.officialFile, source: OFFICIAL_SOURCE },
+    targets: BEKASI.targets,
+    kelurahanServices: false,
+    programmes: BEKASI.programmes,
+    ...(o.extra ? { extra: o.extra } : {}),
+  });
 }
 
 const HEADER = `# desa.yaml: the inventory of every desa and kelurahan of Kabupaten Bekasi, and what each is served.

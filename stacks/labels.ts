@@ -1,6 +1,6 @@
 // Labels and annotations of a desa's objects, so the platform services, the NetworkPolicies and people
 // running `kubectl get -l` all agree. The keys are the contract's (core/contract.ts), prefixed with the
-// inventory's domain (desa.bekasikab.go.id/...).
+// inventory's domain (<domain>/slug: desa.bekasikab.go.id/slug for the shipped desa.yaml).
 import { COMMON_LABELS, contractKeys } from '../core/contract.ts';
 import { slugify } from '../core/inventory/slug.ts';
 import type { Unit } from '../core/inventory/model.ts';

@@ -1,4 +1,4 @@
-// stacks/index.ts loaded the way `pulumi up` loads it: @pulumi/pulumi 3.270's cmd/run/run.js, in a
+// stacks/index.ts loaded the way `pulumi up` loads it: @pulumi/pulumi's cmd/run/run.js, in a
 // separate plain Node 24 process (its own type stripping, not vitest's transform), with the program
 // directory and entry point the engine derives from `main: stacks/index.ts`, against the mock monitor.
 // See test/fixtures/load-entry.ts and stacks/README.md for what this does not cover.

@@ -27,7 +27,7 @@ Exit code 0; 1 when the desa (or the platform) is not provisioned (run \`desa up
 Examples:
   desa credentials sumberjaya                          writes kredensial-sumberjaya.html
   desa credentials sumberjaya --out /media/usb/sumberjaya.html --force
-  desa credentials sumberjaya --out - | gpg -e -r operator@bekasikab.go.id > sumberjaya.html.gpg
+  desa credentials sumberjaya --out - | gpg -e -r operator@contohkab.go.id > sumberjaya.html.gpg
   desa credentials sumberjaya --lang en --out sumberjaya-en.html`,
     )
     .action(async (slug: string, opts: { file: string; out?: string; lang: 'id' | 'en'; force?: boolean }) => {

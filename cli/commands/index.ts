@@ -4,6 +4,7 @@ import { registerCredentials } from './credentials.ts';
 import { registerDestroy } from './destroy.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerImportConnectivity } from './import-connectivity.ts';
+import { registerInit } from './init.ts';
 import { registerOnboard } from './onboard.ts';
 import { registerOutputs } from './outputs.ts';
 import { registerPlan } from './plan.ts';
@@ -14,4 +15,4 @@ import { registerUp } from './up.ts';
 import { registerValidate } from './validate.ts';
 
 /** Every command, in the order `desa --help` lists them. */
-export const commands: ((program: Command) => void)[] = [registerValidate, registerOnboard, registerImportConnectivity, registerReport, registerCluster, registerPlan, registerUp, registerDestroy, registerStatus, registerOutputs, registerCredentials, registerRotate, registerDoctor];
+export const commands: ((program: Command) => void)[] = [registerInit, registerValidate, registerOnboard, registerImportConnectivity, registerReport, registerCluster, registerPlan, registerUp, registerDestroy, registerStatus, registerOutputs, registerCredentials, registerRotate, registerDoctor];

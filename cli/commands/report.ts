@@ -4,6 +4,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { AbortError, EXIT } from '../../core/errors.ts';
 import { FORMATS, parseReportOptions } from '../report/options.ts';
 import { emit, log } from '../ui/output.ts';
+import { cacheDir } from '../paths.ts';
 import { fileOption } from './options.ts';
 
 export function registerReport(program: Command): void {
@@ -24,7 +25,8 @@ export function registerReport(program: Command): void {
       `
 Counts, per-kecamatan shares, the timeline against each dated target, a projection at the current
 pace, pilots, link quality, services, and which data is still unknown. json and csv carry data and
-codes (the same in every language); json is documented in cli/report/README.md (schemaVersion 1).
+codes (the same in every language); json is documented in cli/report/README.md (schemaVersion 1),
+indented on a terminal and compact in a pipe or a file (jq . indents it).
 Services of the desa whose stack is provisioned come from its outputs (source "stacks", read from the
 state as \`desa status\` does); the others are desa.yaml's plan (source "inventory"). --no-state: all plan.
 
@@ -44,17 +46,17 @@ Examples:
     )
     .action(async (flags: Record<string, unknown>) => {
       const opts = parseReportOptions(flags, { stdoutIsTTY: Boolean(process.stdout.isTTY) });
-      const [{ loadInventory }, { buildReport }, { renderReport }, { readProvisioned }] = await Promise.all([
-        import('../../core/inventory/load.ts'),
+      const [{ loadInventoryCached, inventoryCacheDir }, { buildReport }, { renderReport }, { readProvisioned }] = await Promise.all([
+        import('../../core/inventory/cache.ts'),
         import('../report/model.ts'),
         import('../report/render.ts'),
         import('../report/provisioned.ts'),
       ]);
       const terminal = opts.format === 'terminal' ? (await import('../report/render-terminal.ts')).renderTerminal : undefined;
-      const { inventory } = loadInventory(opts.file);
+      const { inventory } = loadInventoryCached(opts.file, inventoryCacheDir(cacheDir()));
       const provisioned = opts.state ? await readProvisioned(opts.file, inventory.units, process.env) : undefined;
       const data = buildReport(inventory, { asOf: opts.asOf, today: opts.today, ...(provisioned ? { provisioned } : {}) });
-      const text = renderReport(data, opts.format, { lang: opts.lang, columns: process.stdout.columns, approver: opts.approver, ...(terminal ? { terminal } : {}) });
+      const text = renderReport(data, opts.format, { lang: opts.lang, columns: process.stdout.columns, approver: opts.approver, pretty: !opts.out && Boolean(process.stdout.isTTY), ...(terminal ? { terminal } : {}) });
       if (!opts.out) return emit(text);
       if (opts.format === 'pdf') await (await import('../report/pdf.ts')).printPdf(text, opts.out, process.env);
       else {

@@ -38,15 +38,14 @@ Progress: an ink view on a terminal, "[stack] …" lines on stderr otherwise; th
 (--json: the whole result). Ctrl-C stops cleanly: no new stack starts, running ones stop and release
 their locks; a second Ctrl-C quits at once.
 
-Exit codes: 0 every stack succeeded, 2 wrong usage (unknown --only slug, a --release-data name that is no
-protected resource of the stacks run), 3 invalid desa.yaml,
-4 a stack failed, 130 interrupted.
+Exit codes: 0 every stack succeeded, 2 wrong usage (unknown --only slug, a --release-data name that is
+no protected resource of the stacks run), 3 invalid desa.yaml, 4 a stack failed, 130 interrupted.
 
 Examples:
   desa up
   desa up --only sumberjaya sukamaju --json
   desa up --only lambangjaya --release-data lambangjaya-site-opensid-files
-  desa up --kubeconfig ~/.kube/bekasi --context prod --concurrency 8`,
+  desa up --kubeconfig ~/.kube/diskominfo --context prod --concurrency 8`,
     )
     .action(async (opts: StackFlags & { refresh?: boolean; releaseData?: string[] }) => {
       const { up } = await import('../engine/up.ts');

@@ -4,6 +4,7 @@ import { loadInventory } from '../../core/inventory/load.ts';
 import { formatProblem } from '../../core/inventory/problems.ts';
 import { parseCsv } from './csv.ts';
 import { planImport } from './plan.ts';
+import { initInventory } from '../../test/helpers/inventory.ts';
 
 const loaded = loadInventory(fileURLToPath(new URL('../../desa.yaml', import.meta.url)));
 // Tambun (32.16.06.2004) with a full record, to see what the survey keeps and replaces.
@@ -119,5 +120,13 @@ describe('planImport', () => {
 
   it('needs a kode column, and says so', () => {
     expect(run('nama,status\nTambun,terhubung\n').problems.map((p) => p.message)).toEqual(['no "kode" column: each row is matched to desa.yaml by the official code']);
+  });
+
+  it("shows codes of the inventory's own kabupaten as examples, not Bekasi's", async () => {
+    const { file } = await initInventory('Kota Bekasi');
+    const kota = loadInventory(file);
+    const hints = (csv: string) => planImport(parseCsv(csv, 'survei.csv'), 'survei.csv', kota.raw, kota.official, { today: '2025-06-30' }).problems.map((p) => p.hint);
+    expect(hints('nama,status\nMargahayu,terhubung\n')).toEqual(['Add a column "kode" with codes such as 32.75.01.1001.']);
+    expect(hints('kode,status\n32750110,terhubung\n')[0]).toMatch(/^expected a code such as 32\.75\.01\.1001 /);
   });
 });

@@ -54,7 +54,7 @@ interface Column {
 }
 
 /** The columns understood, and whether every header was (cross-column checks need all of them). */
-function readHeader(table: CsvTable, file: string, problems: Problem[]): { columns: Column[]; understood: boolean } {
+function readHeader(table: CsvTable, file: string, problems: Problem[], example: string): { columns: Column[]; understood: boolean } {
   const { header, rows } = table;
   const columns: Column[] = [];
   let understood = true;
@@ -79,7 +79,7 @@ function readHeader(table: CsvTable, file: string, problems: Problem[]): { colum
     else columns.push({ index, header: h, field });
   });
   if (header.cells.length && !columns.some((c) => c.field === 'code')) {
-    problems.push({ file, line: header.line, column: 1, path: [], message: 'no "kode" column: each row is matched to desa.yaml by the official code', hint: 'Add a column "kode" with codes such as 32.16.06.2002.' });
+    problems.push({ file, line: header.line, column: 1, path: [], message: 'no "kode" column: each row is matched to desa.yaml by the official code', hint: `Add a column "kode" with codes such as ${example}.` });
   }
   return { columns, understood };
 }
@@ -89,7 +89,9 @@ export function planImport(table: CsvTable, file: string, raw: InventoryFile, of
   const problems: Problem[] = [...table.problems];
   // A column not understood may hold what a cross-column check looks for (the status beside a date):
   // those checks wait until every header is understood, so that no error follows from the misreading.
-  const { columns, understood } = readHeader(table, file, problems);
+  // Codes in messages are the inventory's own, whichever kabupaten it is.
+  const example = raw.units[0]?.code ?? '11.01.01.2001';
+  const { columns, understood } = readHeader(table, file, problems, example);
   const codeColumn = columns.find((c) => c.field === 'code');
   const plan: ImportPlan = { rows: 0, changes: [], unchanged: [] };
   if (!codeColumn) return { plan, problems };
@@ -108,7 +110,7 @@ export function planImport(table: CsvTable, file: string, raw: InventoryFile, of
       continue;
     }
     if (!regionCode.safeParse(code).success) {
-      problem(codeColumn, `"${code}" is not an official code`, 'expected a code such as 32.16.06.2002 (a spreadsheet may have turned it into a number: format the column as text)');
+      problem(codeColumn, `"${code}" is not an official code`, `expected a code such as ${example} (a spreadsheet may have turned it into a number: format the column as text)`);
       continue;
     }
     const index = indexOf.get(code);

@@ -14,7 +14,8 @@ export interface SheetText {
   generated: (when: string) => string;
   by: string;
   notProvided: (service: string, unit: string) => string;
-  askOperator: string;
+  /** `office`: who runs the services, as people call it (officeName of desa.yaml's operator). */
+  askOperator: (office: string) => string;
   mail: string;
   mailIntro: string;
   cutNote: string;
@@ -44,14 +45,14 @@ export interface SheetText {
   storageIntro: string;
   howToConnect: string;
   storageSteps: (bucket: string) => string[];
-  internalEndpoint: string;
-  localEndpoint: string;
+  internalEndpoint: (office: string) => string;
+  localEndpoint: (office: string) => string;
   site: string;
   siteAddress: string;
   siteKind: string;
   template: Record<string, string>;
   securityTitle: string;
-  securityItems: string[];
+  securityItems: (office: string) => string[];
   handover: string;
   handedBy: string;
   receivedBy: string;
@@ -61,7 +62,8 @@ export interface SheetText {
   date: string;
   footer: (stack: string, updated: string | null) => string;
   months: string[];
-  at: (date: string, time: string) => string;
+  /** `zone`: WIB, WITA or WIT, from the unit's provinsi. */
+  at: (date: string, time: string, zone: string) => string;
   roles: Record<string, string>;
   rolePrefixes: Record<string, string>;
 }
@@ -76,7 +78,7 @@ const id: SheetText = {
   generated: (when) => `Dibuat ${when}`,
   by: 'oleh',
   notProvided: (service, unit) => `${service} tidak disediakan untuk ${unit}.`,
-  askOperator: 'Bila diperlukan, ajukan permohonan kepada Diskominfosantik.',
+  askOperator: (office) => `Bila diperlukan, ajukan permohonan kepada ${office}.`,
   mail: 'Surel resmi',
   mailIntro: 'Satu akun surel per jabatan. Nama pengguna adalah alamat surel lengkap.',
   cutNote: 'Setiap kotak akun dapat digunting di garis putus-putus dan diberikan hanya kepada pemegang jabatannya.',
@@ -109,17 +111,17 @@ const id: SheetText = {
     'Buat koneksi baru berjenis "Amazon S3" (atau "S3 compatible") ke alamat server di atas.',
     `Isi nama pengguna (Access Key ID) dan kata sandi (Secret Access Key), lalu buka ruang ${bucket}.`,
   ],
-  internalEndpoint: 'Alamat ini hanya dapat dijangkau dari dalam klaster. Tanyakan kepada Diskominfosantik alamat yang dapat dijangkau dari kantor.',
-  localEndpoint: 'Ini alamat uji lokal: hanya berlaku di komputer server uji tempat lembar ini dibuat, dan tidak dapat dibuka dari kantor desa. Alamat yang sebenarnya diberikan oleh Diskominfosantik.',
+  internalEndpoint: (office) => `Alamat ini hanya dapat dijangkau dari dalam klaster. Tanyakan kepada ${office} alamat yang dapat dijangkau dari kantor.`,
+  localEndpoint: (office) => `Ini alamat uji lokal: hanya berlaku di komputer server uji tempat lembar ini dibuat, dan tidak dapat dibuka dari kantor desa. Alamat yang sebenarnya diberikan oleh ${office}.`,
   site: 'Situs web',
   siteAddress: 'Alamat',
   siteKind: 'Jenis',
   template: { profil: 'Halaman profil', opensid: 'OpenSID (Sistem Informasi Desa)', external: 'Aplikasi milik sendiri, diteruskan dari alamat ini' },
   securityTitle: 'Petunjuk keamanan',
-  securityItems: [
+  securityItems: (office) => [
     'Simpan lembar ini di tempat terkunci. Jangan ditempel di dinding atau meja.',
     'Jangan kirim kata sandi lewat WhatsApp, SMS atau surel, juga tidak sebagai foto lembar ini.',
-    'Kata sandi dikelola Diskominfosantik. Bila lembar ini hilang atau kata sandi mungkin diketahui orang lain, segera minta penggantian kata sandi (desa rotate) kepada Diskominfosantik.',
+    `Kata sandi dikelola ${office}. Bila lembar ini hilang atau kata sandi mungkin diketahui orang lain, segera minta penggantian kata sandi (desa rotate) kepada ${office}.`,
     'Setelah setiap akun diterima pemegangnya, musnahkan lembar ini (sobek atau cacah) dan hapus berkasnya.',
   ],
   handover: 'Serah terima',
@@ -131,7 +133,7 @@ const id: SheetText = {
   date: 'Tanggal',
   footer: (stack, updated) => `Dibuat dengan desa credentials dari stack ${stack}${updated ? `, diperbarui ${updated}` : ''}.`,
   months: ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember'],
-  at: (date, time) => `${date} pukul ${time.replace(':', '.')} WIB`,
+  at: (date, time, zone) => `${date} pukul ${time.replace(':', '.')} ${zone}`,
   roles: {
     bpd: 'Badan Permusyawaratan Desa (BPD)',
     pkk: 'Tim Penggerak PKK',
@@ -150,7 +152,7 @@ const en: SheetText = {
   generated: (when) => `Made ${when}`,
   by: 'by',
   notProvided: (service, unit) => `${service}: not provided for ${unit}.`,
-  askOperator: 'Ask Diskominfosantik if it is needed.',
+  askOperator: (office) => `Ask ${office} if it is needed.`,
   mail: 'Official mail',
   mailIntro: 'One mail account per position. The user name is the full address.',
   cutNote: 'Each account box can be cut along its dashed line and given only to the holder of that position.',
@@ -183,17 +185,17 @@ const en: SheetText = {
     'Create a connection of type "Amazon S3" (or "S3 compatible") to the server address above.',
     `Enter the user name (Access Key ID) and password (Secret Access Key), then open the space ${bucket}.`,
   ],
-  internalEndpoint: 'This address is reachable only inside the cluster. Ask Diskominfosantik for the address to use from the office.',
-  localEndpoint: 'This is a local test address: it works only on the test server this sheet was made on, not from the desa office. Diskominfosantik gives the real address.',
+  internalEndpoint: (office) => `This address is reachable only inside the cluster. Ask ${office} for the address to use from the office.`,
+  localEndpoint: (office) => `This is a local test address: it works only on the test server this sheet was made on, not from the desa office. ${office} gives the real address.`,
   site: 'Website',
   siteAddress: 'Address',
   siteKind: 'Kind',
   template: { profil: 'Profile page', opensid: 'OpenSID (village information system)', external: 'Its own application, forwarded from this address' },
   securityTitle: 'Keeping it safe',
-  securityItems: [
+  securityItems: (office) => [
     'Keep this sheet locked away. Do not pin it to a wall or leave it on a desk.',
     'Never send a password by WhatsApp, SMS or mail, nor a photo of this sheet.',
-    'Diskominfosantik manages the passwords. If this sheet is lost or a password may be known to others, ask Diskominfosantik to replace it at once (desa rotate).',
+    `${office} manages the passwords. If this sheet is lost or a password may be known to others, ask ${office} to replace it at once (desa rotate).`,
     'Once every account has reached its holder, destroy this sheet (tear or shred it) and delete its file.',
   ],
   handover: 'Handover',
@@ -205,7 +207,7 @@ const en: SheetText = {
   date: 'Date',
   footer: (stack, updated) => `Made with desa credentials from stack ${stack}${updated ? `, updated ${updated}` : ''}.`,
   months: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
-  at: (date, time) => `${date}, ${time} WIB`,
+  at: (date, time, zone) => `${date}, ${time} ${zone}`,
   roles: {
     'kepala-desa': 'Village head (Kepala Desa)',
     'sekretaris-desa': 'Village secretary (Sekretaris Desa)',
@@ -240,13 +242,40 @@ export function formatQuota(quantity: string): string {
   return m ? `${m[1]} ${m[2]}B` : quantity;
 }
 
-/** A moment as a person in Kabupaten Bekasi reads it: "9 April 2024 pukul 14.05 WIB" (Asia/Jakarta). */
-export function formatMoment(at: Date, lang: SheetLang = 'id'): string {
+/**
+ * Who runs the services, as a sheet names them in running text: the short name desa.yaml's operator
+ * gives in brackets ("… (Diskominfosantik) Kabupaten Bekasi" → Diskominfosantik), else the operator.
+ */
+export function officeName(operator: string): string {
+  return /\(([^()]{2,40})\)/.exec(operator)?.[1]?.trim() ?? operator;
+}
+
+/** Indonesia's three time zones, by provinsi code (the first two digits of a unit's code). */
+const WITA = new Set(['51', '52', '53', '63', '64', '65', '71', '72', '73', '74', '75', '76']);
+const WIT = new Set(['81', '82', '91', '92', '93', '94', '95', '96']);
+
+export interface Zone {
+  iana: string;
+  abbr: 'WIB' | 'WITA' | 'WIT';
+}
+
+/** The local time zone of a unit: WITA for Bali, Nusa Tenggara, Kalimantan Selatan, Timur, Utara and Sulawesi; WIT for Maluku and Papua; WIB elsewhere. */
+export function zoneOf(code: string): Zone {
+  const p = code.slice(0, 2);
+  if (WITA.has(p)) return { iana: 'Asia/Makassar', abbr: 'WITA' };
+  if (WIT.has(p)) return { iana: 'Asia/Jayapura', abbr: 'WIT' };
+  return { iana: 'Asia/Jakarta', abbr: 'WIB' };
+}
+
+export const WIB: Zone = { iana: 'Asia/Jakarta', abbr: 'WIB' };
+
+/** A moment as a person at the desa reads it: "9 April 2024 pukul 14.05 WIB" (the zone of its provinsi). */
+export function formatMoment(at: Date, lang: SheetLang = 'id', zone: Zone = WIB): string {
   const t = SHEET_TEXT[lang];
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Jakarta', year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone.iana, year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
       .formatToParts(at)
       .map((p) => [p.type, p.value]),
   );
-  return t.at(`${Number(parts.day)} ${t.months[Number(parts.month) - 1]} ${parts.year}`, `${parts.hour}:${parts.minute}`);
+  return t.at(`${Number(parts.day)} ${t.months[Number(parts.month) - 1]} ${parts.year}`, `${parts.hour}:${parts.minute}`, zone.abbr);
 }

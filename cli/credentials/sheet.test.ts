@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SETIA_ASIH, SUMBERJAYA, text } from '../../test/fixtures/credentials.ts';
 import { isInternalEndpoint, renderCredentialSheet, type SheetData } from './sheet.ts';
-import { formatMoment, formatQuota, roleLabel } from './sheet-text.ts';
+import { formatMoment, formatQuota, officeName, roleLabel, zoneOf } from './sheet-text.ts';
 import { randomPassword } from '../../stacks/secrets.ts';
 
 const AT = new Date('2024-04-09T07:05:00Z'); // 14.05 WIB
@@ -114,7 +114,7 @@ describe('renderCredentialSheet', () => {
   it('a kelurahan without mailboxes or storage: shows its site, says the rest is not provided, holds no secret', () => {
     const k = renderCredentialSheet(SETIA_ASIH, { generatedAt: AT });
     expect(k).toContain('<title>Lembar Akun Layanan Digital Kelurahan Setia Asih</title>');
-    expect(text(section(k, 'surel'))).toBe('Surel resmiSurel resmi tidak disediakan untuk Kelurahan Setia Asih. Bila diperlukan, ajukan permohonan kepada Diskominfosantik.');
+    expect(text(section(k, 'surel'))).toBe('Surel resmiSurel resmi tidak disediakan untuk Kelurahan Setia Asih. Bila diperlukan, ajukan permohonan kepada Diskominfosantik Kabupaten Bekasi.');
     expect(text(section(k, 'penyimpanan'))).toContain('Penyimpanan awan tidak disediakan untuk Kelurahan Setia Asih.');
     expect(section(k, 'pengaturan-surel')).toBe('');
     expect(text(section(k, 'situs'))).toContain('https://setia-asih.desa.bekasikab.go.id/');
@@ -157,6 +157,24 @@ describe('renderCredentialSheet', () => {
     expect(html).toMatch(/@media print \{[^}]*\.secret \{ font-size: 12\.5pt; \}/);
   });
 
+  it("names the kabupaten's own office and its provinsi's time zone, not Bekasi's", () => {
+    // A desa adat of Kabupaten Jayapura (Papua, WIT), run by an office that calls itself Diskominfo.
+    const jayapura: SheetData = {
+      ...SUMBERJAYA,
+      unit: { name: 'Desa Adat Yoboi', kind: 'desa', code: '91.03.01.3007', kecamatan: 'Sentani', slug: 'desa-adat-yoboi' },
+      kabupaten: { name: 'Kabupaten Jayapura', operator: 'Dinas Komunikasi dan Informatika (Diskominfo) Kabupaten Jayapura' },
+      storage: { ...SUMBERJAYA.storage!, endpoint: 'http://127.0.0.1:23806' },
+    };
+    const h = text(renderCredentialSheet(jayapura, { generatedAt: AT }));
+    expect(h).toContain('Dibuat 9 April 2024 pukul 16.05 WIT oleh Dinas Komunikasi dan Informatika (Diskominfo) Kabupaten Jayapura');
+    expect(h).toContain('Alamat yang sebenarnya diberikan oleh Diskominfo.');
+    expect(h).toContain('Kata sandi dikelola Diskominfo.');
+    expect(h).not.toMatch(/Diskominfosantik|Bekasi|WIB/);
+    const bali = text(renderCredentialSheet({ ...jayapura, unit: { ...jayapura.unit, code: '51.71.01.1001' } }, { generatedAt: AT, lang: 'en' }));
+    expect(bali).toContain('Made 9 April 2024, 15:05 WITA by');
+    expect(bali).toContain('Diskominfo manages the passwords.');
+  });
+
   it('in English with lang en', () => {
     const e = renderCredentialSheet(SUMBERJAYA, { generatedAt: AT, lang: 'en' });
     expect(e).toContain('<html lang="en">');
@@ -185,6 +203,13 @@ describe('roleLabel, formatMoment, isInternalEndpoint', () => {
   it('formats a moment in Asia/Jakarta, across midnight', () => {
     expect(formatMoment(new Date('2023-12-31T17:30:00Z'))).toBe('1 Januari 2024 pukul 00.30 WIB');
     expect(formatMoment(new Date('2023-12-31T17:30:00Z'), 'en')).toBe('1 January 2024, 00:30 WIB');
+  });
+
+  it('knows the three time zones by provinsi, and the office by the short name in brackets', () => {
+    expect(['32.16.06.2005', '11.08.01.2001', '62.01.01.2001', '51.71.01.1001', '64.72.01.1001', '76.01.01.2001', '81.01.01.2001', '96.01.01.2001'].map((c) => zoneOf(c).abbr)).toEqual(['WIB', 'WIB', 'WIB', 'WITA', 'WITA', 'WITA', 'WIT', 'WIT']);
+    expect(formatMoment(new Date('2023-12-31T17:30:00Z'), 'id', zoneOf('91.03.01.2004'))).toBe('1 Januari 2024 pukul 02.30 WIT');
+    expect(officeName('Dinas Komunikasi, Informatika, Persandian dan Statistik (Diskominfosantik) Kabupaten Bekasi')).toBe('Diskominfosantik');
+    expect(officeName('Dinas Komunikasi dan Informatika Kabupaten Aceh Utara')).toBe('Dinas Komunikasi dan Informatika Kabupaten Aceh Utara');
   });
 
   it('knows the endpoints an office cannot reach', () => {

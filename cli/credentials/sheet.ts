@@ -4,7 +4,7 @@
 import type { Kind } from '../../core/inventory/schema.ts';
 import { esc } from '../report/html-charts.ts';
 import { CSS, htmlPage } from '../report/html-style.ts';
-import { formatMoment, formatQuota, roleLabel, SHEET_TEXT, type SheetLang, type SheetText } from './sheet-text.ts';
+import { formatMoment, formatQuota, officeName, roleLabel, SHEET_TEXT, zoneOf, type SheetLang, type SheetText } from './sheet-text.ts';
 
 export interface SheetMailbox {
   /** The role as desa.yaml names it: kepala-desa, sekretaris-desa, operator, … */
@@ -105,18 +105,20 @@ export function renderCredentialSheet(data: SheetData, opts: SheetOptions): stri
   const t = SHEET_TEXT[lang];
   const unitName = `${t.kind[data.unit.kind]} ${data.unit.name}`;
   const title = t.title(t.kind[data.unit.kind], data.unit.name);
-  const notProvided = (service: string) => `<p class="not-provided">${esc(t.notProvided(service, unitName))} ${esc(t.askOperator)}</p>`;
+  const office = officeName(data.kabupaten.operator);
+  const zone = zoneOf(data.unit.code);
+  const notProvided = (service: string) => `<p class="not-provided">${esc(t.notProvided(service, unitName))} ${esc(t.askOperator(office))}</p>`;
   const body = [
     `<header><h1>${esc(title)}</h1>` +
       `<p class="meta">${esc(t.kecamatan)} ${esc(data.unit.kecamatan)} · ${esc(t.code)} ${esc(data.unit.code)} · ${esc(data.kabupaten.name)}</p>` +
-      `<p class="meta">${esc(t.generated(formatMoment(opts.generatedAt, lang)))} ${esc(t.by)} ${esc(data.kabupaten.operator)}</p></header>`,
+      `<p class="meta">${esc(t.generated(formatMoment(opts.generatedAt, lang, zone)))} ${esc(t.by)} ${esc(data.kabupaten.operator)}</p></header>`,
     `<p class="confidential" id="rahasia"><strong>${esc(t.confidential)}</strong>${esc(t.confidentialLine)}</p>`,
     section('surel', t.mail, data.mail ? mail(data.mail, t, lang, lookAlikeNote(data, t)) : notProvided(t.mail)),
     ...(data.mail ? [section('pengaturan-surel', t.mailSettings, mailSettings(data.mail, t))] : []),
-    section('penyimpanan', t.storage, data.storage ? storage(data.storage, t) : notProvided(t.storage)),
+    section('penyimpanan', t.storage, data.storage ? storage(data.storage, t, office) : notProvided(t.storage)),
     section('situs', t.site, data.site ? kv([[t.siteAddress, mono(data.site.url)], [t.siteKind, esc(t.template[data.site.template] ?? data.site.template)]]) : notProvided(t.site)),
-    `<div class="closing">${section('keamanan', t.securityTitle, `<div class="rules-box"><ul class="rules">${t.securityItems.map((i) => `<li>${esc(i)}</li>`).join('')}</ul></div>`)}${section('serah-terima', t.handover, handover(data, t, unitName))}</div>`,
-    `<footer>${esc(t.footer(data.stack.name, data.stack.lastUpdate ? formatMoment(new Date(data.stack.lastUpdate), lang) : null))}</footer>`,
+    `<div class="closing">${section('keamanan', t.securityTitle, `<div class="rules-box"><ul class="rules">${t.securityItems(office).map((i) => `<li>${esc(i)}</li>`).join('')}</ul></div>`)}${section('serah-terima', t.handover, handover(data, t, unitName))}</div>`,
+    `<footer>${esc(t.footer(data.stack.name, data.stack.lastUpdate ? formatMoment(new Date(data.stack.lastUpdate), lang, zone) : null))}</footer>`,
   ].join('\n');
   return htmlPage({ lang, title, css: CSS + SHEET_CSS, body, noindex: true });
 }
@@ -152,9 +154,9 @@ function mailSettings(m: NonNullable<SheetData['mail']>, t: SheetText): string {
   );
 }
 
-function storage(s: NonNullable<SheetData['storage']>, t: SheetText): string {
+function storage(s: NonNullable<SheetData['storage']>, t: SheetText, office: string): string {
   // The address as the platform gives it: a local test address says so; a configured one is shown as it is.
-  const where = isLoopbackEndpoint(s.endpoint) ? t.localEndpoint : isInternalEndpoint(s.endpoint) ? t.internalEndpoint : null;
+  const where = isLoopbackEndpoint(s.endpoint) ? t.localEndpoint(office) : isInternalEndpoint(s.endpoint) ? t.internalEndpoint(office) : null;
   return (
     `<div class="keep"><p>${esc(t.storageIntro)}</p>` +
     kv([

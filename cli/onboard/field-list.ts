@@ -1,4 +1,4 @@
-// One page of fields of the onboard form (text, switch, choice). Keys can arrive several per tick (a
+// One page of fields of a form (onboard, init: text, switch, choice). Keys can arrive several per tick (a
 // held Backspace, fast typing, a paste: ink splits one read into one event per key), so the handler
 // reads and writes the latest values and position through refs, never the ones of the last render.
 // Each field is checked as it is left; Enter checks the whole page and goes on only when it is clean.
@@ -17,6 +17,9 @@ export interface Field {
   choices?: readonly string[];
 }
 
+/** The words a page of fields needs (the onboard and init forms each have theirs). */
+export type FieldListText = Pick<FormText, 'fieldHelp' | 'on' | 'off' | 'fixFirst'>;
+
 export interface FieldListProps {
   title: string;
   fields: Field[];
@@ -26,8 +29,10 @@ export interface FieldListProps {
   onBack: () => void;
   /** The message for a field's value when it is wrong (fields.ts), else undefined. */
   check: (key: string, value: unknown, values: Record<string, unknown>) => string | undefined;
-  t: FormText;
+  t: FieldListText;
   style: (s: Style) => Style;
+  /** The field the cursor starts on (default the first). */
+  start?: number;
 }
 
 /** Keys are handled only where raw mode works (a TTY, or the test library's stdin). */
@@ -36,8 +41,8 @@ export function useKeys(handler: Parameters<typeof useInput>[0]): void {
   useInput(handler, { isActive: isRawModeSupported });
 }
 
-export function FieldList({ title, fields, values, onChange, onSubmit, onBack, check, t, style: st }: FieldListProps): React.ReactElement {
-  const [at, setAt] = useState(0);
+export function FieldList({ title, fields, values, onChange, onSubmit, onBack, check, t, style: st, start = 0 }: FieldListProps): React.ReactElement {
+  const [at, setAt] = useState(start);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [blocked, setBlocked] = useState(0);
   const live = useRef({ values, at });

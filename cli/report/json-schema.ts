@@ -7,7 +7,8 @@ import { reportSchema, SCHEMA_VERSION } from './schema.ts';
 export function reportJsonSchema(): Record<string, unknown> {
   return {
     ...z.toJSONSchema(reportSchema, { target: 'draft-2020-12' }),
-    $id: `https://desa.bekasikab.go.id/schemas/report-v${SCHEMA_VERSION}.json`,
+    // The format's own name, not any kabupaten's host: the report is the same wherever desa runs.
+    $id: `urn:desa:report:v${SCHEMA_VERSION}`,
     title: 'desa report --format json',
   };
 }

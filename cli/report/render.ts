@@ -17,6 +17,8 @@ export interface RenderOptions {
   columns?: number;
   /** Who signs the HTML and PDF report (blanks to fill by hand where absent). */
   approver?: Approver;
+  /** json: indented for a person (a terminal); compact otherwise (a pipe, a file: half the bytes). */
+  pretty?: boolean;
 }
 
 export function renderReport(data: ReportData, format: Format, opts: RenderOptions): string {
@@ -29,7 +31,7 @@ export function renderReport(data: ReportData, format: Format, opts: RenderOptio
       return renderMarkdown(data, m);
     case 'json':
       // Data only: the same in every language.
-      return `${JSON.stringify(data, null, 2)}\n`;
+      return `${opts.pretty ? JSON.stringify(data, null, 2) : JSON.stringify(data)}\n`;
     case 'csv':
       return renderCsv(data);
     case 'html':

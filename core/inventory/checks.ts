@@ -60,7 +60,7 @@ export function checkInventory(
     }
     const impliedKind = kindOfCode(u.code);
     if (impliedKind && impliedKind !== u.kind) {
-      push(at.at([...path, 'kind'], `"${u.kind}" does not match code ${u.code}, which is a ${impliedKind}`, `A fourth segment starting with 1 is a kelurahan, with 2 a desa: set kind: ${impliedKind}.`));
+      push(at.at([...path, 'kind'], `"${u.kind}" does not match code ${u.code}, which is a ${impliedKind}`, `A fourth segment starting with 1 is a kelurahan, with 2 a desa (3: a desa adat): set kind: ${impliedKind}.`));
     }
 
     const off = official.units.get(u.code);

@@ -153,8 +153,10 @@ export function loadInventory(file: string, opts: LoadOptions = {}): Loaded {
   return validateParsed(parsed, file);
 }
 
-export function validateParsed(parsed: ParsedYaml, file: string): Loaded {
+/** `given`: the official list to check against, when it is not (yet) the file desa.yaml names (desa init). */
+export function validateParsed(parsed: ParsedYaml, file: string, given?: OfficialList): Loaded {
   const at = parsed.locator;
+  const officialListOf = given ? () => given : readOfficialList;
   const result = inventoryFile.safeParse(parsed.data, { reportInput: true });
   if (result.success) {
     const official = officialListOf(result.data, file, at);
@@ -206,7 +208,7 @@ function partialInventory(data: unknown): { raw: InventoryFile; units: (UnitEntr
   return { raw, units: d.units.map((u) => unit.safeParse(u).data) };
 }
 
-function officialListOf(raw: InventoryFile, file: string, at: Locator): OfficialList {
+function readOfficialList(raw: InventoryFile, file: string, at: Locator): OfficialList {
   const path = resolvePath(dirname(file), raw.kabupaten.officialCodes.file);
   try {
     return loadOfficialList(path);

@@ -1,5 +1,6 @@
-// The official list of region codes (Kepmendagri), read from CSV. Both the project's Bekasi copy
-// (kode,nama,jenis,kode_kecamatan,kecamatan) and the national file
+// The official list of region codes (Kepmendagri), read from CSV. Both a kabupaten's extract, as
+// data/kepmendagri-2025-bekasi.csv and those `desa init` writes (kode,nama,jenis,kode_kecamatan,kecamatan),
+// and the flat national table
 // (kode,nama,jenis,kecamatan,kabupaten_kota,provinsi) are accepted.
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
@@ -67,8 +68,11 @@ export function loadOfficialList(path: string): OfficialList {
   return list;
 }
 
-/** The kind a code implies: the fourth segment starts with 1 for a kelurahan and 2 for a desa. */
+/**
+ * The kind a code implies: the fourth segment starts with 1 for a kelurahan, 2 for a desa and 3 for a
+ * desa adat (a desa too: the 14 of Kabupaten Jayapura, 91.03, in Kepmendagri 2025).
+ */
 export function kindOfCode(code: string): Kind | undefined {
   const d = code.charAt(9);
-  return d === '1' ? 'kelurahan' : d === '2' ? 'desa' : undefined;
+  return d === '1' ? 'kelurahan' : d === '2' || d === '3' ? 'desa' : undefined;
 }

@@ -45,7 +45,7 @@ export const dnsLabel = z
 const domainName = z
   .string()
   .max(200)
-  .regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/, { message: 'expected a domain name such as desa.bekasikab.go.id' });
+  .regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/, { message: 'expected a domain name in lower case, such as desa.contohkab.go.id' });
 
 // --- services -------------------------------------------------------------------------------------
 

@@ -63,7 +63,7 @@ export function renderProfil(page: ProfilPage): string {
     row('Nama', escapeHtml(unit.name)),
     row('Jenis', escapeHtml(kind)),
     row('Kecamatan', escapeHtml(unit.kecamatan)),
-    row('Kabupaten', escapeHtml(kabupaten.name)),
+    row(/^kota\b/i.test(kabupaten.name) ? 'Kota' : 'Kabupaten', escapeHtml(kabupaten.name)),
     row('Kode wilayah', escapeHtml(unit.code)),
     s.subdomain.enabled ? row('Alamat situs', `<a href="https://${escapeHtml(host)}/">${escapeHtml(host)}</a>`) : '',
   ].join('');

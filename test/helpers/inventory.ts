@@ -50,3 +50,23 @@ export function keepUnits(text: string, slugs: readonly string[]): string {
   if (units.items.length !== slugs.length) throw new Error(`not every slug is in the inventory: ${slugs.join(', ')}`);
   return doc.toString();
 }
+
+/**
+ * A new inventory for any kabupaten or kota, as `desa init` writes it (with its official list under
+ * data/), in a temporary folder. `flags` override the defaults below.
+ */
+export async function initInventory(kabupaten: string, flags: Record<string, string | boolean> = {}): Promise<{ dir: string; file: string; text: string }> {
+  const [{ loadNationalList }, { planInit }, { requestFromFlags }, { writeInit }] = await Promise.all([
+    import('../../cli/init/national.ts'),
+    import('../../cli/init/plan.ts'),
+    import('../../cli/init/request.ts'),
+    import('../../cli/init/write.ts'),
+  ]);
+  const dir = mkdtempSync(join(tmpdir(), 'desa-init-'));
+  chmodSync(dir, 0o755);
+  const file = join(dir, 'desa.yaml');
+  const given = { kabupaten, domain: 'desa.contohkab.go.id', operator: 'Dinas Komunikasi dan Informatika (Diskominfo) Contoh', targetDue: '2027-12-31', ...flags };
+  const plan = planInit(requestFromFlags(given, loadNationalList(), file));
+  writeInit(plan);
+  return { dir, file, text: plan.inventory.text };
+}
