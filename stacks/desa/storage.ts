@@ -19,8 +19,11 @@ export interface BucketPlan {
   bucket: string;
   metadata: Metadata;
   data: Record<string, string>;
-  /** The access Secret: its data is the claim's, once the claim holds its generated key. */
-  access: { metadata: Metadata };
+  /**
+   * The access Secret: its data is the claim's, once the claim holds its generated key. No annotations:
+   * an empty map differs from the live object, which has none, at every run.
+   */
+  access: { metadata: Omit<Metadata, 'annotations'> };
 }
 
 export function bucketPlan(unit: Unit, domain: string, namespace: string): BucketPlan | null {
@@ -38,7 +41,7 @@ export function bucketPlan(unit: Unit, domain: string, namespace: string): Bucke
     // The access key id names the desa; only the secret key is secret.
     data: { [BUCKET.data.bucket]: storage.bucket, [BUCKET.data.accessKeyId]: storage.bucket, [BUCKET.data.policy]: `readwrite:${storage.bucket}` },
     access: {
-      metadata: { name: BUCKET_ACCESS.name(unit.slug), namespace, labels: { ...identityLabels(unit, domain), [k.consumer]: CONSUMER.bucketAccess }, annotations: {} },
+      metadata: { name: BUCKET_ACCESS.name(unit.slug), namespace, labels: { ...identityLabels(unit, domain), [k.consumer]: CONSUMER.bucketAccess } },
     },
   };
 }

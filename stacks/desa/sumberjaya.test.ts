@@ -88,6 +88,8 @@ describe('Sumberjaya desa stack', () => {
     const access = run.one('kubernetes:core/v1:Secret', 'bucket-access-sumberjaya');
     expect(access.inputs.metadata.namespace).toBe('desa-platform');
     expect(access.inputs.metadata.labels).toMatchObject({ [`${P}/consumer`]: 'bucket-access', [`${P}/slug`]: 'sumberjaya' });
+    // No empty annotations: the live object has none, and `{}` would be an update at every run.
+    expect(access.inputs.metadata.annotations).toBeUndefined();
     expect(access.inputs.data).toEqual({
       bucket: bucket.inputs.data.bucket,
       accessKeyId: bucket.inputs.data.accessKeyId,
