@@ -310,6 +310,11 @@ describe('issue 10 on the real engine: credentials revoked, failures explained, 
     expect(gone.stderr).toMatch(/NotFound/);
     const healthy = await desa(['status', '--only', 'lambangjaya', '--file', file]);
     expect(healthy.stdout.split('\n').find((l) => l.startsWith('lambangjaya '))).toMatch(/ provisioned .* profil /);
+    // The switch is over: the quota is profil's again, and nothing is left to change.
+    const quota = await kubectl(['-n', 'desa-lambangjaya', 'get', 'resourcequota', 'desa-quota', '-o', 'jsonpath={.spec.hard.pods}']);
+    expect(quota.stdout, quota.stderr).toBe('4');
+    const settled = await desa(['plan', '--only', 'lambangjaya', '--file', file, '--json']);
+    expect(stackOf(json(settled), 'lambangjaya').steps ?? []).toEqual([]);
     // A name that is no protected resource is a usage error, before anything runs.
     const wrong = await desa(['up', '--only', 'lambangjaya', '--release-data', 'lambangjaya-site-opensid-file', '--file', file]);
     expect(wrong.code).toBe(2);
