@@ -27,9 +27,10 @@ Examples:
   desa onboard --code 32.16.06.2002   complete a desa's entry (an ink form on a TTY)
   desa up                             provision every desa (on a local cluster unless --kubeconfig)
   desa status                         what is provisioned, from the stacks' state
+  desa check                          whether each desa's name, site, mailboxes and storage work, live
 
 Exit codes: 0 ok, 1 unexpected failure, 2 wrong usage, 3 invalid input (nothing changed),
-4 an operation failed, 130 interrupted. See README.md.`,
+4 an operation failed, 6 a desa is not ready (check), 130 interrupted. See README.md.`,
   );
 
 for (const register of commands) register(program);

@@ -26,6 +26,8 @@ export function stateDirs(inventoryFile: string, env: NodeJS.ProcessEnv = proces
     backend: join(base, 'state'),
     work: join(base, 'work'),
     passphraseFile: join(base, 'passphrase'),
+    /** `desa check`'s last result per desa, which `desa report` shows (no secrets). */
+    lastCheck: join(base, 'check.json'),
   };
 }
 

@@ -11,6 +11,10 @@ export interface RunOptions {
   cwd?: string;
   /** Written to its stdin (a key, never an argument). */
   input?: string;
+  /** A file read into its stdin (a database dump). */
+  inputFile?: string;
+  /** A file its stdout is written to instead of kept (a database dump); it is created with the umask. */
+  stdoutFile?: string;
   /** Milliseconds; default 60 s; 0: none. */
   timeout?: number;
   /** 'stderr': its output is progress for the user and goes to our stderr as it comes (and is not kept). */
@@ -38,8 +42,8 @@ export async function attempt(file: string, args: readonly string[], o: RunOptio
     reject: false,
     timeout: o.timeout ?? 60_000,
     ...(o.cwd ? { cwd: o.cwd } : {}),
-    ...(o.input !== undefined ? { input: o.input } : { stdin: 'ignore' as const }),
-    ...(passthrough ? { stdout: 2 as const, stderr: 'inherit' as const } : {}),
+    ...(o.input !== undefined ? { input: o.input } : o.inputFile !== undefined ? { inputFile: o.inputFile } : { stdin: 'ignore' as const }),
+    ...(passthrough ? { stdout: 2 as const, stderr: 'inherit' as const } : o.stdoutFile !== undefined ? { stdout: { file: o.stdoutFile } } : {}),
   });
   const stdout = typeof r.stdout === 'string' ? r.stdout : '';
   const stderr = typeof r.stderr === 'string' ? r.stderr : '';

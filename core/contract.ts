@@ -40,8 +40,11 @@ export function contractKeys(domain: string) {
   };
 }
 
+/** The namespace of the platform's shared objects (the mailbox and bucket Secrets) unless desa:platformNamespace says otherwise. */
+export const DEFAULT_PLATFORM_NAMESPACE = 'desa-platform';
+
 /** Values of the consumer label: who reads the object. */
-export const CONSUMER = { mailbox: 'mailbox', bucket: 'bucket', bucketAccess: 'bucket-access', dkim: 'dkim', dns: 'dns' } as const;
+export const CONSUMER = { mailbox: 'mailbox', bucket: 'bucket', bucketAccess: 'bucket-access', dkim: 'dkim', dns: 'dns', opensid: 'opensid' } as const;
 
 /** A mailbox Secret (platform namespace): one per account. */
 export const MAILBOX = {
@@ -75,6 +78,34 @@ export const DKIM = { name: 'mail-dkim', data: { selector: 'selector', privateKe
 
 /** The records mail needs (platform namespace ConfigMap): a JSON array of DnsRecord. */
 export const MAIL_DNS = { name: 'mail-dns', data: { records: 'records.json' } } as const;
+
+/**
+ * An OpenSID desa's accounts: one Secret per desa. Served outside the cluster (`desa:opensid.mode`
+ * existing: the local servers, or a Kabupaten's own hosting), it is in the platform namespace, labelled
+ * <domain>/consumer=opensid, and the server provisions from it: the database and its user (`database`,
+ * `username`, `password`), the administrator's password (`adminPassword` for `adminUsername`), the
+ * identity (`identity`, JSON of core/opensid.ts OpensidIdentity) and the host. In the cluster it is
+ * `opensid` in the desa's namespace, with `rootPassword` for its MariaDB.
+ */
+export const OPENSID = {
+  name: (slug: string) => `opensid-${slug}`,
+  inCluster: 'opensid',
+  data: {
+    host: 'host',
+    code: 'code',
+    database: 'database',
+    username: 'username',
+    password: 'password',
+    adminUsername: 'adminUsername',
+    adminPassword: 'adminPassword',
+    identity: 'identity',
+    rootPassword: 'rootPassword',
+  },
+  /** The administrator OpenSID's seeder creates (with the password sid304, which provisioning replaces). */
+  admin: 'admin',
+  /** Its login page, under the desa's host. */
+  loginPath: '/index.php/siteman',
+} as const;
 
 /** A profil site's page (desa namespace ConfigMap), served for the host of the Ingress in that namespace. */
 export const SITE_PAGE = { name: 'profil-content', data: { page: 'index.html' } } as const;

@@ -13,6 +13,10 @@ export const EXIT = {
   invalidInput: 3,
   /** An operation ran and failed (for example a stack that did not deploy). */
   operationFailed: 4,
+  /** `desa drift`: the cluster differs from the state of some stack (nothing failed). */
+  drift: 5,
+  /** `desa check`: it ran, and at least one desa is not ready (its row says why). */
+  notReady: 6,
   /** Interrupted by Ctrl-C. */
   interrupted: 130,
 } as const;

@@ -80,9 +80,9 @@ if [ "${1:-}" = "--test" ]; then
 fi
 
 # 3. The local servers `desa up` points the platform at on the embedded default (cli/servers/): Dovecot,
-#    Postfix and OpenDKIM (mail), PowerDNS (DNS), nginx (sites), from Debian; the list is the servers'
-#    table (see server_packages above). Their packages would start system daemons on ports 25, 53, 80
-#    and 143: a policy-rc.d that forbids starting services is put in place for the install and removed
+#    Postfix and OpenDKIM (mail), PowerDNS (DNS), nginx (sites), MariaDB and PHP-FPM (OpenSID), from
+#    Debian; the list is the servers' table (see server_packages above). Their packages would start
+#    system daemons on ports 25, 53, 80, 143 and 3306: a policy-rc.d that forbids starting services is put in place for the install and removed
 #    afterwards if it was not there before. apt-get update first: a fresh machine has no lists.
 SERVER_PACKAGES=$(server_packages)
 missing=""

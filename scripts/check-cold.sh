@@ -94,7 +94,9 @@ export DESA_TIMINGS="$timings" CI=true
 export DESA_CLUSTER_PORT_BASE="${DESA_CLUSTER_PORT_BASE:-29790}"
 
 if [ -n "$purge" ]; then
-	pkgs=$(sh "$root/scripts/bootstrap.sh" --print-packages)
+	# openssl and curl stay: half the machine depends on them (a JDK through ca-certificates-java),
+	# and apt refuses to break it; every server package goes.
+	pkgs=$(sh "$root/scripts/bootstrap.sh" --print-packages | tr ' ' '\n' | grep -vx 'openssl\|curl' | tr '\n' ' ')
 	say "purging the Debian packages bootstrap installs:$pkgs"
 	DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq $pkgs >/dev/null 2>&1 || die "apt-get purge failed"
 fi

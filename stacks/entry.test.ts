@@ -65,6 +65,20 @@ describe('stacks/index.ts errors', () => {
     expect(e.message).toContain('uses the opensid template but no OpenSID image is configured');
   });
 
+  it('refuses an opensid desa served outside the cluster when no release is configured, naming what to set', async () => {
+    const file = fixtureInventory((t) => t.replace('    slug: lambangjaya\n', '    slug: lambangjaya\n    services:\n      site:\n        template: opensid\n'));
+    installMocks('lambangjaya', { ...PLATFORM_CONFIG, 'desa:inventory': file, 'desa:opensid': JSON.stringify({ mode: 'existing' }) });
+    const e = await failure();
+    expect(e.message).toContain('Lambangjaya (lambangjaya) uses the opensid template but no OpenSID release is configured');
+    expect(e.message).toContain('desa:opensid.source');
+  });
+
+  it('refuses an OpenSID tarball or URL without its checksum', async () => {
+    installMocks('sumberjaya', { ...PLATFORM_CONFIG, 'desa:opensid': JSON.stringify({ mode: 'existing', source: 'https://example.org/opensid.tar.gz' }) });
+    const e = await failure();
+    expect(e.message).toContain('desa:opensid (sha256): a URL or a .tar.gz source needs its sha256 too');
+  });
+
   it('refuses a desa whose subdomain is the mail host', async () => {
     installMocks('sumberjaya', { ...PLATFORM_CONFIG, 'desa:mail': JSON.stringify({ host: 'sumberjaya.desa.bekasikab.go.id' }) });
     const e = await failure();

@@ -47,5 +47,9 @@ export default async function main() {
   const file = config.settings.inventory;
   const inventory = readInventory(isAbsolute(file) ? file : resolve(projectRoot(), file));
   const provider = new k8s.Provider('kubernetes', { ...config.kubernetes, enableServerSideApply: true });
-  return runStack(pulumi.getStack(), inventory, config, provider);
+  const outputs = runStack(pulumi.getStack(), inventory, config, provider);
+  // The cluster this update is applied to, as desa identified it (cli/engine/identity.ts): recorded in the
+  // state, so that a stack applied to a cluster since reset or replaced is refreshed before its next update.
+  const cluster = new pulumi.Config('desa').getObject<unknown>('cluster');
+  return cluster === undefined ? outputs : { ...outputs, cluster };
 }

@@ -46,6 +46,7 @@ export function runStack(stack: string, inventory: Inventory, config: StackConfi
     inventory: { kabupaten: inventory.kabupaten, programmes: inventory.programmes },
     platform: refs,
     images: config.settings.images,
+    opensid: config.settings.opensid,
     rotate: config.settings.rotate,
     ...(config.settings.siteTransition ? { siteTransition: config.settings.siteTransition } : {}),
     provider,

@@ -37,9 +37,16 @@ describe('run.js loading stacks/index.ts', () => {
     expect(r.ok, r.error).toBe(true);
     expect(r.cwd).toBe(resolve(PROJECT_ROOT, 'stacks'));
     expect(r.host).toBe('sumberjaya.desa.bekasikab.go.id');
-    expect(r.keys).toEqual(['bucket', 'host', 'mailPasswords', 'mailboxes', 'namespace', 'siteTemplate', 'storageCredentials', 'url']);
+    expect(r.keys).toEqual(['bucket', 'host', 'mailPasswords', 'mailboxes', 'namespace', 'opensidAdmin', 'siteTemplate', 'storageCredentials', 'url']);
     expect(r.types).toContain('pulumi:pulumi:Stack');
     expect(r.types).toContain('kubernetes:apps/v1:Deployment');
+  }, 60_000);
+
+  it('records the cluster desa says this update goes to as the `cluster` output (issue 12)', () => {
+    const cluster = JSON.stringify({ server: 'https://127.0.0.1:23793', uid: 'b7c1', local: true });
+    const r = load('sumberjaya', { 'desa:cluster': cluster }, { DESA_TEST_ROOT_DIRECTORY: PROJECT_ROOT });
+    expect(r.ok, r.error).toBe(true);
+    expect(r.keys).toContain('cluster');
   }, 60_000);
 
   it('reads desa.yaml relative to the engine\'s root directory, not the working directory', () => {

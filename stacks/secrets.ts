@@ -27,18 +27,41 @@ export function randomPassword(length = PASSWORD_LENGTH): string {
   return out;
 }
 
+/**
+ * A password OpenSID accepts for its administrator without forcing a change at the first login: its rule
+ * (User_model::syarat_sandi) wants 8 to 20 characters with a digit, a lower-case and an upper-case letter
+ * and a symbol. Four groups of four symbols of PASSWORD_ALPHABET joined by '-' (19 characters, the '-'
+ * the symbol), at least one digit and two letters among them, the first letter upper case: about 78 bits
+ * (16 × 4.95, less the few draws refused), as much as fits in OpenSID's 20 characters. Its login page
+ * also locks out after repeated failures.
+ */
+export function opensidAdminPassword(): string {
+  for (;;) {
+    const raw = randomPassword(16);
+    if (!/[2-9]/.test(raw) || (raw.match(/[a-z]/g) ?? []).length < 2) continue;
+    const first = raw.search(/[a-z]/);
+    const chars = [...raw];
+    chars[first] = chars[first]!.toUpperCase();
+    return [0, 4, 8, 12].map((i) => chars.slice(i, i + 4).join('')).join('-');
+  }
+}
+
 export function base64(text: string): string {
   return Buffer.from(text, 'utf8').toString('base64');
 }
 
-/** Secret `data` for plain keys plus freshly generated ones, the generated values as Pulumi secrets. */
+/**
+ * Secret `data` for plain keys plus freshly generated ones, the generated values as Pulumi secrets: made
+ * by `make[key]` when given (a password with another application's rules), else randomPassword().
+ */
 export function secretData(
   plain: Record<string, string>,
   generated: readonly string[],
+  make: Readonly<Record<string, () => string>> = {},
 ): Record<string, pulumi.Input<string>> {
   const data: Record<string, pulumi.Input<string>> = {};
   for (const [k, v] of Object.entries(plain)) data[k] = base64(v);
-  for (const k of generated) data[k] = pulumi.secret(base64(randomPassword()));
+  for (const k of generated) data[k] = pulumi.secret(base64((make[k] ?? randomPassword)()));
   return data;
 }
 

@@ -3,6 +3,7 @@
 // in stacks/README.md.
 import * as pulumi from '@pulumi/pulumi';
 import { z } from 'zod';
+import { DEFAULT_PLATFORM_NAMESPACE } from '../core/contract.ts';
 
 /** Images and chart versions pinned in one place. Not pulled on this machine: see stacks/README.md. */
 export const PINS = {
@@ -16,6 +17,9 @@ export const PINS = {
 } as const;
 
 const mode = z.enum(['deploy', 'existing']);
+
+/** An OpenSID source that is a file to check and unpack (a URL, or a path ending in .tar.gz or .tgz), not a folder. */
+export const isTarball = (source: string) => source.startsWith('https://') || /\.(tar\.gz|tgz)$/.test(source);
 const dnsLabel = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { message: 'expected a DNS label such as desa-platform' });
 const quantity = z.string().regex(/^[1-9][0-9]*(Mi|Gi|Ti)$/, { message: 'expected a size such as 50Gi' });
 
@@ -29,7 +33,7 @@ const rfc2136 = z.strictObject({
 export const settingsSchema = z.strictObject({
   /** desa.yaml, relative to the project root (the directory of Pulumi.yaml). */
   inventory: z.string().min(1).default('desa.yaml'),
-  platformNamespace: dnsLabel.default('desa-platform'),
+  platformNamespace: dnsLabel.default(DEFAULT_PLATFORM_NAMESPACE),
   /**
    * Generated credentials to replace in this run (`desa rotate` sets it for one update, then removes it):
    * mailbox roles, or `storage` for the bucket key. Listed ones take a freshly generated value once.
@@ -98,6 +102,31 @@ export const settingsSchema = z.strictObject({
       size: quantity.default('500Gi'),
     })
     .prefault({}),
+  opensid: z
+    .strictObject({
+      /**
+       * deploy: OpenSID runs in the cluster from `images.opensid` (an image built from the release);
+       * existing: a server outside the cluster provisions it from the contract Secret (core/contract.ts
+       * OPENSID), as the local servers do.
+       */
+      mode: mode.default('deploy'),
+      /** The release (existing mode): an https URL or an absolute path of its .tar.gz, or of an unpacked folder. */
+      source: z.string().refine((v) => /^https:\/\/\S+$/.test(v) || v.startsWith('/'), { message: 'expected an https:// URL or an absolute path' }).optional(),
+      /** sha256 of the .tar.gz: required for a URL or a tarball, checked before anything is unpacked. */
+      sha256: z.string().regex(/^[0-9a-f]{64}$/, { message: 'expected 64 lower-case hex digits' }).optional(),
+      /** Deploy mode: a MariaDB StatefulSet per desa, or an existing database server. */
+      database: z
+        .strictObject({
+          mode: mode.default('deploy'),
+          /** Required when mode is existing. */
+          host: z.string().min(1).optional(),
+          port: z.number().int().min(1).max(65535).default(3306),
+        })
+        .prefault({}),
+    })
+    .refine((o) => !o.source || !isTarball(o.source) || o.sha256 !== undefined, { message: 'a URL or a .tar.gz source needs its sha256 too', path: ['sha256'] })
+    .refine((o) => o.database.mode === 'deploy' || o.database.host !== undefined, { message: 'an existing database server needs its host', path: ['database', 'host'] })
+    .prefault({}),
   images: z
     .strictObject({
       profil: z.string().min(1).default(PINS.profilImage),
@@ -123,7 +152,7 @@ export interface StackConfig {
   tsigSecret: pulumi.Output<string> | undefined;
 }
 
-const OBJECT_KEYS = ['ingress', 'tls', 'dns', 'mail', 'storage', 'images'] as const;
+const OBJECT_KEYS = ['ingress', 'tls', 'dns', 'mail', 'storage', 'opensid', 'images'] as const;
 
 /** Validates raw config values (as `pulumi config` holds them); throws a RunError naming each bad key. */
 export function parseSettings(raw: Record<string, unknown>): Settings {

@@ -89,6 +89,7 @@ describe('desa cluster', () => {
       ['kube-controller-manager', true],
       ['kube-scheduler', true],
       ['kwok', true],
+      ['volume-provisioner', true],
     ]);
     pids = s.components.map((c: { pid: number }) => c.pid);
     expect(pids.every((p) => Number.isInteger(p) && p > 0)).toBe(true);
@@ -100,6 +101,9 @@ describe('desa cluster', () => {
       ['nginx', 'running', 26805],
       ['versitygw', 'running', 26806],
       ['opendkim', 'running', 26807],
+      ['mariadb', 'running', 26820],
+      // One unix socket per OpenSID desa, no port.
+      ['php-fpm', 'running', undefined],
     ]);
     pids.push(...s.services.map((x: { pid: number }) => x.pid));
   }, 60_000);

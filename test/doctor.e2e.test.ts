@@ -35,6 +35,8 @@ describe('desa doctor', () => {
       'opendkim',
       'pdns',
       'nginx',
+      'mariadb',
+      'php-fpm',
       'versitygw',
       'go',
       'chromium',
@@ -52,7 +54,9 @@ describe('desa doctor', () => {
     expect(byId['pulumi-language-nodejs']!.required).toBe(false);
     for (const id of CLUSTER_BINARIES) expect(byId[id], id).toMatchObject({ found: true, required: true, source: 'cache' });
     // The local servers: optional (the stacks provision without them), installed by the set-up.
-    for (const id of ['dovecot', 'postfix', 'opendkim', 'pdns', 'nginx', 'versitygw']) expect(byId[id], id).toMatchObject({ found: true, required: false });
+    for (const id of ['dovecot', 'postfix', 'opendkim', 'pdns', 'nginx', 'mariadb', 'php-fpm', 'versitygw']) expect(byId[id], id).toMatchObject({ found: true, required: false });
+    expect(byId.mariadb!.version).toMatch(/^10\.11\./);
+    expect(byId['php-fpm']!.version).toMatch(/^8\.2\./);
     expect(byId.versitygw!.version).toBe('v1.8.0');
     expect(byId.postfix!.version).toMatch(/^3\.\d+/);
     expect(out.cluster).toMatchObject({ kubeconfig: join(ROOT, '.desa/cluster/admin.kubeconfig') });

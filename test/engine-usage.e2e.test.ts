@@ -14,7 +14,7 @@ describe('engine commands refuse wrong usage before starting anything', () => {
     ['destroy of the platform', ['destroy', '--only', 'platform', '--yes'], /platform stack serves every desa/],
     ['destroy without a terminal and without --yes', ['destroy', '--only', 'sumberjaya'], /needs --yes without a terminal/],
     ['rotate of an unknown account', ['rotate', 'sumberjaya', '--account', 'bendahara'], /--account bendahara: sumberjaya has no such account[\s\S]*kepala-desa, sekretaris-desa, operator, storage/],
-    ['rotate of a kelurahan without generated credentials', ['rotate', 'setia-asih'], /no mailboxes or storage/],
+    ['rotate of a kelurahan without generated credentials', ['rotate', 'setia-asih'], /no mailboxes, storage or OpenSID/],
     ['a concurrency of 0', ['up', '--concurrency', '0'], /--concurrency must be a whole number from 1 to 32/],
   ];
   for (const [what, args, message] of cases) {

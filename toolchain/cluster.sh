@@ -1,6 +1,8 @@
 #!/bin/sh
 # A local Kubernetes control plane with simulated nodes: etcd, kube-apiserver, kube-controller-manager,
-# kube-scheduler and kwok, all on 127.0.0.1, all state under one data directory.
+# kube-scheduler and kwok, all on 127.0.0.1, all state under one data directory; and desa's own volume
+# provisioner (cli/cluster/provisioner.ts, on the project's Node.js): the default StorageClass
+# `desa-local`, whose claims get a folder under DIR/volumes and bind at once.
 #
 #   toolchain/cluster.sh start DIR [NODES]   start (or restart) the cluster; NODES kwok nodes (default 1)
 #   toolchain/cluster.sh stop DIR            stop it cleanly (data is kept; rm -rf DIR to reset)
@@ -235,6 +237,10 @@ start() {
 		--node-lease-duration-seconds=40 \
 		--node-ip="$NODE_IP" --cidr="$POD_CIDR"
 
+	# Volumes: the default StorageClass and its host-path provisioner (folders under $D/volumes).
+	spawn volume-provisioner "$here/../bin/node" "$here/../cli/cluster/provisioner.ts" \
+		--kubeconfig="$D/admin.kubeconfig" --dir="$D/volumes"
+
 	# Simulated nodes. No taint, so ordinary Deployments schedule onto them without tolerations.
 	i=0
 	while [ $i -lt "$NODES" ]; do
@@ -262,6 +268,7 @@ EOF
 	wait_for "nodes Ready" 60 kc wait --for=condition=Ready node --all --timeout=1s
 	# Pods can be created once a namespace's `default` ServiceAccount exists (controller-manager).
 	wait_for "default service account" 60 kc -n default get serviceaccount default
+	wait_for "the default StorageClass" 60 kc get storageclass desa-local
 	log "ready in $(($(date +%s) - t0))s: $NODES node(s); export KUBECONFIG=$D/admin.kubeconfig"
 }
 
@@ -288,14 +295,14 @@ stop_group() { # send SIGTERM to the named components together, wait up to 15s, 
 
 stop() {
 	# clients first, then the apiserver, then etcd (so nothing writes to a stopping store)
-	stop_group kwok kube-scheduler kube-controller-manager
+	stop_group volume-provisioner kwok kube-scheduler kube-controller-manager
 	stop_group kube-apiserver
 	stop_group etcd
 }
 
 status() {
 	rc=0
-	for n in etcd kube-apiserver kube-controller-manager kube-scheduler kwok; do
+	for n in etcd kube-apiserver kube-controller-manager kube-scheduler kwok volume-provisioner; do
 		if running "$n"; then echo "$n running (pid $(cat "$D/run/$n.pid"))"; else echo "$n stopped"; rc=1; fi
 	done
 	return $rc

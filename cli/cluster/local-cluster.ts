@@ -10,7 +10,11 @@ import { kubectlPath, missingClusterBinaries, readPins, which } from '../toolcha
 import { attempt } from '../process.ts';
 import { log } from '../ui/output.ts';
 import type { ServerStatus } from '../servers/supervisor.ts';
-import { serversWithPorts, servicesWanted, startLocalServers, stopLocalServers } from './servers.ts';
+import { removeServersFolder } from '../servers/place.ts';
+import { type ServerFailure, serversWithPorts, servicesWanted, startLocalServers, stopLocalServers } from './servers.ts';
+import { type ClusterIdentity, readLocalIdentity, writeLocalIdentity } from '../engine/identity.ts';
+import { readClusterIdentity } from './identity.ts';
+import { withStartLock } from './start-lock.ts';
 import { apiUrl, type ClusterStatus, parseComponents, parsePortsEnv, type Ports, portsFromBase, summarizeNodes } from './state.ts';
 
 export type { ClusterStatus } from './state.ts';
@@ -145,12 +149,41 @@ async function checkPorts(status: ClusterStatus, p: Ports): Promise<void> {
   }
 }
 
+/**
+ * The running local cluster's identity (cli/engine/identity.ts), recorded in its data folder: a reset
+ * deletes it with the rest, so `desa status` knows the stacks' objects are gone.
+ */
+async function recordIdentity(where: Where, kubeconfig: string): Promise<ClusterIdentity | null> {
+  const { identity, problem } = await readClusterIdentity({ kubeconfig }, where.env);
+  if (!identity) {
+    log.warn(`could not read the local cluster's identity (${problem}); every stack runs, none is skipped as unchanged.`);
+    return null;
+  }
+  const id: ClusterIdentity = { ...identity, local: true };
+  const dirs = stateDirs(where.file, where.env);
+  const known = readLocalIdentity(dirs);
+  if (known?.uid !== id.uid || known.server !== id.server) writeLocalIdentity(dirs, id);
+  return id;
+}
+
 /** `domain`: the inventory's, when the caller has read it already (the servers' mail domain and zone). */
-export async function clusterUp(where: Where & { nodes: number; domain?: string }): Promise<ClusterStatus & { alreadyRunning: boolean; services: ServerStatus[] }> {
+export async function clusterUp(
+  where: Where & { nodes: number; domain?: string },
+): Promise<ClusterStatus & { alreadyRunning: boolean; services: ServerStatus[]; servicesFailed: ServerFailure[]; identity: ClusterIdentity | null }> {
+  // Two runs started together: one starts the cluster and its servers, the other waits, then finds them up.
+  return withStartLock(locate(where).base, () => startCluster(where), { say: (l) => log.step(l) });
+}
+
+async function startCluster(
+  where: Where & { nodes: number; domain?: string },
+): Promise<ClusterStatus & { alreadyRunning: boolean; services: ServerStatus[]; servicesFailed: ServerFailure[]; identity: ClusterIdentity | null }> {
   const { base, dir } = locate(where);
   await ensureBinaries(where.env);
   const before = await clusterStatus(where);
-  if (before.running) return { ...before, alreadyRunning: true, services: await startServices(where, ports(dir, where.env)) };
+  if (before.running) {
+    const identity = await recordIdentity(where, before.kubeconfig);
+    return { ...before, alreadyRunning: true, identity, ...(await startServices(where, ports(dir, where.env))) };
+  }
   await checkPorts(before, ports(dir, where.env));
   mkdirSync(base, { recursive: true });
   // Keeps the cluster's keys and data out of git wherever the inventory lives.
@@ -164,14 +197,16 @@ export async function clusterUp(where: Where & { nodes: number; domain?: string 
       `See the logs in ${join(dir, 'logs')}; then \`desa cluster down\` and \`desa cluster up\` again.`,
     );
   }
-  return { ...after, alreadyRunning: false, services: await startServices(where, ports(dir, where.env)) };
+  const identity = await recordIdentity(where, after.kubeconfig);
+  return { ...after, alreadyRunning: false, identity, ...(await startServices(where, ports(dir, where.env))) };
 }
 
 /** The servers' part of the cluster's status and start: the inventory's domain, the cluster's port base + 10. */
-async function startServices(where: Where & { domain?: string }, p: Ports): Promise<ServerStatus[]> {
-  if (!servicesWanted(where.env)) return [];
+async function startServices(where: Where & { domain?: string }, p: Ports): Promise<{ services: ServerStatus[]; servicesFailed: ServerFailure[] }> {
+  if (!servicesWanted(where.env)) return { services: [], servicesFailed: [] };
   const domain = where.domain ?? (await import('../../core/inventory/load.ts')).loadInventory(where.file).inventory.kabupaten.domain;
-  return startLocalServers({ dir: locate(where).services, env: where.env, domain, portBase: p.etcd + 10 });
+  const r = await startLocalServers({ dir: locate(where).services, env: where.env, domain, portBase: p.etcd + 10 });
+  return { services: r.servers, servicesFailed: r.failed };
 }
 
 export async function clusterDown(where: Where & { reset: boolean }): Promise<{ wasRunning: boolean; reset: boolean; dataDir: string }> {
@@ -192,6 +227,11 @@ export async function clusterDown(where: Where & { reset: boolean }): Promise<{ 
   const { services } = locate(where);
   await stopLocalServers(services, where.env);
   if (where.reset && before.created) rmSync(before.dataDir, { recursive: true, force: true });
-  if (where.reset) rmSync(services, { recursive: true, force: true });
+  if (where.reset) {
+    // The system users the OpenSID desa ran as go with the folders they owned.
+    const { removeOpensidUsers } = await import('../services/opensid.ts');
+    for (const user of await removeOpensidUsers(services, where.env)) log.step(`removed the system user ${user}`);
+    removeServersFolder(services);
+  }
   return { wasRunning, reset: where.reset && before.created, dataDir: before.dataDir };
 }

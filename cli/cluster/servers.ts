@@ -24,16 +24,26 @@ export function serversWithPorts(dir: string, env: NodeJS.ProcessEnv): ServerWit
   });
 }
 
-/** Starts what is stopped and makes running servers re-read a config that changed (the domain). */
-export async function startLocalServers(o: { dir: string; env: NodeJS.ProcessEnv; domain: string; portBase: number }): Promise<ServerStatus[]> {
-  if (!servicesWanted(o.env)) return [];
+/** A server that is installed and should run here but did not come up. */
+export interface ServerFailure {
+  server: string;
+  reason: string;
+}
+
+/**
+ * Starts what is stopped and makes running servers re-read a config that changed (the domain). Those
+ * that did not come up are returned: `desa up` then fails, naming them (a server that is not installed
+ * here is not a failure: it is listed as unavailable).
+ */
+export async function startLocalServers(o: { dir: string; env: NodeJS.ProcessEnv; domain: string; portBase: number }): Promise<{ servers: ServerStatus[]; failed: ServerFailure[] }> {
+  if (!servicesWanted(o.env)) return { servers: [], failed: [] };
   const stopped = serversStatus({ dir: o.dir, env: o.env }).filter((x) => x.state === 'stopped');
-  if (stopped.length > 0) log.step(`starting the local mail, DNS, web and S3 servers in ${o.dir}`);
+  if (stopped.length > 0) log.step(`starting the local mail, DNS, web, S3 and OpenSID servers in ${o.dir}`);
   const r = await startServers({ dir: o.dir, env: o.env, domain: o.domain, portBase: o.portBase, log });
-  if (!r.ok) log.warn(`some local servers did not start (see above; logs in ${join(o.dir, 'log')}). The stacks still provision; what those servers serve is skipped.`);
+  if (!r.ok) log.warn(`some local servers did not start (see above; logs in ${join(o.dir, 'log')}). The stacks still provision; the run fails at the end, naming them.`);
   const missing = r.servers.filter((x) => x.state === 'unavailable');
   if (stopped.length > 0 && missing.length > 0) log.warn(`not available here: ${missing.map((x) => `${x.name} (${x.reason})`).join(', ')}.`);
-  return r.servers;
+  return { servers: r.servers, failed: r.failed.map((f) => ({ server: f.name, reason: f.message.split('\n')[0]! })) };
 }
 
 export async function stopLocalServers(dir: string, env: NodeJS.ProcessEnv): Promise<void> {

@@ -10,6 +10,7 @@ describe('parseComponents', () => {
       { name: 'kube-controller-manager', running: false, pid: null },
       { name: 'kube-scheduler', running: false, pid: null },
       { name: 'kwok', running: false, pid: null },
+      { name: 'volume-provisioner', running: false, pid: null },
     ]);
   });
 });

@@ -1,8 +1,8 @@
 // Pure pieces of the local cluster's state: what toolchain/cluster.sh reports, the ports it remembers,
 // and what the API server says about the nodes. No I/O here.
 
-/** The processes toolchain/cluster.sh runs, in start order. */
-export const COMPONENTS = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok'] as const;
+/** The processes toolchain/cluster.sh runs, in start order (the last one is desa's: cli/cluster/provisioner.ts). */
+export const COMPONENTS = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'volume-provisioner'] as const;
 
 export interface Component {
   name: string;

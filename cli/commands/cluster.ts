@@ -42,7 +42,8 @@ Examples:
       'after',
       `
 Prints \`export KUBECONFIG=...\` on stdout. Exit code 0 when it runs (or already ran), 4 when it could
-not be built or started (ports in use, a component that does not come up).
+not be built or started (ports in use, a component that does not come up), or when an installed local
+server did not start (one not installed here is listed as unavailable, not a failure).
 
 Examples:
   desa cluster up
@@ -51,17 +52,23 @@ Examples:
     .action(async (opts: { file: string; nodes: string; json?: boolean }) => {
       const { clusterUp } = await import('../cluster/local-cluster.ts');
       const s = await clusterUp({ file: opts.file, nodes: Number(opts.nodes), env: process.env });
-      if (opts.json) return emitJson({ ok: true, ...s });
-      if (s.alreadyRunning) log.info(`The local cluster is already running (${s.apiServer}, ${s.nodes?.ready ?? 0} node(s) Ready).`);
-      else log.success(`local cluster running: ${s.apiServer}, ${s.nodes?.ready ?? 0} node(s) Ready; data in ${s.dataDir}`);
-      emit(`export KUBECONFIG=${shellQuote(s.kubeconfig)}`);
+      const failed = s.servicesFailed;
+      if (opts.json) emitJson({ ok: failed.length === 0, ...s });
+      else {
+        if (s.alreadyRunning) log.info(`The local cluster is already running (${s.apiServer}, ${s.nodes?.ready ?? 0} node(s) Ready).`);
+        else log.success(`local cluster running: ${s.apiServer}, ${s.nodes?.ready ?? 0} node(s) Ready; data in ${s.dataDir}`);
+        emit(`export KUBECONFIG=${shellQuote(s.kubeconfig)}`);
+      }
+      if (failed.length > 0) {
+        throw new ReportedError(EXIT.operationFailed, `local server(s) that did not start: ${failed.map((f) => `${f.server} (${f.reason})`).join('; ')}`, 'See the logs in .desa/services/log; `desa cluster status` lists the servers.');
+      }
     });
 
   cluster
     .command('down')
     .description('Stop the local cluster cleanly. Its data is kept unless --reset.')
     .addOption(fileOption())
-    .option('--reset', 'also delete its data (certificates, etcd, logs): the next `up` starts empty')
+    .option('--reset', 'also delete its data (certificates, etcd, logs, the servers\' data) and the OpenSID desa\'s system users: the next `up` starts empty')
     .addOption(jsonOption())
     .addHelpText(
       'after',

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { AbortError, EXIT } from '../../core/errors.ts';
 import type { LocalExtras } from '../cluster/target.ts';
 import type { DestroyOptions } from '../engine/offboard.ts';
-import { concurrencyOption, runStacks, type StackFlags } from './run-stacks.ts';
+import { concurrencyOption, lockWaitOption, runStacks, type StackFlags } from './run-stacks.ts';
 import { fileOption, jsonOption } from './options.ts';
 
 export function registerDestroy(program: Command): void {
@@ -14,6 +14,7 @@ export function registerDestroy(program: Command): void {
     .option('--delete-data', 'also delete the namespace, its volumes and the bucket claim, and remove the stack')
     .option('-y, --yes', 'do not ask for confirmation (needed without a terminal)')
     .addOption(concurrencyOption())
+    .addOption(lockWaitOption())
     .option('--kubeconfig <path>', 'the cluster, instead of the local one')
     .option('--context <name>', 'the kubeconfig context to use')
     .addOption(jsonOption())

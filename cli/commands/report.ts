@@ -28,7 +28,9 @@ pace, pilots, link quality, services, and which data is still unknown. json and 
 codes (the same in every language); json is documented in cli/report/README.md (schemaVersion 1),
 indented on a terminal and compact in a pipe or a file (jq . indents it).
 Services of the desa whose stack is provisioned come from its outputs (source "stacks", read from the
-state as \`desa status\` does); the others are desa.yaml's plan (source "inventory"). --no-state: all plan.
+state as \`desa status\` does); the others are desa.yaml's plan (source "inventory"). Each desa's
+readiness is what the last \`desa check\` found (.desa/check.json, with its time), or "not checked".
+--no-state: the plan only, and no readiness.
 
 pdf is the html printed by headless Chromium (Debian's chromium package, or $DESA_CHROMIUM): A4, page
 numbers, and a signature block for the approving official (--approver, --approver-title,
@@ -46,7 +48,7 @@ Examples:
     )
     .action(async (flags: Record<string, unknown>) => {
       const opts = parseReportOptions(flags, { stdoutIsTTY: Boolean(process.stdout.isTTY) });
-      const [{ loadInventoryCached, inventoryCacheDir }, { buildReport }, { renderReport }, { readProvisioned }] = await Promise.all([
+      const [{ loadInventoryCached, inventoryCacheDir }, { buildReport }, { renderReport }, { readProvisioned, readReadiness }] = await Promise.all([
         import('../../core/inventory/cache.ts'),
         import('../report/model.ts'),
         import('../report/render.ts'),
@@ -55,7 +57,8 @@ Examples:
       const terminal = opts.format === 'terminal' ? (await import('../report/render-terminal.ts')).renderTerminal : undefined;
       const { inventory } = loadInventoryCached(opts.file, inventoryCacheDir(cacheDir()));
       const provisioned = opts.state ? await readProvisioned(opts.file, inventory.units, process.env) : undefined;
-      const data = buildReport(inventory, { asOf: opts.asOf, today: opts.today, ...(provisioned ? { provisioned } : {}) });
+      const readiness = opts.state ? await readReadiness(opts.file, process.env) : undefined;
+      const data = buildReport(inventory, { asOf: opts.asOf, today: opts.today, ...(provisioned ? { provisioned } : {}), ...(readiness ? { readiness } : {}) });
       const text = renderReport(data, opts.format, { lang: opts.lang, columns: process.stdout.columns, approver: opts.approver, pretty: !opts.out && Boolean(process.stdout.isTTY), ...(terminal ? { terminal } : {}) });
       if (!opts.out) return emit(text);
       if (opts.format === 'pdf') await (await import('../report/pdf.ts')).printPdf(text, opts.out, process.env);

@@ -1,18 +1,19 @@
 import type { Command } from 'commander';
 import type { LocalExtras } from '../cluster/target.ts';
 import type { RotateOptions, Rotation } from '../engine/rotate.ts';
-import { runStacks, type StackFlags } from './run-stacks.ts';
+import { lockWaitOption, runStacks, type StackFlags } from './run-stacks.ts';
 import { fileOption, jsonOption } from './options.ts';
 
 export function registerRotate(program: Command): void {
   program
     .command('rotate')
-    .description("Replace a desa's generated passwords (mailboxes) or storage key with new ones, through its stack.")
+    .description("Replace a desa's generated passwords (mailboxes, OpenSID) or storage key with new ones, through its stack.")
     .argument('<slug>', 'the desa')
     .addOption(fileOption())
-    .option('--account <role...>', 'only these accounts: mailbox roles (kepala-desa, operator, …) or storage; default: all of them')
+    .option('--account <role...>', 'only these accounts: mailbox roles (kepala-desa, operator, …), storage, opensid-db (its database) or opensid-admin (its administrator); default: all of them')
     .option('--kubeconfig <path>', 'the cluster, instead of the local one')
     .option('--context <name>', 'the kubeconfig context to use')
+    .addOption(lockWaitOption())
     .addOption(jsonOption())
     .addHelpText(
       'after',
@@ -32,6 +33,7 @@ credential was not rotated (the old one still works), 130 interrupted.
 Examples:
   desa rotate sumberjaya --account operator
   desa rotate sumberjaya                      every mailbox and the storage key
+  desa rotate lambangjaya --account opensid-admin   OpenSID's administrator password
   desa credentials sumberjaya --force         then the new sheet`,
     )
     .action(async (slug: string, opts: Omit<StackFlags, 'only' | 'concurrency'> & { account?: string[] }) => {

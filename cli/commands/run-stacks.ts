@@ -19,16 +19,24 @@ export const concurrencyOption = () =>
     return String(n);
   });
 
+export const lockWaitOption = () =>
+  new Option('--lock-wait <seconds>', 'wait this long for a stack another run holds, then give up naming it (0: refuse at once)').default('300').argParser((v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0 || n > 86_400) throw new AbortError(`--lock-wait must be a whole number of seconds from 0 to 86400, not "${v}".`);
+    return String(n);
+  });
+
 export interface StackFlags {
   file: string;
   only?: string[];
   concurrency: string;
+  lockWait?: string;
   kubeconfig?: string;
   context?: string;
   json?: boolean;
 }
 
-const OPERATION: Record<Verb, Operation> = { up: 'up', plan: 'preview', destroy: 'destroy' };
+const OPERATION: Record<Verb, Operation> = { up: 'up', plan: 'preview', destroy: 'destroy', drift: 'refresh' };
 
 /** The summary of a run, with what the local target adds (nothing with --kubeconfig/--context). */
 export type Summary = RunSummary & Partial<LocalExtras>;
@@ -66,6 +74,7 @@ export async function runStacks<O extends EngineOptions<LocalExtras>>(verb: Verb
         file,
         only: flags.only ?? [],
         concurrency: Number(flags.concurrency),
+        ...(flags.lockWait !== undefined ? { lockWait: Number(flags.lockWait) } : {}),
         target,
         env: process.env,
         signal,

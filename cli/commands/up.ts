@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { LocalExtras } from '../cluster/target.ts';
 import type { UpOptions } from '../engine/up.ts';
-import { concurrencyOption, runStacks, type StackFlags } from './run-stacks.ts';
+import { concurrencyOption, lockWaitOption, runStacks, type StackFlags } from './run-stacks.ts';
 import { fileOption, jsonOption } from './options.ts';
 
 export function registerUp(program: Command): void {
@@ -11,6 +11,7 @@ export function registerUp(program: Command): void {
     .addOption(fileOption())
     .option('--only <slug...>', 'only these desa (slugs); the platform stack always runs first')
     .addOption(concurrencyOption())
+    .addOption(lockWaitOption())
     .option('--refresh', "refresh each stack's state from the cluster before updating it")
     .option('--release-data <name...>', 'let the update delete these protected resources (data), named as a failed up or plan named them')
     .option('--kubeconfig <path>', 'deploy to this cluster instead of the local one')
@@ -33,6 +34,11 @@ and says which data would be lost; everything else it changed is in place, and t
 keeps working. --release-data NAME lets the next update delete exactly that resource (the name the
 message gives). A volume claim that never bound holds nothing and is released without asking. A failing desa does not stop the others. A run that was killed is
 recovered by the next one: its stale lock is cancelled and pending operations are cleared.
+Another run holding a stack (a second \`desa up\` at the same time): desa waits for it (--lock-wait,
+default 300 s), saying who holds it; past that the stack fails, naming the holder (process, host,
+since when) and what to do. A stack last applied to another cluster (the local one reset with
+\`desa cluster down --reset\`, or a kubeconfig now naming another) is refreshed before it is updated, so
+what that cluster lacks is created again; its summary line says so.
 
 Progress: an ink view on a terminal, "[stack] …" lines on stderr otherwise; then a summary on stdout
 (--json: the whole result). Ctrl-C stops cleanly: no new stack starts, running ones stop and release

@@ -36,7 +36,7 @@ export const defaultOut = (slug: string) => `kredensial-${slug}.html`;
 /** What a sheet holds, for the line on stderr: counts and names only. */
 export function sheetSummary(d: SheetData): string {
   const n = d.mail?.mailboxes.length ?? 0;
-  return [n === 0 ? 'no mailboxes' : `${n} mailbox${n === 1 ? '' : 'es'}`, d.storage ? 'storage' : 'no storage', d.site ? 'site' : 'no site'].join(', ');
+  return [n === 0 ? 'no mailboxes' : `${n} mailbox${n === 1 ? '' : 'es'}`, d.storage ? 'storage' : 'no storage', d.site ? 'site' : 'no site', ...(d.opensid ? ['OpenSID administrator'] : [])].join(', ');
 }
 
 function existsError(path: string): AbortError {

@@ -45,6 +45,8 @@ describe('gatherSheetData', () => {
       },
       storage: { endpoint: 'http://storage.desa-platform.svc.cluster.local:9000', ...STORAGE, quota: '20Gi' },
       site: { url: 'https://sumberjaya.desa.bekasikab.go.id/', template: 'profil' },
+      // Not on OpenSID: no administrator login.
+      opensid: null,
       stack: { name: 'sumberjaya', lastUpdate: '2026-11-22T21:09:01.907Z' },
     });
     // The engine decrypts this desa's stack only; the platform's outputs are plain and read from the file.
@@ -58,6 +60,13 @@ describe('gatherSheetData', () => {
     expect(servingTemplate('opensid', ['opensid', 'profil'])).toBe('opensid');
     // Nothing known to serve (another backend, a state without the workloads): what was asked for.
     expect(servingTemplate('profil', [])).toBe('profil');
+  });
+
+  it('a desa on OpenSID: its administrator login from the decrypted outputs', async () => {
+    const env = backend(provisioned());
+    const admin = { url: 'https://sumberjaya.desa.bekasikab.go.id/index.php/siteman', username: 'admin', password: 'Abcd-efgh-2345-wxyz' };
+    reveal.mockClear().mockResolvedValue(revealed('sumberjaya', { ...desaOutputs('sumberjaya', ROLES, true), mailPasswords: PASSWORDS, storageCredentials: STORAGE, opensidAdmin: admin }));
+    expect((await gather('sumberjaya', env)).opensid).toEqual(admin);
   });
 
   it('a kelurahan without mailboxes or storage: both null, the site kept', async () => {

@@ -23,6 +23,7 @@ const desaOutputs = z.object({
   mailboxes: z.array(z.string()).nullish(),
   mailPasswords: z.record(z.string(), z.string()).nullish(),
   storageCredentials: z.object({ bucket: z.string(), accessKeyId: z.string(), secretAccessKey: z.string() }).nullish(),
+  opensidAdmin: z.object({ url: z.string(), username: z.string(), password: z.string() }).nullish(),
 });
 const platformOutputs = z.object({ mailHost: z.string().nullish(), storageEndpoint: z.string().nullish() });
 
@@ -84,6 +85,7 @@ export function sheetData(inventory: Inventory, unit: Unit, desa: StackState, pl
     mail: mailboxes.length ? { host: p.mailHost!, mailboxes: mailboxes.map((address) => ({ role: roleOf(unit, address), address, password: passwords[address]!, quota: quotaOf(unit, address) })) } : null,
     storage: creds ? { endpoint: p.storageEndpoint!, ...creds, quota: unit.services.storage.quota } : null,
     site: d.data.url ? { url: d.data.url, template: servingTemplate(d.data.siteTemplate ?? 'profil', desa.siteRunning) } : null,
+    opensid: d.data.opensidAdmin ?? null,
     stack: { name: desa.name, lastUpdate: desa.lastUpdate },
   };
 }

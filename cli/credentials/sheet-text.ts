@@ -51,6 +51,11 @@ export interface SheetText {
   siteAddress: string;
   siteKind: string;
   template: Record<string, string>;
+  /** OpenSID's administrator, on the sheet of a desa on OpenSID. */
+  opensidAdmin: string;
+  opensidLogin: string;
+  opensidIntro: string;
+  opensidPassword: string;
   securityTitle: string;
   securityItems: (office: string) => string[];
   handover: string;
@@ -117,6 +122,11 @@ const id: SheetText = {
   siteAddress: 'Alamat',
   siteKind: 'Jenis',
   template: { profil: 'Halaman profil', opensid: 'OpenSID (Sistem Informasi Desa)', external: 'Aplikasi milik sendiri, diteruskan dari alamat ini' },
+  opensidAdmin: 'Administrator OpenSID',
+  opensidLogin: 'Halaman masuk',
+  opensidIntro: 'Akun pengelola OpenSID desa: dengan akun ini operator desa mengisi data penduduk, surat, dan berita di situs. Kata sandi bawaan OpenSID (sid304) tidak berlaku.',
+  opensidPassword:
+    'Ketik kata sandi ini persis seperti tertulis: satu huruf besar, dan tanda hubung (-) termasuk bagian kata sandi. Setelah masuk, kata sandi dapat diganti di menu Pengguna OpenSID.',
   securityTitle: 'Petunjuk keamanan',
   securityItems: (office) => [
     'Simpan lembar ini di tempat terkunci. Jangan ditempel di dinding atau meja.',
@@ -191,6 +201,10 @@ const en: SheetText = {
   siteAddress: 'Address',
   siteKind: 'Kind',
   template: { profil: 'Profile page', opensid: 'OpenSID (village information system)', external: 'Its own application, forwarded from this address' },
+  opensidAdmin: 'OpenSID administrator',
+  opensidLogin: 'Login page',
+  opensidIntro: "The desa's OpenSID account: with it the desa operator keeps the population data, letters and news of the site. OpenSID's default password (sid304) does not work.",
+  opensidPassword: 'Type this password exactly as written: one capital letter, and the hyphens (-) are part of it. Once logged in, it can be changed in OpenSID\'s Pengguna (users) menu.',
   securityTitle: 'Keeping it safe',
   securityItems: (office) => [
     'Keep this sheet locked away. Do not pin it to a wall or leave it on a desk.',

@@ -111,6 +111,20 @@ describe('renderCredentialSheet', () => {
     expect(text(section(local, 'penyimpanan'))).toContain('hanya dapat dijangkau dari dalam klaster');
   });
 
+  it('a desa on OpenSID: its administrator login under the site, the password once, as typed, hyphens kept', () => {
+    const admin = { url: 'https://sumberjaya.desa.bekasikab.go.id/index.php/siteman', username: 'admin', password: 'Abcd-efgh-2345-wxyz' };
+    const sid = renderCredentialSheet({ ...SUMBERJAYA, site: { url: 'https://sumberjaya.desa.bekasikab.go.id/', template: 'opensid' }, opensid: admin }, { generatedAt: AT });
+    const site = text(section(sid, 'situs'));
+    expect(site).toContain('Administrator OpenSID');
+    expect(site).toContain('https://sumberjaya.desa.bekasikab.go.id/index.php/siteman');
+    expect(site).toMatch(/Nama pengguna\s*admin/);
+    expect(site).toContain('(sid304) tidak berlaku');
+    expect(secrets(sid)).toContain('Abcd-efgh-2345-wxyz');
+    expect(text(sid).split('Abcd-efgh-2345-wxyz')).toHaveLength(2);
+    // Without OpenSID, no such box.
+    expect(text(section(html, 'situs'))).not.toContain('Administrator OpenSID');
+  });
+
   it('a kelurahan without mailboxes or storage: shows its site, says the rest is not provided, holds no secret', () => {
     const k = renderCredentialSheet(SETIA_ASIH, { generatedAt: AT });
     expect(k).toContain('<title>Lembar Akun Layanan Digital Kelurahan Setia Asih</title>');

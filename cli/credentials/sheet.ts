@@ -25,6 +25,8 @@ export interface SheetData {
   storage: { endpoint: string; bucket: string; accessKeyId: string; secretAccessKey: string; quota: string } | null;
   /** null: nothing is served at the unit's subdomain. `template`: profil, opensid or external. */
   site: { url: string; template: string } | null;
+  /** OpenSID's administrator login, for a desa on OpenSID (absent or null otherwise). */
+  opensid?: { url: string; username: string; password: string } | null;
   /** The stack the secrets were read from, and when it last changed (ISO 8601), for the footer. */
   stack: { name: string; lastUpdate: string | null };
 }
@@ -116,7 +118,7 @@ export function renderCredentialSheet(data: SheetData, opts: SheetOptions): stri
     section('surel', t.mail, data.mail ? mail(data.mail, t, lang, lookAlikeNote(data, t)) : notProvided(t.mail)),
     ...(data.mail ? [section('pengaturan-surel', t.mailSettings, mailSettings(data.mail, t))] : []),
     section('penyimpanan', t.storage, data.storage ? storage(data.storage, t, office) : notProvided(t.storage)),
-    section('situs', t.site, data.site ? kv([[t.siteAddress, mono(data.site.url)], [t.siteKind, esc(t.template[data.site.template] ?? data.site.template)]]) : notProvided(t.site)),
+    section('situs', t.site, (data.site ? kv([[t.siteAddress, mono(data.site.url)], [t.siteKind, esc(t.template[data.site.template] ?? data.site.template)]]) : notProvided(t.site)) + (data.opensid ? opensid(data.opensid, t) : '')),
     `<div class="closing">${section('keamanan', t.securityTitle, `<div class="rules-box"><ul class="rules">${t.securityItems(office).map((i) => `<li>${esc(i)}</li>`).join('')}</ul></div>`)}${section('serah-terima', t.handover, handover(data, t, unitName))}</div>`,
     `<footer>${esc(t.footer(data.stack.name, data.stack.lastUpdate ? formatMoment(new Date(data.stack.lastUpdate), lang, zone) : null))}</footer>`,
   ].join('\n');
@@ -169,6 +171,24 @@ function storage(s: NonNullable<SheetData['storage']>, t: SheetText, office: str
     '</div>' +
     (where ? `<p class="note">${esc(where)}</p>` : '') +
     `<h3>${esc(t.howToConnect)}</h3><ol class="steps">${t.storageSteps(s.bucket).map((x) => `<li>${esc(x)}</li>`).join('')}</ol>`
+  );
+}
+
+/** A password with its own separators (OpenSID's: Abcd-efgh-2345-wxyz): shown in its groups, the hyphens kept, digits in bold. */
+function dashedSecretBox(value: string): string {
+  const digitsBold = (g: string) => (g.match(/[0-9]+|[^0-9]+/g) ?? []).map((r) => (/^[0-9]/.test(r) ? `<b>${r}</b>` : esc(r))).join('');
+  return `<span class="secret">${value.split('-').map((g, i, all) => `<span>${digitsBold(g)}${i < all.length - 1 ? '-' : ''}</span>`).join('')}</span>`;
+}
+
+function opensid(o: NonNullable<SheetData['opensid']>, t: SheetText): string {
+  return (
+    `<article class="account" id="opensid"><h3>${esc(t.opensidAdmin)}</h3><p class="note">${esc(t.opensidIntro)}</p>` +
+    kv([
+      [t.opensidLogin, mono(o.url)],
+      [t.userName, mono(o.username)],
+      [t.password, dashedSecretBox(o.password)],
+    ]) +
+    `<p class="note">${esc(t.opensidPassword)}</p></article>`
   );
 }
 

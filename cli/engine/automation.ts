@@ -273,7 +273,7 @@ export type Outcome =
 export interface RunHooks {
   onEvent?: (e: EngineEvent) => void;
   signal?: AbortSignal;
-  /** up: refresh the state from the cluster first. */
+  /** up, preview: refresh the state from the cluster first. */
   refresh?: boolean;
   /** destroy: keep protected resources (the desa's data). */
   excludeProtected?: boolean;
@@ -300,7 +300,8 @@ export async function runOperation(stack: Stack, op: Operation, hooks: RunHooks 
   const signal = hooks.signal ? { signal: hooks.signal } : {};
   try {
     if (op === 'up') await stack.up({ onEvent, ...signal, ...(hooks.refresh ? { refresh: true } : {}) });
-    else if (op === 'preview') await stack.preview({ onEvent, ...signal });
+    else if (op === 'preview') await stack.preview({ onEvent, ...signal, ...(hooks.refresh ? { refresh: true } : {}) });
+    else if (op === 'refresh') await stack.previewRefresh({ onEvent, ...signal });
     else await stack.destroy({ onEvent, ...signal, ...(hooks.excludeProtected ? { excludeProtected: true } : {}) });
     return { ok: true, changes: countChanges(summary), steps: [...steps.values()] };
   } catch (e) {

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { AbortError, EXIT } from '../../core/errors.ts';
 import { PROJECT, stateDirs } from '../paths.ts';
+import { type ClusterIdentity, recordedIdentity } from './identity.ts';
 
 /** What a secret output shows instead of its value, as `pulumi stack output` prints it. */
 export const SECRET = '[secret]';
@@ -35,6 +36,13 @@ export interface StackState {
   lastOperation: LastOperation | null;
   /** The site templates whose workload is in the state with at least one ready pod: what actually serves. */
   siteRunning: string[];
+  /** The cluster its last update was applied to (identity.ts); null when not recorded. */
+  cluster: ClusterIdentity | null;
+  /**
+   * Its objects were in this checkout's local cluster, which has been reset or re-created since: none of
+   * them is there (provisioned and dataKept are then false). Set by state.ts.
+   */
+  clusterGone?: true;
 }
 
 /** One entry of the engine's update history, as desa shows it. */
@@ -97,14 +105,32 @@ export function managedResources<R extends Resource>(resources: readonly R[]): R
 
 const SITE_WORKLOADS = new Set(['kubernetes:apps/v1:Deployment', 'kubernetes:apps/v1:StatefulSet']);
 
-/** The site templates whose workload (labelled app.kubernetes.io/component=site) has a ready pod in the state. */
+type SiteObject = { metadata?: { labels?: Record<string, string> }; status?: { readyReplicas?: number }; spec?: { selector?: unknown } };
+
+const siteName = (r: Resource): string | undefined => {
+  const labels = (r.outputs as SiteObject | undefined)?.metadata?.labels ?? {};
+  return labels['app.kubernetes.io/component'] === 'site' ? labels['app.kubernetes.io/name'] : undefined;
+};
+
+/** The site templates whose workload (Deployment, StatefulSet) is in the state, ready or not: what runs in the namespace. */
+export function siteWorkloads(resources: readonly Resource[]): string[] {
+  return [...new Set(resources.filter((r) => r.type && SITE_WORKLOADS.has(r.type)).map(siteName).filter((n): n is string => Boolean(n)))].sort();
+}
+
+/**
+ * The site templates that serve, as far as the state knows: a workload labelled
+ * app.kubernetes.io/component=site with a ready pod, or a site Service that selects no pod (the site runs
+ * outside the cluster, as OpenSID on the local servers: whether it is ready is `desa up`'s and
+ * `desa check`'s to say).
+ */
 export function siteRunning(resources: readonly Resource[]): string[] {
   const running = new Set<string>();
   for (const r of resources) {
-    if (!r.type || !SITE_WORKLOADS.has(r.type)) continue;
-    const o = r.outputs as { metadata?: { labels?: Record<string, string> }; status?: { readyReplicas?: number } } | undefined;
-    const labels = o?.metadata?.labels ?? {};
-    if (labels['app.kubernetes.io/component'] === 'site' && labels['app.kubernetes.io/name'] && (o?.status?.readyReplicas ?? 0) > 0) running.add(labels['app.kubernetes.io/name']);
+    const o = r.outputs as SiteObject | undefined;
+    const name = siteName(r);
+    if (!name || !r.type) continue;
+    if (SITE_WORKLOADS.has(r.type) && (o?.status?.readyReplicas ?? 0) > 0) running.add(name);
+    if (r.type === 'kubernetes:core/v1:Service' && o?.spec?.selector === undefined) running.add(name);
   }
   return [...running].sort();
 }
@@ -125,6 +151,7 @@ export function parseDeployment(d: Deployment | null | undefined, name: string, 
     updateInProgress,
     lastOperation,
     siteRunning: siteRunning(resources),
+    cluster: recordedIdentity(root?.outputs),
   };
 }
 

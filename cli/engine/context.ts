@@ -5,8 +5,11 @@ import type { PulumiFn, Stack } from '@pulumi/pulumi/automation/index.js';
 import { loadInventory } from '../../core/inventory/load.ts';
 import type { Inventory } from '../../core/inventory/model.ts';
 import { type StateDirs, stateDirs } from '../paths.ts';
-import { type Engine, findEngine, openStack, recover, runOperation, stateResources, unsetConfig, writeConfig } from './automation.ts';
-import { backendFor } from './checkpoint.ts';
+import { AbortError, OperationFailedError } from '../../core/errors.ts';
+import { type Engine, engineError, findEngine, openStack, type Outcome, recover, runOperation, stateResources, unsetConfig, writeConfig } from './automation.ts';
+import { describeHolder, holdersInError, isLockError, liveHolders, type LockHolder, readLockHolders, StackLockedError } from './locks.ts';
+import { backendFor, type Deployment, managedResources, readCheckpoint } from './checkpoint.ts';
+import { CLUSTER_KEY, clusterChange, recordedIdentity } from './identity.ts';
 import { resourceOf, type Step, stepWarnings } from './diagnostics.ts';
 import { blockedCause, describeProtected, type ProtectedData, releaseEmptyClaims } from './release.ts';
 import { keepFailureLogs } from './failure-log.ts';
@@ -26,7 +29,11 @@ export interface EngineOptions<X extends object = object> {
   /** Aborted on Ctrl-C: no new stack starts, running ones are asked to stop. */
   signal?: AbortSignal;
   listener?: ProgressListener;
+  /** Seconds to wait for a stack another run holds before giving up (default 300; 0: refuse at once). */
+  lockWait?: number;
 }
+
+export const DEFAULT_LOCK_WAIT = 300;
 
 /** The stack config key that makes one update replace generated credentials (stacks/settings.ts `rotate`). */
 export const ROTATE_KEY = 'desa:rotate';
@@ -51,24 +58,86 @@ export async function prepare<X extends object>(o: EngineOptions<X>, check: (inv
   check(inventory);
   const dirs = stateDirs(o.file, o.env);
   const engine = await findEngine(o.env);
-  const target = await o.target.open(inventory, dirs);
+  const opened = await o.target.open(inventory, dirs);
+  // Every stack records the cluster it is applied to (identity.ts): in its config, so in its fingerprint.
+  const target = opened.identity ? { ...opened, config: { ...opened.config, [CLUSTER_KEY]: opened.identity } } : opened;
   // Loaded here, once the inventory is valid and the engine found: @pulumi/kubernetes is large.
   const program = (await import('../../stacks/index.ts')).default;
   const backend = backendFor(o.file, o.env);
   return { inventory, dirs, engine, program, target, backendDir: backend.kind === 'file' ? backend.dir : null };
 }
 
-/** Opens a stack with its config written and a killed run's leftovers recovered. */
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+
+/**
+ * Waits, up to `deadline`, while a live run holds the stack (a file backend's lock files; a lock whose
+ * process is gone is left to recover()), saying who in the stack's progress; then a StackLockedError.
+ * Other backends are not read here: `seen` (what the engine's error named) is waited on once, and the
+ * caller asks the engine again.
+ */
+async function waitForLock(ctx: Context, name: string, o: EngineOptions, t: Tracker, deadline: number, seen: LockHolder[] = []): Promise<void> {
+  const start = Date.now();
+  for (;;) {
+    const live = ctx.backendDir === null ? seen : liveHolders(readLockHolders(ctx.backendDir, name));
+    if (live.length === 0) return;
+    if (Date.now() >= deadline || o.signal?.aborted) throw new StackLockedError(name, live, { waited: Math.round((Date.now() - start) / 1000) });
+    if (!t.p.message?.startsWith('waiting for')) t.set({ message: `waiting for another run that holds it: ${describeHolder(live[0]!)}` });
+    await sleep(ctx.backendDir === null ? 2000 : 500, o.signal);
+    if (ctx.backendDir === null) return;
+  }
+}
+
+/** A failure of the engine as a one-line error: another run holding the stack says who. */
+function engineFailure(e: unknown, name: string): Error {
+  if (e instanceof AbortError) return e;
+  const text = e instanceof Error ? e.message : String(e);
+  if (isLockError(text)) return new StackLockedError(name, holdersInError(text), { waited: 0, detail: text });
+  return new OperationFailedError(engineError(e), undefined, text);
+}
+
+/** Opens a stack with its config written, a run that holds it waited for, and a killed run's leftovers recovered. */
 export async function open(ctx: Context, name: string, o: EngineOptions, t: Tracker, extraEnv?: Record<string, string>): Promise<Stack> {
   t.set({ phase: 'preparing' });
-  const stack = await openStack({ stack: name, dirs: ctx.dirs, engine: ctx.engine, program: ctx.program, env: o.env, ...(extraEnv ? { extraEnv } : {}) });
-  await writeConfig(stack, ctx.target.config);
-  // A rotation is for the one update `desa rotate` runs, a transition for the first update of a template
-  // switch; one that was interrupted must not repeat.
-  await unsetConfig(stack, [ROTATE_KEY, TRANSITION_KEY]);
-  const recovered = await recover(stack, ctx.backendDir, o.signal);
-  if (recovered) t.set({ message: recovered });
-  return stack;
+  const deadline = Date.now() + (o.lockWait ?? DEFAULT_LOCK_WAIT) * 1000;
+  try {
+    const stack = await openStack({ stack: name, dirs: ctx.dirs, engine: ctx.engine, program: ctx.program, env: o.env, ...(extraEnv ? { extraEnv } : {}) });
+    await writeConfig(stack, ctx.target.config);
+    // A rotation is for the one update `desa rotate` runs, a transition for the first update of a template
+    // switch; one that was interrupted must not repeat.
+    await unsetConfig(stack, [ROTATE_KEY, TRANSITION_KEY]);
+    // Never recover a stack another run is working on: the operations it has pending are its own.
+    await waitForLock(ctx, name, o, t, deadline);
+    const recovered = await recover(stack, ctx.backendDir, o.signal);
+    if (recovered) t.set({ message: recovered });
+    return stack;
+  } catch (e) {
+    throw engineFailure(e, name);
+  }
+}
+
+/** The latest deployment of a stack in a file backend (no CLI process); undefined otherwise or when unreadable. */
+export function latestState(ctx: Context, stack: string): (Deployment & { pending_operations?: unknown[] }) | undefined {
+  try {
+    return ctx.backendDir ? (readCheckpoint(ctx.backendDir, stack)?.checkpoint?.latest ?? undefined) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why the stack must be refreshed before its update: its state was applied to another cluster than this
+ * run's (identity.ts). Read from the file backend's checkpoint, or through the engine for other backends.
+ */
+export async function staleCluster(ctx: Context, d: Deployment | undefined, s?: Stack): Promise<string | null> {
+  if (!ctx.target.identity) return null;
+  const deployment = ctx.backendDir === null && s ? ((await s.exportStack()).deployment as Deployment) : d;
+  const resources = deployment?.resources ?? [];
+  const root = resources.find((r) => r.type === 'pulumi:pulumi:Stack');
+  return clusterChange(recordedIdentity(root?.outputs), ctx.target.identity, managedResources(resources).length > 0);
 }
 
 export interface OperateExtra {
@@ -93,19 +162,36 @@ export interface OperateExtra {
 const addChanges = (a: Changes | null, b: Changes | null): Changes | null =>
   a && b ? { create: a.create + b.create, update: a.update + b.update, delete: a.delete + b.delete, same: b.same } : (b ?? a);
 
-/** Runs `op` on an opened stack, counting finished resources into the tracker. */
-export async function operate(stack: Stack, op: Operation, t: Tracker, o: EngineOptions, extra: OperateExtra = {}): Promise<StackResult> {
-  t.set({ phase: 'running' });
-  let done = 0;
+/**
+ * Runs `op` on an opened stack, counting finished resources into the tracker. When another run took the
+ * stack meanwhile, each run of the engine waits for it (up to --lock-wait) and runs again; past that, the
+ * error names it.
+ */
+export async function operate(ctx: Context, stack: Stack, op: Operation, t: Tracker, o: EngineOptions, extra: OperateExtra = {}): Promise<StackResult> {
+  const deadline = Date.now() + (o.lockWait ?? DEFAULT_LOCK_WAIT) * 1000;
   const { protectedData, twoSteps, ...hooks } = extra;
-  const run = () =>
-    runOperation(stack, op, {
-      ...hooks,
-      ...(o.signal ? { signal: o.signal } : {}),
-      onEvent: (e) => {
-        if (e.resOutputsEvent && !e.resOutputsEvent.metadata.type.startsWith('pulumi:')) t.set({ resourcesDone: ++done, message: undefined });
-      },
-    });
+  const run = async (): Promise<Outcome> => {
+    for (;;) {
+      t.set({ phase: 'running' });
+      let done = 0;
+      const r = await runOperation(stack, op, {
+        ...hooks,
+        ...(o.signal ? { signal: o.signal } : {}),
+        onEvent: (e) => {
+          if (e.resOutputsEvent && !e.resOutputsEvent.metadata.type.startsWith('pulumi:')) t.set({ resourcesDone: ++done, message: undefined });
+        },
+      });
+      if (r.ok || r.cancelled || !isLockError(r.detail)) return r;
+      const named = holdersInError(r.detail);
+      try {
+        if (Date.now() >= deadline) throw new StackLockedError(stack.name, named, { waited: 0 });
+        await waitForLock(ctx, stack.name, o, t, deadline, named.length > 0 ? named : [{ pid: null }]);
+      } catch (e) {
+        const l = e instanceof StackLockedError ? e : new StackLockedError(stack.name, named, { waited: 0 });
+        return { ...r, error: l.message, cause: [l.message, ...(l.nextStep ? [l.nextStep] : [])], detail: `${l.nextStep}\n\n${r.detail}`, protectedDeletes: [] };
+      }
+    }
+  };
   await twoSteps?.first();
   let r = await run();
   let steps = r.steps;

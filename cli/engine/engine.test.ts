@@ -6,11 +6,11 @@ import { AbortError, EXIT } from '../../core/errors.ts';
 import type { Inventory, Unit } from '../../core/inventory/model.ts';
 import { gzipSync } from 'node:zlib';
 import { summaryLines } from '../ui/run-summary.ts';
-import { localClusterConfig } from '../cluster/target.ts';
+import { localClusterConfig, localOpensid } from '../cluster/target.ts';
 import { backendUrl, countChanges, passphraseEnv } from './automation.ts';
 import { parseLock, pendingOperations, staleLocks } from './checkpoint.ts';
 import { exitCodeOf } from './outcome.ts';
-import { accountsToRotate, rotatable, rotatedAccounts } from './rotate.ts';
+import { accountsToRotate, describeAccount, rotatable, rotatedAccounts } from './rotate.ts';
 import { siteSwitch } from './up.ts';
 import type { Step } from './diagnostics.ts';
 import { pool } from './run-loop.ts';
@@ -122,6 +122,11 @@ describe('config', () => {
     expect(m['desa:customResources']).toBe(false);
     expect(m['desa:ingress']).toEqual({ mode: 'existing', publishesStatus: false });
     expect(m['kubernetes:kubeconfig']).toBe('/x/.desa/cluster/admin.kubeconfig');
+    expect(m['desa:opensid']).toEqual({ mode: 'existing' });
+  });
+  it('local cluster: the OpenSID release from DESA_OPENSID_SOURCE and DESA_OPENSID_SHA256, none when unset', () => {
+    expect(localOpensid({})).toEqual({ mode: 'existing' });
+    expect(localOpensid({ DESA_OPENSID_SOURCE: '/srv/opensid-2410.0.0.tar.gz', DESA_OPENSID_SHA256: 'c'.repeat(64) })).toEqual({ mode: 'existing', source: '/srv/opensid-2410.0.0.tar.gz', sha256: 'c'.repeat(64) });
   });
   it('the backend: PULUMI_BACKEND_URL when set, else the file backend beside desa.yaml', () => {
     const dirs = { backend: '/x/.desa/state' } as Parameters<typeof backendUrl>[0];
@@ -193,12 +198,14 @@ describe('stale locks', () => {
 });
 
 describe('rotate: which accounts', () => {
-  const unit = (email: boolean, storage: boolean) =>
+  const unit = (email: boolean, storage: boolean, template = 'profil') =>
     ({
       slug: 'sumberjaya',
       services: {
         email: { enabled: email, accounts: [{ role: 'kepala-desa' }, { role: 'operator' }] },
         storage: { enabled: storage, bucket: 'desa-sumberjaya' },
+        site: { enabled: true, template },
+        subdomain: { enabled: true, host: 'sumberjaya.desa.bekasikab.go.id' },
       },
     }) as unknown as Unit;
   it('all of them by default; the named ones otherwise, once each', () => {
@@ -206,9 +213,15 @@ describe('rotate: which accounts', () => {
     expect(accountsToRotate(unit(true, true), ['operator', 'operator'])).toEqual(['operator']);
     expect(rotatable(unit(true, false))).toEqual(['kepala-desa', 'operator']);
   });
+  it('an OpenSID desa also has its database and administrator passwords', () => {
+    expect(rotatable(unit(true, true, 'opensid'))).toEqual(['kepala-desa', 'operator', 'storage', 'opensid-db', 'opensid-admin']);
+    expect(accountsToRotate(unit(false, false, 'opensid'), ['opensid-admin'])).toEqual(['opensid-admin']);
+    expect(describeAccount(unit(false, false, 'opensid'), 'opensid-admin')).toBe('OpenSID administrator (sumberjaya.desa.bekasikab.go.id)');
+    expect(() => accountsToRotate(unit(true, true), ['opensid-db'])).toThrow(/no such account/);
+  });
   it('an account the desa does not have is a usage error naming the ones it has', () => {
     expect(() => accountsToRotate(unit(true, false), ['storage'])).toThrow(/no such account/);
-    expect(() => accountsToRotate(unit(false, false), [])).toThrow(/no mailboxes or storage/);
+    expect(() => accountsToRotate(unit(false, false), [])).toThrow(/no mailboxes, storage or OpenSID/);
   });
 });
 
@@ -225,6 +238,12 @@ describe('rotate: what changed when the update failed elsewhere (issue 10, item 
   it('storage is rotated only when both its claim and the access that grants the key changed', () => {
     expect(rotatedAccounts(unit, ['storage'], failed([secret('update', 'bucket-lambangjaya')])).live).toEqual([]);
     expect(rotatedAccounts(unit, ['storage'], failed([secret('update', 'bucket-lambangjaya'), secret('create', 'bucket-access-lambangjaya')])).live).toEqual(['storage']);
+  });
+
+  it("an OpenSID password is rotated when OpenSID's Secret changed, outside the cluster or in it", () => {
+    expect(rotatedAccounts(unit, ['opensid-admin'], failed([secret('update', 'opensid-lambangjaya')])).live).toEqual(['opensid-admin']);
+    expect(rotatedAccounts(unit, ['opensid-db'], failed([{ ...secret('update', 'opensid'), object: { name: 'opensid', namespace: 'desa-lambangjaya' } }])).live).toEqual(['opensid-db']);
+    expect(rotatedAccounts(unit, ['opensid-db'], failed([secret('update', 'mailbox-lambangjaya-operator')]))).toEqual({ live: [], unchanged: ['opensid-db'] });
   });
 
   it('a succeeded update rotated everything asked', () => {
@@ -244,16 +263,30 @@ describe('rotate: what changed when the update failed elsewhere (issue 10, item 
 
 describe('a switch of site template (issue 10)', () => {
   const unit = (template: string) => ({ services: { site: { enabled: true, template } } }) as unknown as Unit;
-  const state = (siteTemplate?: string) => ({ resources: [{ type: 'pulumi:pulumi:Stack', outputs: siteTemplate ? { siteTemplate } : {} }] });
-  it('is seen from the state\'s outputs: what ran before, when the unit now asks for something else', () => {
+  const workload = (name: string) => ({ type: 'kubernetes:apps/v1:Deployment', outputs: { metadata: { labels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'site' } } } });
+  const state = (siteTemplate?: string, running: string[] = siteTemplate === 'profil' || siteTemplate === 'opensid' ? [siteTemplate] : []) => ({
+    resources: [{ type: 'pulumi:pulumi:Stack', outputs: siteTemplate ? { siteTemplate } : {} }, ...running.map(workload)],
+  });
+  it("is seen from the state's site workloads: what ran before, when the unit now asks for something else", () => {
     expect(siteSwitch(state('opensid'), unit('profil'))).toBe('opensid');
     expect(siteSwitch(state('profil'), unit('opensid'))).toBe('profil');
-    expect(siteSwitch(state('external'), unit('profil'))).toBe('none');
+    // Nothing ran before (an external site): no pod to make room for.
+    expect(siteSwitch(state('external'), unit('profil'))).toBeNull();
     expect(siteSwitch(state('profil'), unit('profil'))).toBeNull();
     expect(siteSwitch(state('external'), unit('external'))).toBeNull();
     // A stack never run, or outputs without a template: no switch.
     expect(siteSwitch(undefined, unit('profil'))).toBeNull();
     expect(siteSwitch(state(), unit('profil'))).toBeNull();
+  });
+  it('OpenSID served outside the cluster runs nothing in the namespace: only what does run counts', () => {
+    const outside = { opensidOutside: true };
+    // On the local servers' OpenSID, an update that stays there is no switch.
+    expect(siteSwitch(state('opensid', []), unit('opensid'), outside)).toBeNull();
+    expect(siteSwitch(state('opensid', []), unit('profil'), outside)).toBeNull();
+    // From profil to OpenSID outside: the profil pod runs until it is gone.
+    expect(siteSwitch(state('profil'), unit('opensid'), outside)).toBe('profil');
+    // OpenSID in the cluster (deploy mode) still running, the desa now served outside it.
+    expect(siteSwitch(state('opensid', ['opensid']), unit('opensid'), outside)).toBe('opensid');
   });
 });
 

@@ -23,8 +23,8 @@ describe('fingerprint of a stack’s inputs', () => {
 });
 
 describe('skipping an unchanged stack', () => {
-  const last = { fingerprint: 'f', stateTime: '2026-11-22T21:00:00Z' };
-  const now = { fingerprint: 'f', stateTime: '2026-11-22T21:00:00Z', pending: 0, locked: false };
+  const last = { fingerprint: 'f', stateTime: '2026-11-22T21:00:00Z', cluster: 'uid-1' };
+  const now = { fingerprint: 'f', stateTime: '2026-11-22T21:00:00Z', pending: 0, locked: false, cluster: 'uid-1' };
   it('only when the inputs and the state are those of the last successful update', () => {
     expect(unchanged(last, now)).toBe(true);
     expect(unchanged(null, now)).toBe(false);
@@ -33,6 +33,16 @@ describe('skipping an unchanged stack', () => {
     expect(unchanged(last, { ...now, stateTime: null })).toBe(false); // destroyed, or another backend
     expect(unchanged(last, { ...now, pending: 1 })).toBe(false); // a killed run left work half done
     expect(unchanged(last, { ...now, locked: true })).toBe(false);
+  });
+  it('never when the cluster is another one, or not known (issue 12: a reset cluster is not "unchanged")', () => {
+    expect(unchanged(last, { ...now, cluster: 'uid-2' })).toBe(false); // desa cluster down --reset, then up
+    expect(unchanged(last, { ...now, cluster: null })).toBe(false); // this run's cluster could not be identified
+    expect(unchanged({ ...last, cluster: null }, now)).toBe(false); // recorded before desa knew clusters
+  });
+  it('a record written before clusters were recorded reads with no cluster', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'work-'));
+    writeFileSync(join(dir, 'desa-last-update.json'), JSON.stringify({ fingerprint: 'f', stateTime: 't' }));
+    expect(readLastUpdate(dir)).toEqual({ fingerprint: 'f', stateTime: 't', cluster: null });
   });
   it('the record is kept beside the stack’s settings, and forgotten', () => {
     const dir = mkdtempSync(join(tmpdir(), 'work-'));

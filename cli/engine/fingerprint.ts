@@ -3,7 +3,10 @@
 // update of the same state is a no-op: the program is deterministic over desa.yaml, the stack config and
 // the code. desa records a fingerprint of those inputs and the time of the state it produced; the next
 // `desa up` skips the stack when both still match (and no lock or half-done operation is there), which
-// turns a no-change run of 187 stacks from minutes into seconds. `--refresh` always runs.
+// turns a no-change run of 187 stacks from minutes into seconds. `--refresh` always runs. The cluster is an
+// input like any other (cli/engine/identity.ts): a stack last applied to another cluster (the local one
+// reset, a kubeconfig now pointing elsewhere) is never skipped, nor is any stack when the cluster of this
+// run could not be identified.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,6 +47,8 @@ export interface LastUpdate {
   fingerprint: string;
   /** The state's manifest time right after that update. */
   stateTime: string;
+  /** The UID of the cluster that update was applied to (identity.ts); null when it was not known. */
+  cluster: string | null;
 }
 
 const recordFile = (workDir: string) => join(workDir, 'desa-last-update.json');
@@ -51,7 +56,8 @@ const recordFile = (workDir: string) => join(workDir, 'desa-last-update.json');
 export function readLastUpdate(workDir: string): LastUpdate | null {
   try {
     const j = JSON.parse(readFileSync(recordFile(workDir), 'utf8')) as Partial<LastUpdate>;
-    return typeof j.fingerprint === 'string' && typeof j.stateTime === 'string' ? { fingerprint: j.fingerprint, stateTime: j.stateTime } : null;
+    if (typeof j.fingerprint !== 'string' || typeof j.stateTime !== 'string') return null;
+    return { fingerprint: j.fingerprint, stateTime: j.stateTime, cluster: typeof j.cluster === 'string' ? j.cluster : null };
   } catch {
     return null;
   }
@@ -65,7 +71,22 @@ export function forgetLastUpdate(workDir: string): void {
   rmSync(recordFile(workDir), { force: true });
 }
 
-/** The stack may be skipped: same inputs, and the state is exactly the one that update left. */
-export function unchanged(last: LastUpdate | null, current: { fingerprint: string; stateTime: string | null; pending: number; locked: boolean }): boolean {
-  return last !== null && current.stateTime !== null && !current.locked && current.pending === 0 && last.fingerprint === current.fingerprint && last.stateTime === current.stateTime;
+/**
+ * The stack may be skipped: same inputs, the state is exactly the one that update left, and this run goes
+ * to the very cluster that update went to (a known one: an unknown cluster is never taken for the same).
+ */
+export function unchanged(
+  last: LastUpdate | null,
+  current: { fingerprint: string; stateTime: string | null; pending: number; locked: boolean; cluster: string | null },
+): boolean {
+  return (
+    last !== null &&
+    current.stateTime !== null &&
+    !current.locked &&
+    current.pending === 0 &&
+    current.cluster !== null &&
+    last.cluster === current.cluster &&
+    last.fingerprint === current.fingerprint &&
+    last.stateTime === current.stateTime
+  );
 }

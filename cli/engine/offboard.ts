@@ -6,9 +6,11 @@ import { PLATFORM_STACK } from '../../core/inventory/model.ts';
 import { join } from 'node:path';
 import { heldResources, openStack, unprotectAll } from './automation.ts';
 import { backendFor, readFileBackend } from './checkpoint.ts';
-import { type Context, type EngineOptions, existingStacks, finish, open, operate, prepare, warned, withTarget } from './context.ts';
+import { type Context, type EngineOptions, existingStacks, finish, latestState, open, operate, type OperateExtra, prepare, staleCluster, warned, withTarget } from './context.ts';
 import { forgetLastUpdate } from './fingerprint.ts';
-import { type Job, type RunSummary, runAll } from './run-loop.ts';
+import type { Stack } from '@pulumi/pulumi/automation/index.js';
+import type { Deployment } from './checkpoint.ts';
+import { type Job, type RunSummary, runAll, type StackResult, type Tracker } from './run-loop.ts';
 import { orphanStacks, selectStacks } from './selection.ts';
 
 export interface DestroyOptions<X extends object = object> extends EngineOptions<X> {
@@ -35,7 +37,7 @@ export function offboardJob(ctx: Context, stack: string, o: EngineOptions, delet
       }
       forgetLastUpdate(join(ctx.dirs.work, stack));
       if (deleteData) await unprotectAll(s);
-      const r = await operate(s, 'destroy', t, o, deleteData ? {} : { excludeProtected: true });
+      const r = await operate(ctx, s, 'destroy', t, o, deleteData ? {} : { excludeProtected: true });
       if (r.result !== 'succeeded') return r;
       if (deleteData) {
         await s.workspace.removeStack(stack);
@@ -48,6 +50,13 @@ export function offboardJob(ctx: Context, stack: string, o: EngineOptions, delet
 
 const slugOf = (ctx: Context, stack: string) => ctx.inventory.units.find((u) => u.stack === stack)?.slug ?? stack;
 
+/** A preview; of the cluster as it is (refreshed first) when the stack was last applied to another one. */
+async function preview(ctx: Context, s: Stack, t: Tracker, o: EngineOptions, before: Deployment | undefined, extra: OperateExtra = {}): Promise<StackResult> {
+  const why = await staleCluster(ctx, before, s);
+  const r = await operate(ctx, s, 'preview', t, o, { ...extra, ...(why ? { refresh: true } : {}) });
+  return why && r.result === 'succeeded' ? { ...r, note: [r.note, `previewed against the cluster as it is: ${why}`].filter(Boolean).join('; ') } : r;
+}
+
 /** `desa plan`: a preview of the platform and each selected desa; removed desa show what `up` would destroy. */
 export async function plan<X extends object>(o: EngineOptions<X>): Promise<RunSummary & Partial<X>> {
   const ctx = await prepare(o);
@@ -57,13 +66,17 @@ export async function plan<X extends object>(o: EngineOptions<X>): Promise<RunSu
     stack: PLATFORM_STACK,
     operation: 'preview',
     run: async (t) => {
+      const before = latestState(ctx, PLATFORM_STACK);
       const s = await open(ctx, PLATFORM_STACK, o, t);
       existing = await existingStacks(s);
-      return operate(s, 'preview', t, o);
+      return preview(ctx, s, t, o, before);
     },
   };
   const jobs = (): Job[] => [
-    ...desas.map((stack): Job => ({ stack, operation: 'preview', run: async (t) => warned(ctx, stack, await operate(await open(ctx, stack, o, t), 'preview', t, o, { protectedData: { slug: slugOf(ctx, stack) } })) })),
+    ...desas.map((stack): Job => ({ stack, operation: 'preview', run: async (t) => {
+      const before = latestState(ctx, stack);
+      return warned(ctx, stack, await preview(ctx, await open(ctx, stack, o, t), t, o, before, { protectedData: { slug: slugOf(ctx, stack) } }));
+    } })),
     ...(o.only.length === 0 ? orphanStacks(ctx.inventory, [...existing.keys()]) : []).map(
       (stack): Job => ({
         stack,

@@ -3,11 +3,15 @@ import { EXIT } from '../../core/errors.ts';
 import { PLATFORM_STACK } from '../../core/inventory/model.ts';
 import type { RunSummary } from './run-loop.ts';
 
-/** The exit status of a run: 0 ok, 130 interrupted, 4 a stack failed. */
+/** The exit status of a run: 0 ok, 130 interrupted, 4 a stack failed; drift: 5 when a stack differs from its state. */
 export function exitCodeOf(s: RunSummary): number {
   if (s.interrupted) return EXIT.interrupted;
-  return s.ok ? EXIT.ok : EXIT.operationFailed;
+  if (!s.ok) return EXIT.operationFailed;
+  return drifted(s).length > 0 ? EXIT.drift : EXIT.ok;
 }
+
+/** The stacks whose state and cluster differ (desa drift). */
+export const drifted = (s: RunSummary) => s.stacks.filter((r) => r.result === 'succeeded' && (r.drift?.length ?? 0) > 0).map((r) => r.stack);
 
 /** One line on why a run did not succeed, and what to do; `target` explains a failure of its own part. */
 export function failureMessage<S extends RunSummary>(s: S, target?: (s: S) => { message: string; nextStep: string } | null): { message: string; nextStep: string } {
@@ -18,6 +22,13 @@ export function failureMessage<S extends RunSummary>(s: S, target?: (s: S) => { 
     };
   }
   const failed = s.stacks.filter((r) => r.result === 'failed').map((r) => r.stack);
+  if (failed.length === 0 && s.verb === 'drift') {
+    const d = drifted(s);
+    return {
+      message: `Drift: ${d.length} stack(s) differ from what their state says: ${d.join(', ')}.`,
+      nextStep: 'See above what differs. `desa up --refresh` (with --only for those desa) re-creates what is gone and undoes what was changed.',
+    };
+  }
   const own = failed.length === 0 ? target?.(s) : null;
   if (own) return own;
   if (failed.includes(PLATFORM_STACK)) {

@@ -9,7 +9,8 @@ export interface Changes {
   same: number;
 }
 
-export type Operation = 'up' | 'preview' | 'destroy';
+/** refresh: a refresh preview (`desa drift`): what differs between the state and the cluster, changing neither. */
+export type Operation = 'up' | 'preview' | 'destroy' | 'refresh';
 
 export type StackPhase =
   /** Waiting for a free slot. */

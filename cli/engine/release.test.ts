@@ -4,7 +4,7 @@
 // stand-in for the Automation API's Stack; test/recovery.e2e.test.ts runs the real engine.
 import type { EngineEvent, Stack } from '@pulumi/pulumi/automation/index.js';
 import { describe, expect, it } from 'vitest';
-import { type EngineOptions, operate } from './context.ts';
+import { type Context, type EngineOptions, operate } from './context.ts';
 import { blockedCause, describeProtected, neverBound } from './release.ts';
 import { Tracker } from './run-loop.ts';
 
@@ -48,6 +48,8 @@ function stackWith(resource: ReturnType<typeof claim>) {
 }
 
 const opts = {} as EngineOptions;
+// No lock files to read: the engine's error is all a lock would be known by (none here).
+const ctx = { backendDir: null } as unknown as Context;
 const tracker = (op: 'up' | 'preview' = 'up') => new Tracker('lambangjaya', op, null, undefined);
 
 describe('protected data a change would delete', () => {
@@ -62,7 +64,7 @@ describe('protected data a change would delete', () => {
 
   it('an update blocked by data says what would be lost and the flag that releases exactly it; nothing is released', async () => {
     const { stack, calls, state } = stackWith(claim('Bound', 'pvc-1'));
-    const r = await operate(stack, 'up', tracker(), opts, { protectedData: { slug: 'lambangjaya' } });
+    const r = await operate(ctx, stack, 'up', tracker(), opts, { protectedData: { slug: 'lambangjaya' } });
     expect(r.result).toBe('failed');
     expect(r.error).toBe('the change needs to delete protected data: the volume opensid-files of the opensid site (PersistentVolumeClaim in desa-lambangjaya, 5Gi; bound: its files would be lost)');
     expect(r.cause).toContain('To delete it: desa up --only lambangjaya --release-data lambangjaya-site-opensid-files');
@@ -73,7 +75,7 @@ describe('protected data a change would delete', () => {
 
   it('an empty claim that never bound does not block: refreshed to be sure, released, and the update runs again', async () => {
     const { stack, calls, state } = stackWith(claim('Pending'));
-    const r = await operate(stack, 'up', tracker(), opts, { protectedData: { slug: 'lambangjaya' } });
+    const r = await operate(ctx, stack, 'up', tracker(), opts, { protectedData: { slug: 'lambangjaya' } });
     expect(r.result).toBe('succeeded');
     expect(calls).toEqual(['up', `refresh ${PVC}`, 'import', 'up']);
     expect(state.deployment.resources[0]!.protect).toBe(false);
@@ -82,7 +84,7 @@ describe('protected data a change would delete', () => {
 
   it('a plan changes nothing: it says `desa up` releases the empty claim, and does not fail on it', async () => {
     const { stack, calls, state } = stackWith(claim('Pending'));
-    const r = await operate(stack, 'preview', tracker('preview'), opts, { protectedData: { slug: 'lambangjaya' } });
+    const r = await operate(ctx, stack, 'preview', tracker('preview'), opts, { protectedData: { slug: 'lambangjaya' } });
     expect(r.result).toBe('succeeded');
     expect(r.note).toMatch(/^`desa up` releases the volume opensid-files/);
     expect(r.steps?.map((s) => [s.op, s.name])).toEqual([['delete', 'lambangjaya-site-opensid-files']]);

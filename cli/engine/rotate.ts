@@ -3,7 +3,7 @@
 // candidate value through (stacks/desa/mailboxes.ts, storage.ts) and the key is removed again. The new
 // values exist only in the cluster's Secrets and, encrypted, in the state; nothing here prints them.
 import { join } from 'node:path';
-import { BUCKET, BUCKET_ACCESS, MAILBOX } from '../../core/contract.ts';
+import { BUCKET, BUCKET_ACCESS, MAILBOX, OPENSID } from '../../core/contract.ts';
 import { AbortError, EXIT } from '../../core/errors.ts';
 import type { Inventory, Unit } from '../../core/inventory/model.ts';
 import { findByName } from '../../core/inventory/lookup.ts';
@@ -19,16 +19,32 @@ export interface RotateOptions<X extends object = object> extends EngineOptions<
   accounts: string[];
 }
 
-/** The accounts of a unit that have generated credentials: its mailbox roles, then `storage`. */
+/** The accounts of an OpenSID desa (stacks/desa/opensid.ts OPENSID_ACCOUNTS): its database's and its administrator's passwords. */
+export const OPENSID_ROTATABLE = ['opensid-db', 'opensid-admin'] as const;
+
+/** The accounts of a unit that have generated credentials: its mailbox roles, then `storage`, then OpenSID's. */
 export function rotatable(unit: Unit): string[] {
-  return [...(unit.services.email.enabled ? unit.services.email.accounts.map((a) => a.role) : []), ...(unit.services.storage.enabled ? ['storage'] : [])];
+  const site = unit.services.site;
+  return [
+    ...(unit.services.email.enabled ? unit.services.email.accounts.map((a) => a.role) : []),
+    ...(unit.services.storage.enabled ? ['storage'] : []),
+    ...(site.enabled && site.template === 'opensid' ? OPENSID_ROTATABLE : []),
+  ];
+}
+
+/** What a rotated account is, for the summary: an address, a bucket, or OpenSID's database or administrator. */
+export function describeAccount(unit: Unit, account: string): string {
+  if (account === 'storage') return `storage (${unit.services.storage.bucket})`;
+  if (account === 'opensid-db') return `OpenSID database (${unit.slug})`;
+  if (account === 'opensid-admin') return `OpenSID administrator (${unit.services.subdomain.host})`;
+  return unit.services.email.accounts.find((x) => x.role === account)?.address ?? account;
 }
 
 /** The accounts to rotate, checked against the unit: a usage error naming the valid ones otherwise. */
 export function accountsToRotate(unit: Unit, asked: readonly string[]): string[] {
   const valid = rotatable(unit);
   if (valid.length === 0) {
-    throw new AbortError(`${unit.slug} has no mailboxes or storage, so no generated credentials to rotate.`, { exitCode: EXIT.usage });
+    throw new AbortError(`${unit.slug} has no mailboxes, storage or OpenSID, so no generated credentials to rotate.`, { exitCode: EXIT.usage });
   }
   for (const a of asked) {
     if (!valid.includes(a)) {
@@ -42,14 +58,15 @@ export function accountsToRotate(unit: Unit, asked: readonly string[]): string[]
   return asked.length > 0 ? [...new Set(asked)] : valid;
 }
 
-/** The Secrets (their Kubernetes names) that carry an account's credential to its server: all must change. */
-export function credentialSecrets(unit: Unit, account: string): string[] {
-  return account === 'storage' ? [BUCKET.name(unit.slug), BUCKET_ACCESS.name(unit.slug)] : [MAILBOX.name(unit.slug, account)];
-}
-
-/** What a user reads for an account: its address, or `storage (desa-<slug>)`. */
-export function accountLabel(unit: Unit, account: string): string {
-  return account === 'storage' ? `storage (${unit.services.storage.bucket})` : (unit.services.email.accounts.find((x) => x.role === account)?.address ?? account);
+/**
+ * The Secrets (their Kubernetes names) that carry an account's credential to its server: each entry must
+ * change, and an entry lists the names its Secret may have (OpenSID's is `opensid-<slug>` in the platform
+ * namespace when served outside the cluster, `opensid` in the desa's namespace otherwise).
+ */
+export function credentialSecrets(unit: Unit, account: string): string[][] {
+  if (account === 'storage') return [[BUCKET.name(unit.slug)], [BUCKET_ACCESS.name(unit.slug)]];
+  if ((OPENSID_ROTATABLE as readonly string[]).includes(account)) return [[OPENSID.name(unit.slug), OPENSID.inCluster]];
+  return [[MAILBOX.name(unit.slug, account)]];
 }
 
 /**
@@ -60,7 +77,7 @@ export function accountLabel(unit: Unit, account: string): string {
 export function rotatedAccounts(unit: Unit, accounts: readonly string[], r: Pick<StackResult, 'result' | 'steps'>): { live: string[]; unchanged: string[] } {
   if (r.result === 'succeeded') return { live: [...accounts], unchanged: [] };
   const changed = new Set((r.steps ?? []).filter((s) => s.kind === 'Secret' && s.op !== 'delete').map((s) => s.object?.name));
-  const live = accounts.filter((a) => credentialSecrets(unit, a).every((name) => changed.has(name)));
+  const live = accounts.filter((a) => credentialSecrets(unit, a).every((names) => names.some((name) => changed.has(name))));
   return { live, unchanged: accounts.filter((a) => !live.includes(a)) };
 }
 
@@ -94,7 +111,7 @@ export async function rotate<X extends object>(o: RotateOptions<X>): Promise<Run
       forgetLastUpdate(join(ctx.dirs.work, unit.stack));
       await writeConfig(s, { [ROTATE_KEY]: accounts });
       try {
-        return await operate(s, 'up', t, o, { protectedData: { slug: unit.slug } });
+        return await operate(ctx, s, 'up', t, o, { protectedData: { slug: unit.slug } });
       } finally {
         await unsetConfig(s, [ROTATE_KEY]);
       }
@@ -112,8 +129,8 @@ export async function rotate<X extends object>(o: RotateOptions<X>): Promise<Run
   const summary = await finish(ctx, { ...ran, stacks, ok: !ran.interrupted && live.length === accounts.length });
   return {
     ...summary,
-    rotated: live.map((a) => accountLabel(unit, a)),
-    notRotated: unchanged.map((a) => accountLabel(unit, a)),
+    rotated: live.map((a) => describeAccount(unit, a)),
+    notRotated: unchanged.map((a) => describeAccount(unit, a)),
     stackError: r.result === 'failed' ? (r.error ?? 'failed') : null,
   };
 }

@@ -50,6 +50,7 @@ describe('after the run: the target', () => {
     const target: OpenedTarget<{ services: string }> = {
       config: { 'desa:inventory': '/x/desa.yaml' },
       extras: {},
+      identity: null,
       finish: async (r) => (seen.push(r), { ok: false, extras: { services: 'sync failed' } }),
     };
     const s = await finish(context(target), ran, ['karangmukti']);
@@ -62,7 +63,7 @@ describe('after the run: the target', () => {
 
   it('is not asked after an interrupted run', async () => {
     let asked = false;
-    const target: OpenedTarget<{ services: string }> = { config: {}, extras: {}, finish: async () => ((asked = true), { ok: true, extras: {} }) };
+    const target: OpenedTarget<{ services: string }> = { config: {}, extras: {}, identity: null, finish: async () => ((asked = true), { ok: true, extras: {} }) };
     const s = await finish(context(target), { ...ran, ok: false, interrupted: true });
     expect(asked).toBe(false);
     expect(s.interrupted).toBe(true);

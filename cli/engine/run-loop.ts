@@ -6,9 +6,10 @@ import { performance } from 'node:perf_hooks';
 import { describeError } from '../../core/errors.ts';
 import type { Step } from './diagnostics.ts';
 import type { ProtectedData } from './release.ts';
+import type { DriftItem } from './drift-model.ts';
 import type { Changes, Operation, ProgressListener, StackPhase, StackProgress } from './progress.ts';
 
-export type Verb = 'up' | 'plan' | 'destroy';
+export type Verb = 'up' | 'plan' | 'destroy' | 'drift';
 
 export interface StackResult {
   stack: string;
@@ -34,6 +35,8 @@ export interface StackResult {
   warnings?: string[];
   /** Not run: its inputs and its state are those of its last successful update (cli/engine/fingerprint.ts). */
   unchangedInputs?: true;
+  /** desa drift: what differs between its state and the cluster (drift-model.ts); empty when nothing. */
+  drift?: DriftItem[];
 }
 
 export interface RunSummary {

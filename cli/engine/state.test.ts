@@ -61,6 +61,7 @@ describe('parseCheckpoint', () => {
       updateInProgress: false,
       lastOperation: null,
       siteRunning: [],
+      cluster: null,
     });
     expect(JSON.stringify(s)).not.toContain('made-up');
   });
@@ -174,6 +175,18 @@ describe('readFileBackend', () => {
     const db = { ...resource('x', 'kubernetes:apps/v1:StatefulSet', 'x-db'), outputs: { metadata: { labels: { 'app.kubernetes.io/name': 'mariadb', 'app.kubernetes.io/component': 'database' } }, status: { readyReplicas: 1 } } };
     const text = checkpoint('x', [root('x', { siteTemplate: 'opensid' }), workload('x-site-profil', 'profil', 1), workload('x-site-opensid', 'opensid', 0), db]);
     expect(parseCheckpoint(text, 'x').siteRunning).toEqual(['profil']);
+  });
+
+  it('what serves: a site Service that selects no pod is a site served outside the cluster (OpenSID on the local servers)', () => {
+    const service = (template: string, selector?: Record<string, string>) => ({
+      ...resource('x', 'kubernetes:core/v1:Service', template),
+      outputs: { metadata: { labels: { 'app.kubernetes.io/name': template, 'app.kubernetes.io/component': 'site' } }, spec: { ports: [{ port: 80 }], ...(selector ? { selector } : {}) } },
+    });
+    const outside = checkpoint('x', [root('x', { siteTemplate: 'opensid' }), service('opensid')]);
+    expect(parseCheckpoint(outside, 'x').siteRunning).toEqual(['opensid']);
+    // In the cluster, a Service is not what serves: its pods are (none ready here).
+    const inside = checkpoint('x', [root('x', { siteTemplate: 'opensid' }), service('opensid', { 'app.kubernetes.io/name': 'opensid' })]);
+    expect(parseCheckpoint(inside, 'x').siteRunning).toEqual([]);
   });
 
   it('a checkpoint that is not JSON is a clear error naming the stack and file', () => {

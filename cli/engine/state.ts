@@ -2,7 +2,9 @@
 // (the default, .desa/state beside desa.yaml, or PULUMI_BACKEND_URL=file://…) is read from its checkpoint
 // files (checkpoint.ts: no CLI process, no decryption); other backends (s3://, Pulumi Cloud) and secret
 // values go through the engine (state-engine.ts, loaded only then). Nothing here imports @pulumi/pulumi.
+import { stateDirs } from '../paths.ts';
 import { backendFor, type Backend, hasSecret, readFileBackend, type StackState } from './checkpoint.ts';
+import { type ClusterIdentity, presentLocally, readLocalIdentity } from './identity.ts';
 
 // The read model's names, for its readers.
 export { type Backend, hasSecret, maskSecrets, SECRET, type StackState } from './checkpoint.ts';
@@ -21,10 +23,19 @@ export async function revealSecrets(file: string, states: readonly StackState[],
   return states.map((s) => ({ ...s, outputs: revealed.get(s.name) ?? s.outputs }));
 }
 
+/**
+ * What the states claim, less what is known to be gone: a stack applied to this checkout's local cluster
+ * after that cluster was reset or re-created (identity.ts) holds nothing there, whatever its state says.
+ */
+export function withoutGone(stacks: readonly StackState[], local: ClusterIdentity | null): StackState[] {
+  return stacks.map((s) => (presentLocally(s.cluster, local) ? s : { ...s, provisioned: false, dataKept: false, clusterGone: true }));
+}
+
 /** The state of every stack of the inventory's backend: the fast path for files, the engine otherwise. */
 export async function readStates(file: string, env: NodeJS.ProcessEnv = process.env): Promise<States> {
   const backend = backendFor(file, env);
-  if (backend.kind === 'file') return { backend, stacks: readFileBackend(backend.dir) };
+  const local = readLocalIdentity(stateDirs(file, env));
+  if (backend.kind === 'file') return { backend, stacks: withoutGone(readFileBackend(backend.dir), local) };
   const { listStackStates } = await import('./state-engine.ts');
-  return { backend, stacks: await listStackStates(file, env) };
+  return { backend, stacks: withoutGone(await listStackStates(file, env), local) };
 }

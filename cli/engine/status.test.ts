@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realInventory } from '../../test/fixtures/report.ts';
-import { SECRET, type StackState, type States } from './state.ts';
+import { SECRET, type StackState, type States, withoutGone } from './state.ts';
 import { lastOperationLine } from './outputs.ts';
 import { buildStatus, headerLine, secretKeysOf, shortTime, statusLines } from './status.ts';
 
@@ -23,6 +23,7 @@ const state = (name: string, o: Partial<StackState> = {}): StackState => ({
   updateInProgress: false,
   lastOperation: null,
   siteRunning: ['profil'],
+  cluster: null,
   ...o,
 });
 
@@ -37,7 +38,7 @@ describe('buildStatus', () => {
       states(state('platform', { resourceCount: 9, outputs: {} }), state('sumberjaya'), state('lambangsari', { provisioned: false, updateInProgress: true, outputs: {} }), state('desa-lama')),
       false,
     );
-    expect(doc.counts).toEqual({ units: 187, provisioned: 1, updating: 1, failed: 0, stacks: 4, notInInventory: 1 });
+    expect(doc.counts).toEqual({ units: 187, provisioned: 1, updating: 1, failed: 0, clusterGone: 0, stacks: 4, notInInventory: 1 });
     expect(doc.platform).toMatchObject({ stack: 'platform', provisioned: true, resourceCount: 9 });
     expect(doc.units.find((u) => u.slug === 'sumberjaya')).toMatchObject({
       code: '32.16.06.2010',
@@ -115,6 +116,21 @@ describe('status lines', () => {
       ['sumberjaya', 'Tambun Selatan', 'provisioned', '2026-11-22 21:10', 'https://sumberjaya.desa.bekasikab.go.id/', 'profil', '1'],
       ['desa-lama', '-', 'provisioned', '2026-11-22 21:10', '-', '-', '-', 'not in desa.yaml: `desa up` destroys it, keeping its data'],
     ]);
+  });
+
+  it('after `desa cluster down --reset`: nothing applied to the old local cluster is claimed (issue 12)', () => {
+    const old = { server: 'https://127.0.0.1:23793', uid: 'old', local: true as const };
+    const stacks = [state('platform', { outputs: {}, cluster: old }), state('sumberjaya', { cluster: old }), state('lambangsari', { cluster: { server: 'https://prod:6443', uid: 'p' } })];
+    for (const local of [null, { ...old, uid: 'new' }]) {
+      const doc = buildStatus(realInventory(), ['lambangsari', 'sumberjaya'], states(...withoutGone(stacks, local)), false);
+      expect(doc.counts).toMatchObject({ provisioned: 1, clusterGone: 1 });
+      expect(doc.units.find((u) => u.slug === 'sumberjaya')).toMatchObject({ provisioned: false, clusterGone: true, url: null, mailboxes: null });
+      expect(headerLine(doc)).toBe('platform not in the cluster (reset since); 1 of 2 desa provisioned; 1 were in a local cluster since reset (`desa up` provisions them again)');
+      expect(statusLines(doc)[3]!.split(/\s{2,}/).slice(0, 3)).toEqual(['sumberjaya', 'Tambun Selatan', 'cluster reset']);
+    }
+    // The same cluster still there (stopped or running): provisioned as before.
+    const same = buildStatus(realInventory(), ['sumberjaya'], states(...withoutGone(stacks, old)), true);
+    expect(same.units[0]).toMatchObject({ provisioned: true, clusterGone: false, cluster: old.server });
   });
 
   it('with secrets shown: the secret outputs under their row', () => {

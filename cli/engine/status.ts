@@ -17,6 +17,13 @@ export interface StackStatus {
   /** Destroyed with its data kept (namespace, volumes, bucket claim). */
   dataKept: boolean;
   updateInProgress: boolean;
+  /**
+   * Applied to this checkout's local cluster, which was reset or re-created since: its objects are not
+   * there (provisioned is false); `desa up` creates them again.
+   */
+  clusterGone: boolean;
+  /** The API server its last update was applied to; null when not recorded. */
+  cluster: string | null;
   /** ISO 8601; null when the stack does not exist. */
   lastUpdate: string | null;
   /**
@@ -39,7 +46,10 @@ export interface UnitStatus extends StackStatus {
   url: string | null;
   /** The template the stack was last asked for (its outputs). */
   siteTemplate: string | null;
-  /** The site templates whose workload has a ready pod in the state: what actually serves; null when not provisioned. */
+  /**
+   * What actually serves (checkpoint.ts siteRunning): the site templates whose workload has a ready pod
+   * in the state, or that are served outside the cluster; null when not provisioned.
+   */
   siteRunning: string[] | null;
   /** How many mailboxes the stack created; null when not provisioned. */
   mailboxes: number | null;
@@ -48,7 +58,7 @@ export interface UnitStatus extends StackStatus {
 /**
  * The document `desa status --json` prints:
  * { ok, file, backend, platform: StackStatus | null, counts: { units, provisioned, updating, failed,
- *   stacks, notInInventory }, units: UnitStatus[], notInInventory: StackStatus[] }.
+ *   clusterGone, stacks, notInInventory }, units: UnitStatus[], notInInventory: StackStatus[] }.
  */
 export interface StatusDocument {
   ok: true;
@@ -56,7 +66,7 @@ export interface StatusDocument {
   /** The backend's URL, file://… for the file backend. */
   backend: string;
   platform: StackStatus | null;
-  counts: { units: number; provisioned: number; updating: number; failed: number; stacks: number; notInInventory: number };
+  counts: { units: number; provisioned: number; updating: number; failed: number; clusterGone: number; stacks: number; notInInventory: number };
   units: UnitStatus[];
   /** Stacks in the backend whose desa is no longer in desa.yaml (none listed with --only). */
   notInInventory: StackStatus[];
@@ -69,6 +79,8 @@ function stackStatus(name: string, s: StackState | undefined, logs: ErrorLogs): 
     provisioned: s?.provisioned ?? false,
     dataKept: s?.dataKept ?? false,
     updateInProgress: s?.updateInProgress ?? false,
+    clusterGone: s?.clusterGone === true,
+    cluster: s?.cluster?.server ?? null,
     lastUpdate: s?.lastUpdate ?? null,
     lastOperation,
     errorLog: lastOperation?.result === 'failed' ? logs(name) : null,
@@ -107,7 +119,8 @@ export function buildStatus(inventory: Inventory, stacks: readonly string[], sta
       units: units.length,
       provisioned: units.filter((u) => u.provisioned && !failed(u)).length,
       updating: units.filter((u) => u.updateInProgress).length,
-      failed: units.filter(failed).length,
+      failed: units.filter((u) => failed(u) && !u.clusterGone).length,
+      clusterGone: units.filter((u) => u.clusterGone).length,
       stacks: states.stacks.length,
       notInInventory: orphans.length,
     },
@@ -119,7 +132,17 @@ export function buildStatus(inventory: Inventory, stacks: readonly string[], sta
 export { shortTime } from './outputs.ts';
 
 const stateWord = (s: StackStatus) =>
-  s.updateInProgress ? 'updating' : failed(s) ? `${s.lastOperation!.kind} FAILED` : s.provisioned ? 'provisioned' : s.dataKept ? 'data kept' : 'not provisioned';
+  s.updateInProgress
+    ? 'updating'
+    : s.clusterGone
+      ? 'cluster reset'
+      : failed(s)
+        ? `${s.lastOperation!.kind} FAILED`
+        : s.provisioned
+          ? 'provisioned'
+          : s.dataKept
+            ? 'data kept'
+            : 'not provisioned';
 
 /** When the stack last changed: the end of its last recorded operation, else its state's time. */
 const when = (s: StackStatus) => s.lastOperation?.endedAt ?? s.lastUpdate;
@@ -135,10 +158,15 @@ function siteText(u: UnitStatus): string {
 
 export function headerLine(doc: StatusDocument): string {
   const p = doc.platform;
-  const platform = p ? `platform ${stateWord(p)}${when(p) ? ` ${shortTime(when(p))}` : ''}` : 'platform not provisioned';
+  const platform = !p
+    ? 'platform not provisioned'
+    : p.clusterGone
+      ? 'platform not in the cluster (reset since)'
+      : `platform ${stateWord(p)}${when(p) ? ` ${shortTime(when(p))}` : ''}`;
   const parts = [platform, `${doc.counts.provisioned} of ${doc.counts.units} desa provisioned`];
   if (doc.counts.failed) parts.push(`${doc.counts.failed} whose last operation FAILED`);
   if (doc.counts.updating) parts.push(`${doc.counts.updating} updating`);
+  if (doc.counts.clusterGone) parts.push(`${doc.counts.clusterGone} were in a local cluster since reset (\`desa up\` provisions them again)`);
   if (doc.counts.notInInventory) parts.push(`${doc.counts.notInInventory} stack(s) not in desa.yaml`);
   return parts.join('; ');
 }

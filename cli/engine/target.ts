@@ -5,6 +5,7 @@
 // cluster or a server itself.
 import type { Inventory } from '../../core/inventory/model.ts';
 import type { StateDirs } from '../paths.ts';
+import type { ClusterIdentity } from './identity.ts';
 import type { RunSummary, Verb } from './run-loop.ts';
 
 export interface AfterRun {
@@ -23,6 +24,13 @@ export interface OpenedTarget<X extends object> {
   config: Record<string, unknown>;
   /** Merged into every summary (the local cluster's kubeconfig). */
   extras: Partial<X>;
+  /**
+   * The cluster the stacks go to (identity.ts): recorded by every stack, and a stack applied to another
+   * one is refreshed first. Null when it could not be read (then no stack is skipped as unchanged).
+   */
+  identity: ClusterIdentity | null;
+  /** Why the identity could not be read, for a warning. */
+  identityProblem?: string;
   /** After up, destroy and rotate, unless interrupted: what it adds to the summary, and whether it worked. */
   finish?(r: AfterRun): Promise<{ ok: boolean; extras: Partial<X> }>;
 }
@@ -39,5 +47,11 @@ export function kubeconfigTarget<X extends object = object>(file: string, o: { k
   const config: Record<string, unknown> = { 'desa:inventory': file };
   if (o.kubeconfig) config['kubernetes:kubeconfig'] = o.kubeconfig;
   if (o.context) config['kubernetes:context'] = o.context;
-  return { open: async () => ({ config, extras: {} }) };
+  return {
+    open: async () => {
+      const { readClusterIdentity } = await import('../cluster/identity.ts');
+      const { identity, problem } = await readClusterIdentity(o, process.env);
+      return { config, extras: {}, identity, ...(problem ? { identityProblem: problem } : {}) };
+    },
+  };
 }

@@ -1,18 +1,21 @@
 // `desa up`: the platform, then each selected desa; without --only, the stacks of desa gone from
 // desa.yaml are destroyed with their data kept. A desa whose inputs and state are those of its last
-// successful update is not run (fingerprint.ts).
+// successful update is not run (fingerprint.ts). A stack last applied to another cluster (the local one
+// reset, a kubeconfig now naming another) is refreshed before it is updated (identity.ts), so what that
+// cluster lacks is created again, and its summary line says so.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Stack } from '@pulumi/pulumi/automation/index.js';
 import { PLATFORM_STACK } from '../../core/inventory/model.ts';
 import { AbortError, EXIT } from '../../core/errors.ts';
-import { lockHeld, managedResources, readCheckpoint } from './checkpoint.ts';
-import { resourceOf } from './diagnostics.ts';
-import { releaseNamed } from './release.ts';
 import type { Unit } from '../../core/inventory/model.ts';
 import { type Footprint, footprintOf } from '../../stacks/desa/sizing.ts';
 import { unsetConfig, writeConfig } from './automation.ts';
-import { type Context, type EngineOptions, existingStacks, finish, open, operate, prepare, TRANSITION_KEY, warned } from './context.ts';
+import { type Deployment, lockHeld, managedResources, readCheckpoint, siteWorkloads } from './checkpoint.ts';
+import { stackSettings } from './stack-config.ts';
+import { type Context, type EngineOptions, existingStacks, finish, latestState, open, operate, type OperateExtra, prepare, staleCluster, TRANSITION_KEY, warned } from './context.ts';
+import { resourceOf } from './diagnostics.ts';
+import { releaseNamed } from './release.ts';
 import { codeHash, fingerprint, forgetLastUpdate, readLastUpdate, unchanged, writeLastUpdate } from './fingerprint.ts';
 import { offboardJob } from './offboard.ts';
 import { type Job, type RunSummary, runAll, type StackResult, type Tracker } from './run-loop.ts';
@@ -25,9 +28,16 @@ export interface UpOptions<X extends object = object> extends EngineOptions<X> {
   releaseData?: string[];
 }
 
+/** Opens and updates a stack, refreshing it first when asked or when its state is of another cluster. */
+async function update(ctx: Context, stack: string, t: Tracker, o: UpOptions, before: Deployment | undefined, opened?: Stack, extra: OperateExtra = {}): Promise<StackResult> {
+  const s = opened ?? (await open(ctx, stack, o, t));
+  const why = await staleCluster(ctx, before, s);
+  const r = await operate(ctx, s, 'up', t, o, { ...extra, ...(o.refresh || why ? { refresh: true } : {}) });
+  return why && r.result === 'succeeded' ? { ...r, note: [r.note, `refreshed first: ${why}`].filter(Boolean).join('; ') } : r;
+}
+
 /** One desa's update, or no run at all when its inputs and state are those of its last successful update. */
 async function upDesa(ctx: Context, stack: string, t: Tracker, o: UpOptions, code: string): Promise<StackResult> {
-  const extra = o.refresh ? { refresh: true } : {};
   const workDir = join(ctx.dirs.work, stack);
   const unit = ctx.inventory.units.find((u) => u.stack === stack)!;
   const settings = join(workDir, `Pulumi.${stack}.yaml`);
@@ -42,19 +52,14 @@ async function upDesa(ctx: Context, stack: string, t: Tracker, o: UpOptions, cod
       settings: existsSync(settings) ? readFileSync(settings, 'utf8') : null,
       code,
     });
-  const stateOf = () => {
-    try {
-      return ctx.backendDir ? readCheckpoint(ctx.backendDir, stack)?.checkpoint?.latest : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  const before = stateOf();
+  const before = latestState(ctx, stack);
+  const cluster = ctx.target.identity?.uid ?? null;
   const current = {
     fingerprint: inputsNow(),
     stateTime: before?.manifest?.time ?? null,
     pending: before?.pending_operations?.length ?? 0,
     locked: ctx.backendDir === null || lockHeld(ctx.backendDir, stack),
+    cluster,
   };
   if (!o.refresh && !releases(ctx, stack, o.releaseData) && unchanged(readLastUpdate(workDir), current)) {
     const same = managedResources(before?.resources ?? []).length;
@@ -65,32 +70,47 @@ async function upDesa(ctx: Context, stack: string, t: Tracker, o: UpOptions, cod
   const released = await releaseNamed(s, o.releaseData ?? []);
   if (released.length > 0) t.set({ message: `released by --release-data: ${released.join(', ')}` });
   // A switch of site template: first with a quota that admits both sites, then with the new one's.
-  const from = siteSwitch(before, unit);
+  const outside = opensidOutside(ctx, stack);
+  const from = siteSwitch(before, unit, { opensidOutside: outside });
   const twoSteps = from
     ? {
         first: async () => {
           await writeConfig(s, { [TRANSITION_KEY]: from });
-          t.set({ message: `site ${from} → ${footprintOf(unit)}: the quota admits both until the old one is gone` });
+          t.set({ message: `site ${from} → ${footprintOf(unit, { opensidOutside: outside })}: the quota admits both until the old one is gone` });
         },
         second: () => unsetConfig(s, [TRANSITION_KEY]),
       }
     : undefined;
-  const r = warned(ctx, stack, await operate(s, 'up', t, o, { ...extra, protectedData: { slug: unit.slug }, ...(twoSteps ? { twoSteps } : {}) }));
-  const after = stateOf()?.manifest?.time;
-  if (r.result === 'succeeded' && after) writeLastUpdate(workDir, { fingerprint: inputsNow(), stateTime: after });
+  const r = warned(ctx, stack, await update(ctx, stack, t, o, before, s, { protectedData: { slug: unit.slug }, ...(twoSteps ? { twoSteps } : {}) }));
+  const after = latestState(ctx, stack)?.manifest?.time;
+  if (r.result === 'succeeded' && after) writeLastUpdate(workDir, { fingerprint: inputsNow(), stateTime: after, cluster });
   return r;
 }
 
 /**
- * What the namespace runs before this update when the unit now asks for another site footprint (from
- * the state's outputs, file backends): the first update of the switch then admits both. Null otherwise.
+ * What the namespace runs before this update when the unit now asks for another site footprint: the
+ * first update of the switch then admits both. Seen from the state (file backends): the site workloads
+ * in it (OpenSID served outside the cluster runs none here), against what the unit asks for with the
+ * stack's settings (`opensidOutside`). Null otherwise: nothing ran before, or a stack that never ran.
  */
-export function siteSwitch(state: { resources?: { type?: string; outputs?: Record<string, unknown> }[] } | null | undefined, unit: Unit): Footprint | null {
-  const root = state?.resources?.find((r) => r.type === 'pulumi:pulumi:Stack');
-  const was = root?.outputs?.siteTemplate;
-  if (typeof was !== 'string') return null;
-  const before: Footprint = was === 'profil' || was === 'opensid' ? was : 'none';
-  return before !== footprintOf(unit) ? before : null;
+export function siteSwitch(state: Deployment | null | undefined, unit: Unit, o: { opensidOutside?: boolean } = {}): Footprint | null {
+  const resources = state?.resources ?? [];
+  const root = resources.find((r) => r.type === 'pulumi:pulumi:Stack');
+  if (typeof root?.outputs?.siteTemplate !== 'string') return null;
+  const running = siteWorkloads(resources);
+  // Nothing ran (no site, an external one, OpenSID outside): any footprint's quota admits that already.
+  const before: Footprint | null = running.includes('opensid') ? 'opensid' : running.includes('profil') ? 'profil' : null;
+  return before && before !== footprintOf(unit, o) ? before : null;
+}
+
+/** Whether the stack's settings (its settings file, as this run wrote it) serve OpenSID outside the cluster. */
+function opensidOutside(ctx: Context, stack: string): boolean {
+  try {
+    return stackSettings(ctx.dirs, stack, ctx.target.config).opensid.mode === 'existing';
+  } catch {
+    // Settings the program cannot read: it fails on them itself, with the cause.
+    return false;
+  }
 }
 
 /** Whether --release-data names a protected resource of this stack's state (file backends; otherwise assumed). */
@@ -132,9 +152,10 @@ export async function up<X extends object>(o: UpOptions<X>): Promise<RunSummary 
     stack: PLATFORM_STACK,
     operation: 'up',
     run: async (t) => {
+      const before = latestState(ctx, PLATFORM_STACK);
       platformStack = await open(ctx, PLATFORM_STACK, o, t);
       existing = await existingStacks(platformStack);
-      return operate(platformStack, 'up', t, o, o.refresh ? { refresh: true } : {});
+      return update(ctx, PLATFORM_STACK, t, o, before, platformStack);
     },
   };
   const code = codeHash();

@@ -5,7 +5,7 @@ import type { FormLang } from '../onboard/form-text.ts';
 import { INIT_FORM_TEXT } from './form-text.ts';
 import { loadNationalList, type NationalList } from './national.ts';
 import { planInit, type InitPlan } from './plan.ts';
-import { missing, MissingFlagsError, requestFromFlags, type InitFlags } from './request.ts';
+import { checkGiven, missing, MissingFlagsError, requestFromFlags, type InitFlags } from './request.ts';
 import { refuseExisting, writeInit } from './write.ts';
 
 /** The form: the flags it collected on top of the given ones, or undefined when cancelled. */
@@ -21,6 +21,7 @@ export async function runInit(given: InitFlags, out: string, ask: AskInit | unde
   refuseExisting(out);
   const list = loadNationalList();
   let flags = given;
+  checkGiven(given, list);
   const lacking = missing(given);
   if (lacking.length) {
     if (!ask) throw new MissingFlagsError(lacking);

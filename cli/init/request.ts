@@ -105,9 +105,23 @@ export class MissingFlagsError extends AbortError {
   }
 }
 
+/**
+ * Checks the values that were given, whatever is still missing: a misspelt kabupaten gets its
+ * did-you-mean (and a bad date its rule) at once, not after the user has typed or been asked for every
+ * other value.
+ */
+export function checkGiven(f: InitFlags, list: NationalList): void {
+  const n = normalizeFlags(f);
+  if (n.kabupaten !== undefined) findRegion(list, n.kabupaten);
+  for (const key of Object.keys(FLAG) as (keyof typeof FLAG)[]) {
+    if (!(key === 'targetSetOn' && n.targetSetOn?.toLowerCase() === UNKNOWN)) checked(key, n[key]);
+  }
+}
+
 /** Builds and checks the request; every required value must be there (see `missing`). */
 export function requestFromFlags(f: InitFlags, list: NationalList, out: string): InitRequest {
   const n = normalizeFlags(f);
+  checkGiven(n, list);
   const lacking = missing(n);
   if (lacking.length) throw new MissingFlagsError(lacking);
   const region = findRegion(list, n.kabupaten!);

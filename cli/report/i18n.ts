@@ -1,7 +1,8 @@
 // Every visible label of the human-readable reports, in Bahasa Indonesia (the default) and English,
 // with the date and number formats of each. JSON and CSV carry data and codes and do not use this.
 import type { Kind, Technology } from '../../core/inventory/schema.ts';
-import type { NO_PROJECTION_REASONS, PROJECTION_METHODS, UNKNOWN_FIELDS } from './schema.ts';
+import type { CheckName } from '../check/model.ts';
+import type { NO_PROJECTION_REASONS, PROJECTION_METHODS, READINESS_STATES, UNKNOWN_FIELDS } from './schema.ts';
 
 export const LANGS = ['id', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -119,6 +120,14 @@ const id = {
   technology: { fibre: 'serat optik', radio: 'radio', '4g': '4G', vsat: 'VSAT', adsl: 'ADSL', cable: 'kabel', other: 'lainnya' } satisfies Record<Technology, string>,
   kinds: { desa: 'desa', kelurahan: 'kelurahan' } satisfies Record<Kind, string>,
   off: 'nonaktif',
+  readiness: 'Kesiapan layanan',
+  readinessH: 'Kesiapan',
+  readinessState: { ready: 'siap', 'not-ready': 'belum siap', 'not-checked': 'belum diperiksa' } satisfies Record<(typeof READINESS_STATES)[number], string>,
+  check: { provisioned: 'provisi', dns: 'DNS', tls: 'sertifikat TLS', site: 'situs', mail: 'email', storage: 'penyimpanan', link: 'tautan' } satisfies Record<CheckName, string>,
+  readinessCounts: (ready: N, notReady: N, notChecked: N) => `${ready} siap, ${notReady} belum siap, ${notChecked} belum diperiksa`,
+  readinessWhen: (when: string) => `Pemeriksaan langsung terakhir (desa check): ${when}. Alasan setiap kegagalan: desa check --only <slug>.`,
+  readinessNever: 'Belum pernah diperiksa: jalankan desa check untuk memeriksa DNS, situs, email, penyimpanan dan tautan setiap desa.',
+  failing: 'Gagal',
   allUnitsTable: 'Semua unit',
   unknownMark: '? = belum diketahui; — = tidak berlaku.',
   connectedOn: 'Terhubung sejak',
@@ -244,6 +253,14 @@ const en: Strings = {
   technology: { fibre: 'fibre', radio: 'radio', '4g': '4G', vsat: 'VSAT', adsl: 'ADSL', cable: 'cable', other: 'other' },
   kinds: { desa: 'desa', kelurahan: 'kelurahan' },
   off: 'off',
+  readiness: 'Service readiness',
+  readinessH: 'Readiness',
+  readinessState: { ready: 'ready', 'not-ready': 'not ready', 'not-checked': 'not checked' },
+  check: { provisioned: 'provisioned', dns: 'DNS', tls: 'TLS certificate', site: 'site', mail: 'email', storage: 'storage', link: 'link' },
+  readinessCounts: (ready, notReady, notChecked) => `${ready} ready, ${notReady} not ready, ${notChecked} not checked`,
+  readinessWhen: (when) => `Last live check (desa check): ${when}. The reason for each failure: desa check --only <slug>.`,
+  readinessNever: 'Never checked: run desa check to probe each desa\'s DNS, site, email, storage and link.',
+  failing: 'Failing',
   allUnitsTable: 'All units',
   unknownMark: '? = not known yet; — = does not apply.',
   connectedOn: 'Connected on',

@@ -11,6 +11,7 @@ import {
   type ReportData,
   type StatusNote,
   type UnitRow,
+  type UnitReadiness,
   type UnitServicesRow,
   type UnknownField,
   UNKNOWN_FIELDS,
@@ -36,6 +37,15 @@ export interface BuildOptions {
    * services are those desa.yaml plans, marked source "inventory".
    */
   provisioned?: ReadonlyMap<string, ProvisionedServices>;
+  /** What the last `desa check` found, by slug (cli/check/last-check.ts); a unit it lacks was not checked. */
+  readiness?: ReadonlyMap<string, CheckedUnit>;
+}
+
+/** One unit as the last `desa check` left it. */
+export interface CheckedUnit {
+  checkedAt: string;
+  ready: boolean;
+  failures: readonly { check: UnitReadiness['failing'][number] }[];
 }
 
 export function buildReport(inv: Inventory, opts: BuildOptions): ReportData {
@@ -94,6 +104,7 @@ export function buildReport(inv: Inventory, opts: BuildOptions): ReportData {
         })),
     },
     services: servicesSummary(rows, opts.provisioned ? 'stacks' : 'inventory'),
+    readiness: readinessSummary(rows),
     units: rows,
   };
 }
@@ -185,7 +196,19 @@ function unitRow(u: Unit, opts: BuildOptions): UnitRow {
     unknownFields: unknownFields(u, c.status),
     qualityFlags: qualityFlags(c.quality.uptimePercent, c.quality.outages),
     services: provisioned ? { source: 'stacks', ...provisioned } : inventoryServices(u),
+    readiness: readinessOf(opts.readiness?.get(u.slug)),
   };
+}
+
+function readinessOf(c: CheckedUnit | undefined): UnitReadiness {
+  if (!c) return { state: 'not-checked', checkedAt: null, failing: [] };
+  return { state: c.ready ? 'ready' : 'not-ready', checkedAt: c.checkedAt, failing: [...new Set(c.failures.map((f) => f.check))] };
+}
+
+function readinessSummary(rows: readonly UnitRow[]): ReportData['readiness'] {
+  const n = (s: UnitReadiness['state']) => rows.filter((r) => r.readiness.state === s).length;
+  const times = rows.map((r) => r.readiness.checkedAt).filter((t): t is string => t !== null).sort();
+  return { checkedAt: times.at(-1) ?? null, ready: n('ready'), notReady: n('not-ready'), notChecked: n('not-checked') };
 }
 
 function statusCounts(rows: readonly UnitRow[]) {

@@ -115,3 +115,24 @@ export function sitesText(data: ReportData, m: Messages): string {
     .map(([k, n]) => `${m.t.template[k as keyof typeof data.services.site]} ${m.num(n)}`)
     .join(', ');
 }
+
+/** "4 Desember 2026 03:20 UTC": when the last check ran. */
+export function checkedAtText(iso: string, m: Messages): string {
+  return `${m.date(iso.slice(0, 10))} ${iso.slice(11, 16)} UTC`;
+}
+
+/** A unit's readiness in a cell: "siap", "belum siap: DNS, situs", "belum diperiksa". */
+export function readinessText(r: UnitRow, m: Messages): string {
+  const { t } = m;
+  const state = t.readinessState[r.readiness.state];
+  return r.readiness.failing.length ? `${state}: ${r.readiness.failing.map((c) => t.check[c]).join(', ')}` : state;
+}
+
+/** The readiness summary line and when it was checked. */
+export function readinessSummaryText(data: ReportData, m: Messages): { counts: string; when: string } {
+  const r = data.readiness;
+  return {
+    counts: m.t.readinessCounts(m.num(r.ready), m.num(r.notReady), m.num(r.notChecked)),
+    when: r.checkedAt ? m.t.readinessWhen(checkedAtText(r.checkedAt, m)) : m.t.readinessNever,
+  };
+}

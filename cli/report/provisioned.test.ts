@@ -30,6 +30,7 @@ const state = (name: string, o: Partial<StackState> = {}): StackState => ({
   updateInProgress: false,
   lastOperation: null,
   siteRunning: [],
+  cluster: null,
   ...o,
 });
 

@@ -4,6 +4,7 @@
 import type { Unit } from '../../core/inventory/model.ts';
 import { SITE_TEMPLATES, type SiteTemplate } from '../../core/inventory/schema.ts';
 import type { StackState } from '../engine/state.ts';
+import type { CheckedUnit } from './model.ts';
 import type { ProvisionedServices } from './schema.ts';
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
@@ -52,4 +53,11 @@ export async function readProvisioned(file: string, units: readonly Unit[], env:
     log.warn(`services from desa.yaml: the stack state could not be read (${e.message}). --no-state skips it.`);
     return undefined;
   }
+}
+
+/** What the last `desa check` found, by slug (.desa/check.json beside desa.yaml); undefined when never checked. */
+export async function readReadiness(file: string, env: NodeJS.ProcessEnv): Promise<Map<string, CheckedUnit> | undefined> {
+  const [{ readLastCheck }, { stateDirs }] = await Promise.all([import('../check/last-check.ts'), import('../paths.ts')]);
+  const last = readLastCheck(stateDirs(file, env).lastCheck);
+  return last ? new Map(Object.entries(last.units)) : undefined;
 }

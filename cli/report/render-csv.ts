@@ -35,6 +35,9 @@ export const CSV_COLUMNS: readonly [string, (r: UnitRow) => Cell][] = [
   ['siteEnabled', (r) => r.services.site.enabled],
   ['siteTemplate', (r) => r.services.site.template],
   ['siteUrl', (r) => r.services.site.url],
+  ['readiness', (r) => r.readiness.state],
+  ['readinessCheckedAt', (r) => r.readiness.checkedAt],
+  ['readinessFailing', (r) => r.readiness.failing.join(';')],
 ];
 
 /** One RFC 4180 field. */

@@ -4,7 +4,7 @@ import { esc, kecamatanChart, legend, targetLegend, timelineChart } from './html
 import { CSS, htmlPage } from './html-style.ts';
 import type { Messages } from './i18n.ts';
 import type { Approver } from './options.ts';
-import { asOfNotes, byMonth, projectionText, servicesText, sitesText, targetText, unknownFieldsText } from './phrases.ts';
+import { asOfNotes, byMonth, projectionText, readinessSummaryText, readinessText, servicesText, sitesText, targetText, unknownFieldsText } from './phrases.ts';
 import type { ReportData, UnitRow, UnknownField } from './schema.ts';
 
 type Align = 'l' | 'r';
@@ -31,6 +31,7 @@ export function renderHtml(data: ReportData, m: Messages, approver: Approver = {
     section('percontohan', t.pilots, pilots(data, m)),
     section('kualitas', t.quality, quality(data, m)),
     section('layanan', t.services, services(data, m)),
+    section('kesiapan', t.readiness, readiness(data, m)),
     section('data-belum-diketahui', t.unknownData, unknowns(data, m)),
     signature(data, m, approver),
     section('semua-unit', t.allUnitsTable, units(data, m), 'long'),
@@ -142,6 +143,24 @@ function services(data: ReportData, m: Messages): string {
   ], { cls: 'narrow' }) + `<p class="note">${esc(t.servicesSource[s.source])}</p>`;
 }
 
+/** A unit's readiness in the list: "siap"; "belum siap" and the failing checks; "kesiapan ?" when not checked (not known yet). */
+function readinessCell(r: UnitRow, m: Messages): string {
+  const { t } = m;
+  if (r.readiness.state === 'not-checked') return `<span class="note">${esc(t.readinessH.toLowerCase())} ?</span>`;
+  if (r.readiness.state === 'ready') return esc(t.readinessState.ready);
+  return `<span class="flag">${esc(t.readinessState['not-ready'])}: ${esc(r.readiness.failing.map((c) => t.check[c]).join(', '))}</span>`;
+}
+
+function readiness(data: ReportData, m: Messages): string {
+  const { t } = m;
+  const r = readinessSummaryText(data, m);
+  const notReady = data.units.filter((u) => u.readiness.state === 'not-ready');
+  const list = notReady.length
+    ? table([t.name, t.kecamatan, t.readinessH], ['l', 'l', 'l'], notReady.map((u) => [esc(u.name), esc(u.kecamatan), `<span class="flag">${esc(readinessText(u, m))}</span>`]), { id: 'not-ready', cls: 'narrow' })
+    : '';
+  return `<p>${esc(r.counts)}</p>${list}<p class="note">${esc(r.when)}</p>`;
+}
+
 function unknowns(data: ReportData, m: Messages): string {
   const { t } = m;
   const u = data.unknownData;
@@ -178,9 +197,10 @@ function units(data: ReportData, m: Messages): string {
       r.qualityFlags.length ? `<span class="flag">${esc(qual)}</span>` : esc(qual),
       esc(svc.email),
       esc(svc.storage),
-      `${esc(svc.site)}<br><span class="host">${breakable(svc.subdomain)}</span>`,
+      // Readiness under the site and its name: a column of its own would not fit the A4 width.
+      `${esc(svc.site)}<br><span class="host">${breakable(svc.subdomain)}</span><br>${readinessCell(r, m)}`,
     ];
   });
   return `<p class="note">${esc(t.unknownMark)} <span class="pilot-mark">★</span> ${esc(t.pilot)}.</p>` +
-    table([`${t.name} · ${t.code}`, t.kecamatan, t.statusH, t.connectedOn, t.link, `${t.uptime} · ${t.outages}`, t.email, t.storage, `${t.site} · ${t.subdomain}`], [], rows, { id: 'units-table', cls: 'units' });
+    table([`${t.name} · ${t.code}`, t.kecamatan, t.statusH, t.connectedOn, t.link, `${t.uptime} · ${t.outages}`, t.email, t.storage, `${t.site} · ${t.subdomain} · ${t.readinessH}`], [], rows, { id: 'units-table', cls: 'units' });
 }

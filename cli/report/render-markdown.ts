@@ -1,7 +1,7 @@
 // The report as GitHub/GitLab-flavoured Markdown, sized for a CI job summary: headings, tables and
 // lists, no HTML. Inventory text is escaped so a name cannot break a table or inject markup.
 import type { Messages } from './i18n.ts';
-import { asOfNotes, byMonth, projectionText, sitesText, targetText } from './phrases.ts';
+import { asOfNotes, byMonth, projectionText, readinessSummaryText, readinessText, sitesText, targetText } from './phrases.ts';
 import type { ReportData } from './schema.ts';
 
 /** Escapes Markdown syntax (and table pipes) in text that comes from the inventory. */
@@ -101,5 +101,11 @@ export function renderMarkdown(data: ReportData, m: Messages): string {
     ]),
   );
   add(`_${t.servicesSource[s.source]}_`);
+
+  const r = readinessSummaryText(data, m);
+  add(`## ${t.readiness}`, r.counts);
+  add(`_${r.when}_`);
+  const notReady = data.units.filter((u) => u.readiness.state === 'not-ready');
+  if (notReady.length) add(table([t.name, t.kecamatan, t.readinessH], ['l', 'l', 'l'], notReady.map((u) => [md(u.name), md(u.kecamatan), md(readinessText(u, m))])));
   return `${out.join('\n').trimEnd()}\n`;
 }

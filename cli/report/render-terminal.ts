@@ -4,7 +4,7 @@ import { Box, renderToString, Text } from 'ink';
 import React from 'react';
 import type { ReactNode } from 'react';
 import type { Messages } from './i18n.ts';
-import { asOfNotes, byMonth, projectionText, sitesText, targetText } from './phrases.ts';
+import { asOfNotes, byMonth, projectionText, readinessSummaryText, readinessText, sitesText, targetText } from './phrases.ts';
 import type { ReportData } from './schema.ts';
 
 const h = React.createElement;
@@ -31,6 +31,7 @@ export function TerminalReport({ data, m, columns = 100 }: { data: ReportData; m
     h(Unknowns, { data, m }),
     h(Quality, { data, m }),
     h(Services, { data, m }),
+    h(Readiness, { data, m }),
   );
 }
 
@@ -214,5 +215,20 @@ function Services({ data, m }: P): ReactNode {
     h(Row, { widths: w, cells: [t.subdomain, `${m.num(s.subdomain.units)} ${t.unit.toLowerCase()}`] }),
     h(Row, { widths: w, cells: [t.site, sitesText(data, m)] }),
     h(Text, { dimColor: true }, t.servicesSource[s.source]),
+  );
+}
+
+function Readiness({ data, m }: P): ReactNode {
+  const { t } = m;
+  const r = readinessSummaryText(data, m);
+  const notReady = data.units.filter((u) => u.readiness.state === 'not-ready');
+  const shown = notReady.slice(0, TERMINAL_LIST_LIMIT);
+  return h(
+    Section,
+    { title: t.readiness },
+    h(Text, { color: data.readiness.notReady > 0 ? 'yellow' : undefined }, r.counts),
+    ...shown.map((u) => h(Text, { key: u.slug, color: 'yellow' }, `! ${u.name} (${u.kecamatan}): ${readinessText(u, m)}`)),
+    notReady.length > shown.length ? h(Text, { dimColor: true }, `… +${notReady.length - shown.length}`) : null,
+    h(Text, { dimColor: true }, r.when),
   );
 }

@@ -4,6 +4,7 @@
 // a number, a date (YYYY-MM-DD), an id from desa.yaml or a code from the enums below.
 import { z } from 'zod';
 import { CONNECTIVITY_STATUS, KINDS, SITE_TEMPLATES, TECHNOLOGIES } from '../../core/inventory/schema.ts';
+import { CHECKS } from '../check/model.ts';
 
 export const SCHEMA_VERSION = 1;
 
@@ -18,6 +19,7 @@ export const TARGET_OUTCOMES = ['met', 'met-date-unknown', 'not-met', 'pending']
 export const PROJECTION_METHODS = ['linear-last-12-months', 'linear-since-first-connection'] as const;
 export const NO_PROJECTION_REASONS = ['no-dated-connections', 'too-little-history', 'no-recent-connections'] as const;
 export const SERVICE_SOURCES = ['inventory', 'stacks'] as const;
+export const READINESS_STATES = ['ready', 'not-ready', 'not-checked'] as const;
 /** Why a unit's status on asOf is not the one desa.yaml records (README.md, "As of a date"). */
 export const STATUS_NOTES = ['connected-later', 'in-progress-since-unknown', 'connected-date-unknown'] as const;
 
@@ -30,6 +32,14 @@ export const unitServices = z.strictObject({
   subdomain: z.strictObject({ enabled: z.boolean(), host: z.string() }),
   site: z.strictObject({ enabled: z.boolean(), template: z.enum(SITE_TEMPLATES), url: z.string().nullable() }),
 });
+
+export const unitReadiness = z
+  .strictObject({
+    state: z.enum(READINESS_STATES).describe('From the last `desa check` of the unit (.desa/check.json): ready, not-ready, or not-checked'),
+    checkedAt: z.string().nullable().describe('When it was checked (ISO 8601), null when never'),
+    failing: z.array(z.enum(CHECKS)).describe('The checks that failed: provisioned, dns, tls, site, mail, storage, link'),
+  })
+  .describe('Readiness: what `desa check` last found, live, for the unit');
 
 export const unitRow = z.strictObject({
   code: z.string(),
@@ -60,6 +70,7 @@ export const unitRow = z.strictObject({
   unknownFields: z.array(z.enum(UNKNOWN_FIELDS)).describe("Fields that matter for this unit's status but are not known (none for not-connected)"),
   qualityFlags: z.array(z.enum(QUALITY_FLAGS)),
   services: unitServices,
+  readiness: unitReadiness,
 });
 
 export const kecamatanRow = z.strictObject({
@@ -160,6 +171,12 @@ export const reportSchema = z.strictObject({
     subdomain: z.strictObject({ units: count }),
     site: z.strictObject(Object.fromEntries(SITE_TEMPLATES.map((t) => [t, count])) as Record<(typeof SITE_TEMPLATES)[number], typeof count>),
   }),
+  readiness: z.strictObject({
+    checkedAt: z.string().nullable().describe('The latest check of any unit (ISO 8601), null when none was checked'),
+    ready: count,
+    notReady: count,
+    notChecked: count,
+  }),
   units: z.array(unitRow),
 });
 
@@ -172,5 +189,6 @@ export type Projection = z.infer<typeof projection>;
 export type UnknownField = (typeof UNKNOWN_FIELDS)[number];
 export type QualityFlag = (typeof QUALITY_FLAGS)[number];
 export type StatusNote = (typeof STATUS_NOTES)[number];
+export type UnitReadiness = z.infer<typeof unitReadiness>;
 /** What a stack reports as provisioned for one unit (provisioned.ts reads it from the stack outputs). */
 export type ProvisionedServices = Omit<UnitServicesRow, 'source'>;

@@ -19,6 +19,10 @@ export const PORT_PLAN = {
   s3: 6,
   /** OpenDKIM: the milter Postfix signs through. */
   dkim: 7,
+  // 8-19: reserved for the servers of another issue (TLS, webmail, file sharing).
+  /** MariaDB: the OpenSID databases (its admin client uses the unix socket). */
+  mariadb: 20,
+  // 21-24: reserved for OpenSID's servers (PHP-FPM listens on one unix socket per desa, no port).
 } as const;
 
 export type PortName = keyof typeof PORT_PLAN;

@@ -36,7 +36,7 @@ const rendered = (ctx: ServerContext) => new Map(SERVERS.flatMap((s) => s.config
 describe('local servers', () => {
   it('reads the ports services.sh remembers, S3_PORT included', async () => {
     const env = 'SMTP_PORT=25800\nSUBMISSION_PORT=25801\nIMAP_PORT=25802\nDNS_PORT=25803\nDNS_API_PORT=25804\nHTTP_PORT=25805\nS3_PORT=25806\nDOMAIN=desa.bekasikab.go.id\n';
-    expect(parseServicesEnv(env)).toEqual({ ports: { smtp: 25800, submission: 25801, imap: 25802, dns: 25803, dnsApi: 25804, http: 25805, s3: 25806, dkim: 25807 }, domain: D });
+    expect(parseServicesEnv(env)).toEqual({ ports: { smtp: 25800, submission: 25801, imap: 25802, dns: 25803, dnsApi: 25804, http: 25805, s3: 25806, dkim: 25807, mariadb: 25820 }, domain: D });
     expect(parseServicesEnv(`${env}DKIM_PORT=26000\n`)?.ports.dkim).toBe(26000);
     expect(parseServicesEnv(env.replace('S3_PORT=25806\n', ''))).toBeNull();
     expect(statusesOf(SERVERS, { pids: { dovecot: 12 }, unavailable: { postfix: 'postfix needs root' } })).toEqual([
@@ -46,6 +46,8 @@ describe('local servers', () => {
       { name: 'nginx', state: 'stopped', pid: null, reason: null },
       { name: 'versitygw', state: 'stopped', pid: null, reason: null },
       { name: 'opendkim', state: 'stopped', pid: null, reason: null },
+      { name: 'mariadb', state: 'stopped', pid: null, reason: null },
+      { name: 'php-fpm', state: 'stopped', pid: null, reason: null },
     ]);
   });
 
@@ -67,6 +69,21 @@ describe('local servers', () => {
     expect(asUser).toContain('default_login_user = budi');
     expect(asUser).toContain('user = $default_internal_user');
     expect(rendered(context(D, true)).get('mail/dovecot.conf')).toContain('default_login_user = dovenull');
+  });
+
+  it('as root, the OpenSID servers drop privileges: MariaDB to mysql, the idle pool to nobody, nginx workers to www-data', () => {
+    const asRoot = rendered(context(D, true));
+    expect(asRoot.get('db/my.cnf')).toMatch(/^user = mysql$/m);
+    expect(asRoot.get('db/my.cnf')).toMatch(/^bind-address = 127\.0\.0\.1$/m);
+    expect(asRoot.get('db/my.cnf')).toMatch(/^port = 23820$/m);
+    expect(asRoot.get('php/php-fpm.conf')).toMatch(/^\[desa-idle\]\nuser = nobody\ngroup = nogroup$/m);
+    expect(asRoot.get('php/php-fpm.conf')).toContain('include = /srv/desa/.desa/services/php/pools/*.conf');
+    expect(asRoot.get('web/nginx.conf')).toMatch(/^user www-data www-data;$/m);
+    expect(asRoot.get('web/nginx.conf')).toContain('include /srv/desa/.desa/services/web/opensid/*.conf;');
+    const asUser = rendered(context(D, false));
+    expect(asUser.get('db/my.cnf')).not.toMatch(/^user\b/m);
+    expect(asUser.get('php/php-fpm.conf')).not.toMatch(/^user\b/m);
+    expect(asUser.get('web/nginx.conf')).not.toMatch(/^user\b/m);
   });
 
   it('a new domain changes the config of every server that names it', () => {
@@ -107,7 +124,11 @@ describe('local servers', () => {
   });
 
   it('one package list, for the bootstrap and doctor', () => {
-    expect(debianPackages().sort()).toEqual(['dovecot-core', 'dovecot-imapd', 'dovecot-lmtpd', 'nginx', 'opendkim', 'pdns-backend-sqlite3', 'pdns-server', 'postfix', 'sqlite3']);
+    expect(debianPackages().sort()).toEqual([
+      'dovecot-core', 'dovecot-imapd', 'dovecot-lmtpd', 'mariadb-server', 'nginx', 'opendkim', 'pdns-backend-sqlite3', 'pdns-server',
+      'php8.2-curl', 'php8.2-fpm', 'php8.2-gd', 'php8.2-intl', 'php8.2-mbstring', 'php8.2-mysql', 'php8.2-tidy', 'php8.2-xml', 'php8.2-zip',
+      'postfix', 'sqlite3',
+    ]);
   });
 
   it('stops a server before the servers it uses', () => {
@@ -115,6 +136,9 @@ describe('local servers', () => {
     const at = (name: string) => order.findIndex((round) => round.includes(name));
     expect(at('postfix')).toBeLessThan(at('dovecot'));
     expect(at('postfix')).toBeLessThan(at('opendkim'));
+    // nginx passes requests to PHP-FPM, which talks to MariaDB.
+    expect(at('nginx')).toBeLessThan(at('php-fpm'));
+    expect(at('php-fpm')).toBeLessThan(at('mariadb'));
     expect(order.flat().sort()).toEqual(SERVERS.map((s) => s.name).sort());
   });
 });

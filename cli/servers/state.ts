@@ -3,6 +3,7 @@
 // sync hands a server, the hash the server last re-read (so a reload that failed is retried). Nothing
 // else is remembered: the domain and every other value come from the inventory on each start.
 // The secrets the servers need (an API key, the S3 root key) are files of their own, 0600.
+import { realServersDir } from './place.ts';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,7 +35,8 @@ export function parseServicesEnv(text: string): { ports: ServicePorts; domain: s
   const n = (k: string) => (v[k] && /^\d+$/.test(v[k]) ? Number(v[k]) : NaN);
   const ports = { smtp: n('SMTP_PORT'), submission: n('SUBMISSION_PORT'), imap: n('IMAP_PORT'), dns: n('DNS_PORT'), dnsApi: n('DNS_API_PORT'), http: n('HTTP_PORT'), s3: n('S3_PORT') };
   if (Object.values(ports).some(Number.isNaN) || !v.DOMAIN) return null;
-  return { ports: { ...ports, dkim: Number.isNaN(n('DKIM_PORT')) ? ports.smtp + 7 : n('DKIM_PORT') }, domain: v.DOMAIN };
+  // Ports services.sh never had (DKIM before it, MariaDB) take base + offset.
+  return { ports: portsFrom(ports.smtp, { ...ports, ...(Number.isNaN(n('DKIM_PORT')) ? {} : { dkim: n('DKIM_PORT') }) }), domain: v.DOMAIN };
 }
 
 /** A state file's content; ports added to the plan since it was written take base + offset. Null when unreadable. */
@@ -75,9 +77,10 @@ export function updateState(dir: string, change: (s: ServersState) => void): voi
   writeState(dir, s);
 }
 
+/** The servers' folder (its real path: place.ts) and ports, once they were started; null before. */
 export function readLocalServices(dir: string): LocalServices | null {
   const s = readState(dir);
-  return s && { dir, ports: s.ports };
+  return s && { dir: realServersDir(dir), ports: s.ports };
 }
 
 export type { PortName, ServicePorts };

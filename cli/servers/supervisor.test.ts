@@ -2,7 +2,7 @@
 // their probe, makes a running one re-read a config that changed (a new domain), leaves an unchanged one
 // alone, reports one that dies or cannot run here, and stops them. The real servers are exercised by
 // test/services.e2e.test.ts.
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -91,6 +91,28 @@ describe('the supervisor', () => {
     expect(alive(pid)).toBe(false);
     expect(serversStatus({ dir, env: process.env, servers })[0]).toMatchObject({ state: 'stopped', pid: null });
     expect(readFileSync(join(dir, 'fake', 'fake.conf'), 'utf8')).toBe('domain = b.example\n');
+  });
+
+  it('in a checkout inside a folder only its owner may enter (0700): the servers run from a folder they can reach (issue 12)', async () => {
+    const priv = join(work, 'home-budi');
+    mkdirSync(priv, { recursive: true });
+    chmodSync(priv, 0o700);
+    const inside = join(priv, 'desa', '.desa', 'services');
+    const home = mkdtempSync('/tmp/dsh-'); // short, as /var/lib/desa: unix sockets go under it
+    chmodSync(home, 0o755);
+    const env = { ...process.env, DESA_SERVICES_HOME: home };
+    const one = [fake('fake')];
+    try {
+      const r = await startServers({ dir: inside, env, servers: one, domain: 'a.example', portBase: 40200, timeoutSeconds: 10 });
+      expect(r).toMatchObject({ ok: true, started: ['fake'] });
+      const real = realpathSync(inside);
+      expect(real.startsWith(home)).toBe(true);
+      expect(readFileSync(`/proc/${r.servers[0]!.pid}/cmdline`, 'utf8')).toContain(`${real}/fake`); // paths its users can reach
+      expect(serversStatus({ dir: inside, env, servers: one })[0]).toMatchObject({ state: 'running' });
+    } finally {
+      await stopServers({ dir: inside, env, servers: one });
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it('a server that dies while starting is reported with its log; one that cannot run here is skipped with why', async () => {

@@ -5,7 +5,7 @@
 // goes to the logger it is given; its state to state.json (state.ts).
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { CommandError } from '../../core/errors.ts';
 import { run } from '../process.ts';
 import { makeFolder, tail, writeIfChanged } from './files.ts';
@@ -14,7 +14,8 @@ import { parsePortBase } from './ports.ts';
 import { allPass, describeProbe } from './probes.ts';
 import type { ServerContext, ServerSpec } from './spec.ts';
 import { ensureSecret, readState, type ServersState, stateOrNew, writeState } from './state.ts';
-import { alive, findCommand, listening, lookupOwner, ours, readPid, withSbin } from './system.ts';
+import { alive, findCommand, identity, listening, lookupOwner, ours, readPid, withSbin } from './system.ts';
+import { placeServersFolder, realServersDir } from './place.ts';
 import { SERVERS } from './table.ts';
 import { render, templatePath } from './render.ts';
 
@@ -44,7 +45,8 @@ export interface StartReport {
   failed: { name: string; message: string }[];
 }
 
-export const hostOf = (o: SupervisorOptions): Host => host(resolve(o.dir), o.env, o.servers ?? SERVERS);
+/** The host, with the servers' folder at its real path (placed elsewhere when the checkout is private: place.ts). */
+export const hostOf = (o: SupervisorOptions): Host => host(realServersDir(o.dir), o.env, o.servers ?? SERVERS);
 
 export function serversStatus(o: SupervisorOptions): ServerStatus[] {
   const h = hostOf(o);
@@ -52,18 +54,12 @@ export function serversStatus(o: SupervisorOptions): ServerStatus[] {
   return statuses(h, readState(h.dir));
 }
 
-/** The folder itself: others must be able to enter it (the servers' unprivileged processes), and short enough for sockets. */
+/** The folder itself: open to the servers' unprivileged processes (place.ts), and short enough for sockets. */
 function prepareFolder(h: Host): void {
   makeFolder(h.dir, 0o755);
   // Unix socket paths are limited to 107 bytes; Dovecot's longest is DIR/mail/run/ + 25 characters.
   if (h.dir.length > 70) throw new Error(`the folder's path is too long for unix sockets (${h.dir.length} > 70 characters): ${h.dir}`);
   makeFolder(join(h.dir, 'log'), 0o755);
-  if (!h.identity.root) return;
-  for (let p = h.dir; p !== '/'; p = resolve(p, '..')) {
-    if ((statSync(p).mode & 0o001) === 0) {
-      throw new Error(`${p} is not traversable by other users (mail and web processes run as nobody): chmod o+x it, or use a folder elsewhere`);
-    }
-  }
 }
 
 /** Folders, seeds and config of one server; true when a config file changed. */
@@ -85,7 +81,8 @@ async function init(h: Host, spec: ServerSpec, ctx: ServerContext): Promise<void
   const target = join(h.dir, spec.init.creates);
   if (existsSync(target) && statSync(target).size > 0) return;
   const tmp = `${target}.tmp`;
-  rmSync(tmp, { force: true });
+  // A step killed half-way may have left a file or a folder (a database's data folder).
+  rmSync(tmp, { force: true, recursive: true });
   await spec.init.run(ctx, tmp);
   renameSync(tmp, target);
 }
@@ -103,7 +100,14 @@ async function launch(h: Host, spec: ServerSpec, ctx: ServerContext): Promise<nu
   const cwd = l.cwd ? join(h.dir, l.cwd) : h.dir;
   if (l.check) await run(...commandOf(l.check, env), { env, what: `${l.check.join(' ')} rejected the config` });
   if (l.daemonizes) {
-    await run(...commandOf(l.argv, env), { env, cwd, what: `${spec.name} start` });
+    // A start script that checks its instance first (Postfix's) can fail once on a busy machine while
+    // the instance's files settle; a second try after a pause tells a real failure from that.
+    try {
+      await run(...commandOf(l.argv, env), { env, cwd, what: `${spec.name} start` });
+    } catch {
+      await new Promise((r) => setTimeout(r, 1500));
+      await run(...commandOf(l.argv, env), { env, cwd, what: `${spec.name} start` });
+    }
     const pid = spec.pidFile ? readPid(join(h.dir, spec.pidFile)) : null;
     if (pid === null) throw new Error(`${spec.name} started but wrote no pid file (${spec.pidFile})`);
     return pid;
@@ -205,6 +209,10 @@ async function bringUp(h: Host, spec: ServerSpec, ctx: ServerContext, state: Ser
  */
 export async function startServers(o: StartOptions): Promise<StartReport> {
   const log = o.log ?? quiet;
+  const placed = placeServersFolder(o.dir, { root: identity().root, ...(o.env.DESA_SERVICES_HOME ? { home: o.env.DESA_SERVICES_HOME } : {}) });
+  if (placed.relocated && !existsSync(join(placed.dir, 'state.json'))) {
+    log.step(`the servers' files are in ${placed.dir} (${o.dir} links there): their users cannot enter the folder of this checkout`);
+  }
   const h = hostOf(o);
   prepareFolder(h);
   const state = stateOrNew(h.dir, o.portBase ?? parsePortBase(h.env.DESA_SERVICES_PORT_BASE));

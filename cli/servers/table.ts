@@ -2,14 +2,16 @@
 // supervisor, `desa doctor`, the bootstrap (the Debian packages) and the sync all read this table: a
 // server is one spec (and its templates) added here, with its ports in ports.ts.
 import { dovecot } from './dovecot.ts';
+import { mariadb } from './mariadb.ts';
 import { nginx } from './nginx.ts';
 import { opendkim } from './opendkim.ts';
 import { pdns } from './pdns.ts';
+import { phpFpm } from './php-fpm.ts';
 import { postfix } from './postfix.ts';
 import type { Service, ServerSpec } from './spec.ts';
 import { versitygw } from './versitygw.ts';
 
-export const SERVERS = [dovecot, postfix, pdns, nginx, versitygw, opendkim] as const;
+export const SERVERS = [dovecot, postfix, pdns, nginx, versitygw, opendkim, mariadb, phpFpm] as const;
 
 export type ServerName = (typeof SERVERS)[number]['name'];
 

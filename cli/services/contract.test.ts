@@ -37,6 +37,35 @@ describe('the contract between the stacks and the services sync', () => {
     expect(one.html).toContain(profil[0]!.name);
   });
 
+  it('every OpenSID desa is a site to provision with its own database, account, passwords and identity', () => {
+    const sid = inventory.units.filter((u) => ['lambangjaya', 'sumberjaya'].includes(u.slug)).map((u) => {
+      const c = structuredClone(u);
+      c.services.site.template = 'opensid';
+      return c;
+    });
+    const objs = clusterObjectsFor(inventory, sid, (k) => `secret-of-${k}`);
+    const wanted = desiredServices(objs, { domain, units: new Set(sid.map((u) => u.slug)), address: '127.0.0.1', ttl: 300 });
+    expect(wanted.opensid.map((x) => [x.slug, x.host, x.code, x.database, x.username, x.password, x.adminUsername, x.adminPassword])).toEqual([
+      ['lambangjaya', `lambangjaya.${domain}`, '3216062003', 'opensid_3216062003', 'opensid_3216062003', 'secret-of-lambangjaya/password', 'admin', 'secret-of-lambangjaya/adminPassword'],
+      ['sumberjaya', `sumberjaya.${domain}`, '3216062010', 'opensid_3216062010', 'opensid_3216062010', 'secret-of-sumberjaya/password', 'admin', 'secret-of-sumberjaya/adminPassword'],
+    ]);
+    expect(wanted.opensid[0]!.identity).toMatchObject({ nama_desa: 'Lambangjaya', kode_desa: '3216062003', nama_propinsi: 'Jawa Barat' });
+    // Their hosts still get a name (published once provisioned) and no profil page.
+    expect(wanted.sites).toEqual([]);
+    expect(wanted.records.filter((r) => r.type === 'A').map((r) => r.name)).toContain(`lambangjaya.${domain}.`);
+    // A desa gone from desa.yaml is not served, whatever its Secret says.
+    expect(desiredServices(objs, { domain, units: new Set(['sumberjaya']), address: '127.0.0.1', ttl: 300 }).opensid.map((x) => x.slug)).toEqual(['sumberjaya']);
+  });
+
+  it('refuses an OpenSID account name that is not opensid_<code> before it reaches useradd or SQL', () => {
+    const sid = structuredClone(inventory.units.find((u) => u.slug === 'lambangjaya')!);
+    sid.services.site.template = 'opensid';
+    const objs = clusterObjectsFor(inventory, [sid], (k) => `secret-of-${k}`);
+    const secret = objs.secrets.find((x) => x.metadata.name === 'opensid-lambangjaya')!;
+    secret.data!.username = Buffer.from('root').toString('base64');
+    expect(() => desiredServices(objs, { domain, units: new Set(['lambangjaya']), address: '127.0.0.1', ttl: 300 })).toThrow(/"root" is not an OpenSID account name/);
+  });
+
   it('a mailbox Secret without a quota gets the inventory\'s fallback, not a second default', () => {
     const bare = structuredClone(objects.secrets.find((s) => s.data?.password)!);
     delete bare.metadata.annotations;

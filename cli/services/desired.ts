@@ -3,7 +3,8 @@
 // page. Plain data in, plain data out: no I/O, so the rules (who gets an account, which names exist,
 // what an offboarded desa keeps) are tested without servers. Values read from Secrets stay in memory.
 import { dovecotQuota } from '../servers/dovecot.ts';
-import { BUCKET, BUCKET_ACCESS, CONSUMER, contractKeys, DEFAULT_MAILBOX_QUOTA, DKIM, type DnsRecord, MAIL_DNS, MAILBOX, SITE_PAGE } from '../../core/contract.ts';
+import { BUCKET, BUCKET_ACCESS, CONSUMER, contractKeys, DEFAULT_MAILBOX_QUOTA, DKIM, type DnsRecord, MAIL_DNS, MAILBOX, OPENSID, SITE_PAGE } from '../../core/contract.ts';
+import type { OpensidIdentity } from '../../core/opensid.ts';
 
 /** The part of a Kubernetes object the sync reads. */
 export interface KubeObject {
@@ -51,6 +52,21 @@ export interface Site {
   html: string;
 }
 
+/** An OpenSID desa to serve (its contract Secret, core/contract.ts OPENSID), from a desa in desa.yaml. */
+export interface OpensidSite {
+  slug: string;
+  host: string;
+  /** The desa's code without dots (OpenSID's kode_desa). */
+  code: string;
+  database: string;
+  /** The database user, and the system user its PHP runs as. */
+  username: string;
+  password: string;
+  adminUsername: string;
+  adminPassword: string;
+  identity: OpensidIdentity;
+}
+
 export interface Desired {
   zone: string;
   /** The key mail is signed with (the platform's mail-dkim Secret), when the platform generated one. */
@@ -59,6 +75,7 @@ export interface Desired {
   buckets: Bucket[];
   records: DnsRecord[];
   sites: Site[];
+  opensid: OpensidSite[];
 }
 
 export interface DesiredOptions {
@@ -94,6 +111,7 @@ export function desiredServices(objects: ClusterObjects, o: DesiredOptions): Des
   const slugOf = (obj: KubeObject) => obj.metadata.labels?.[k.slug] ?? '';
   const zone = `${domain}.`;
   const mailboxes: Mailbox[] = [];
+  const opensid: OpensidSite[] = [];
   const claims: KubeObject[] = [];
   const access = new Map<string, KubeObject>();
   let dkim: Desired['dkim'] = null;
@@ -110,6 +128,23 @@ export function desiredServices(objects: ClusterObjects, o: DesiredOptions): Des
       claims.push(s);
     } else if (kind === CONSUMER.bucketAccess) {
       access.set(s.metadata.name, s);
+    } else if (kind === CONSUMER.opensid && o.units.has(slugOf(s))) {
+      // A desa gone from desa.yaml is not served, whatever Secret a failed offboarding left behind.
+      const d = OPENSID.data;
+      const username = decode(s, d.username);
+      // The name becomes a system user and a database account: never anything else.
+      if (!/^opensid_\d{10}$/.test(username)) throw new Error(`Secret ${s.metadata.namespace}/${s.metadata.name}: "${username}" is not an OpenSID account name (opensid_<code>)`);
+      opensid.push({
+        slug: slugOf(s),
+        host: decode(s, d.host),
+        code: decode(s, d.code),
+        database: decode(s, d.database),
+        username,
+        password: decode(s, d.password),
+        adminUsername: decode(s, d.adminUsername),
+        adminPassword: decode(s, d.adminPassword),
+        identity: JSON.parse(decode(s, d.identity)) as OpensidIdentity,
+      });
     }
   }
   // A bucket is its claim; its key is granted by the access Secret the claim names, while that exists.
@@ -162,5 +197,6 @@ export function desiredServices(objects: ClusterObjects, o: DesiredOptions): Des
     buckets: buckets.sort(byName((b) => b.bucket)),
     records,
     sites: sites.sort(byName((s) => s.name)),
+    opensid: opensid.sort(byName((x) => x.slug)),
   };
 }

@@ -4,6 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publishable } from './sync.ts';
 import { applyDns, type Rrset } from './dns.ts';
 
 const zones = new Map<string, Rrset[]>();
@@ -74,5 +75,19 @@ describe('the zone on PowerDNS', () => {
     expect(r).toEqual({ changed: 1, deleted: 2 });
     expect([...zones.keys()].sort()).toEqual(['desa.contoh.go.id.', 'lama.example.']);
     expect(zones.get('lama.example.')!.map((x) => x.name)).toEqual(['lama.example.', 'www.lama.example.']);
+  });
+});
+
+describe('publishable', () => {
+  const a = (name: string) => ({ name: `${name}.`, type: 'A' as const, ttl: 300, values: ['127.0.0.1'] });
+  const records = [a('lambangjaya.desa.bekasikab.go.id'), a('sumberjaya.desa.bekasikab.go.id'), a('karangmukti.desa.bekasikab.go.id')];
+  const site = (slug: string, state: 'ready' | 'failed') => ({ slug, host: `${slug}.desa.bekasikab.go.id`, state, seeded: false });
+
+  it('keeps the name of a desa on OpenSID out of the zone until its OpenSID is ready', () => {
+    expect(publishable(records, { sites: [site('lambangjaya', 'ready'), site('sumberjaya', 'failed')] }).map((r) => r.name)).toEqual([
+      'lambangjaya.desa.bekasikab.go.id.',
+      'karangmukti.desa.bekasikab.go.id.',
+    ]);
+    expect(publishable(records, undefined)).toEqual(records);
   });
 });

@@ -3,7 +3,7 @@
 // gateway, Ingress hosts and the platform's mail records → the DNS zone, profil pages → the web server.
 // `desa up` and `desa destroy` run it after the stacks when they use the local cluster and its loopback
 // servers. It is idempotent: a second run with nothing new changes no file and sends no update.
-import { contractKeys, PART_OF_SELECTOR } from '../../core/contract.ts';
+import { contractKeys, type DnsRecord, PART_OF_SELECTOR } from '../../core/contract.ts';
 import type { Inventory } from '../../core/inventory/model.ts';
 import { cacheDir, ROOT } from '../paths.ts';
 import { run } from '../process.ts';
@@ -13,8 +13,11 @@ import { kubectlPath, readPins } from '../toolchain/pins.ts';
 import { type ClusterObjects, desiredServices, type KubeObject } from './desired.ts';
 import { applyDns } from './dns.ts';
 import { deleteMaildirs, writeDkimKey, writeMail } from './mail-files.ts';
+import { applyOpensid, opensidInUse, type OpensidReport } from './opensid.ts';
+import type { ReleaseSource } from './opensid-release.ts';
 import { applyBuckets, type BucketReport } from './s3.ts';
 import { writeSites } from './sites.ts';
+import { identity } from '../servers/system.ts';
 
 export interface SyncReport {
   /** Endpoints on 127.0.0.1, for people and tests. */
@@ -26,6 +29,8 @@ export interface SyncReport {
   buckets: BucketReport;
   records: number;
   sites: number;
+  /** OpenSID on the local servers, when any desa is (or was) on it. */
+  opensid?: OpensidReport;
   /** Servers not running (not installed, or Postfix without root): their part was skipped. */
   skipped: { server: string; reason: string }[];
   changed: { mail: boolean; dns: number; sites: number };
@@ -37,9 +42,12 @@ export interface SyncSettings {
   platformNamespace: string;
   /** The TTL of the records it publishes. */
   dnsTtl: number;
+  /** The OpenSID release (desa:opensid.source and sha256), when one is configured. */
+  opensid?: ReleaseSource | null;
 }
 
-async function kubectlJson(kubeconfig: string, args: string[], env: NodeJS.ProcessEnv): Promise<KubeObject[]> {
+/** `kubectl get ARGS -o json` on the cluster of `kubeconfig`: its items. */
+export async function kubectlJson(kubeconfig: string, args: string[], env: NodeJS.ProcessEnv): Promise<KubeObject[]> {
   const kubectl = kubectlPath(cacheDir(env), readPins(ROOT));
   const r = await run(kubectl, ['--kubeconfig', kubeconfig, '--request-timeout=30s', 'get', ...args, '-o', 'json'], { env, what: `kubectl get ${args[0]}` });
   return (JSON.parse(r.stdout) as { items: KubeObject[] }).items;
@@ -63,6 +71,12 @@ export interface SyncOptions {
   env: NodeJS.ProcessEnv;
   /** Slugs whose data `destroy --delete-data` removes: their Maildirs and bucket go too. */
   deleteData?: readonly string[];
+}
+
+/** The records to publish: a desa on OpenSID that is not ready (not seeded, or failed) keeps its name out. */
+export function publishable(records: readonly DnsRecord[], opensid: Pick<OpensidReport, 'sites'> | undefined): DnsRecord[] {
+  const notReady = new Set((opensid?.sites ?? []).filter((x) => x.state !== 'ready').map((x) => `${x.host}.`));
+  return records.filter((r) => !(r.type === 'A' && notReady.has(r.name)));
 }
 
 export async function syncServices(o: SyncOptions): Promise<SyncReport> {
@@ -96,9 +110,19 @@ export async function applyServices(objects: ClusterObjects, o: Omit<SyncOptions
     await writeDkimKey(mail, desired.dkim);
     dkimSelector = desired.dkim.selector;
   }
+  // OpenSID before DNS: a desa's name is published only once its OpenSID is seeded and provisioned.
+  let opensid: OpensidReport | undefined;
+  if (opensidInUse(s.dir, desired.opensid)) {
+    if (up('mariadb') && up('php-fpm') && up('nginx')) {
+      opensid = await applyOpensid({ services: s, domain, env, release: o.settings.opensid ?? null, sites: desired.opensid, deleteData, identity: identity() });
+    } else {
+      opensid = { release: null, sites: desired.opensid.map((x) => ({ slug: x.slug, host: x.host, state: 'failed', seeded: false, error: 'the OpenSID servers (mariadb, php-fpm, nginx) are not all running here' })), kept: [], deleted: [] };
+    }
+  }
+  const records = publishable(desired.records, opensid);
   let dnsChanged = 0;
   if (up('pdns')) {
-    const r = await applyDns({ url: `http://127.0.0.1:${s.ports.dnsApi}`, apiKey: readServiceSecret(s.dir, 'dns-api-key') }, desired.zone, desired.records);
+    const r = await applyDns({ url: `http://127.0.0.1:${s.ports.dnsApi}`, apiKey: readServiceSecret(s.dir, 'dns-api-key') }, desired.zone, records);
     dnsChanged = r.changed + r.deleted;
   }
   let sitesChanged = 0;
@@ -116,8 +140,9 @@ export async function applyServices(objects: ClusterObjects, o: Omit<SyncOptions
     aliases: desired.mailboxes.reduce((n, m) => n + m.aliases.length, 0),
     dkimSelector,
     buckets,
-    records: desired.records.length,
+    records: records.length,
     sites: desired.sites.length,
+    ...(opensid ? { opensid } : {}),
     skipped,
     changed: { mail: mailChanged, dns: dnsChanged, sites: sitesChanged },
   };

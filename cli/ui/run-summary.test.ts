@@ -30,7 +30,46 @@ describe('servicesLines', () => {
     expect(none[0]).toMatch(/^services not applied: dovecot \(stopped\)/);
   });
 
+  it('says which desa run OpenSID, which failed and why, and what an offboarding kept', () => {
+    const opensid = {
+      release: { id: 'c02380a5524efe9d', version: '2410.0.0' },
+      sites: [
+        { slug: 'lambangjaya', host: 'lambangjaya.desa.bekasikab.go.id', state: 'ready' as const, seeded: true, seconds: 5.8 },
+        { slug: 'sumberjaya', host: 'sumberjaya.desa.bekasikab.go.id', state: 'failed' as const, seeded: false, error: 'OpenSID did not answer its login page\nlog lines' },
+      ],
+      kept: [{ slug: 'karangmukti', dump: '/srv/.desa/services/opensid/kept/karangmukti/karangmukti-2026.sql' }],
+      deleted: [],
+    };
+    expect(servicesLines({ ...report, opensid }).slice(1)).toEqual([
+      'OpenSID 2410.0.0: lambangjaya ready.',
+      'OpenSID: sumberjaya FAILED: OpenSID did not answer its login page; its name is not published.',
+      'OpenSID: karangmukti offboarded: site gone, database dump and files kept (/srv/.desa/services/opensid/kept/karangmukti/karangmukti-2026.sql).',
+    ]);
+    expect(servicesLines(report)).toHaveLength(1);
+  });
+
   it('reports a failed sync', () => {
     expect(servicesLines({ error: 'PowerDNS PATCH: HTTP 422' })).toEqual(['services: FAILED: PowerDNS PATCH: HTTP 422']);
+  });
+});
+
+describe('a local server that did not start (issue 12: never a silent success)', () => {
+  it('fails the run with a summary line and says why', async () => {
+    const { summaryLines } = await import('./run-summary.ts');
+    const { localTarget } = await import('../cluster/target.ts');
+    const { exitCodeOf, failureMessage } = await import('../engine/outcome.ts');
+    const s = {
+      verb: 'up' as const,
+      ok: false,
+      interrupted: false,
+      stacks: [{ stack: 'platform', operation: 'up' as const, result: 'succeeded' as const, changes: { create: 0, update: 0, delete: 0, same: 3 }, seconds: 1 }],
+      services: { ...report, skipped: [{ server: 'dovecot', reason: 'stopped' }] },
+      serversFailed: [{ server: 'dovecot', reason: 'exited during start-up (see /x/.desa/services/log/dovecot.log)' }],
+    };
+    expect(summaryLines(s).at(-1)).toBe('services: FAILED: dovecot did not start: exited during start-up (see /x/.desa/services/log/dovecot.log)');
+    expect(exitCodeOf(s)).toBe(4);
+    expect(failureMessage(s, localTarget('/x/desa.yaml', {}).explain).message).toBe(
+      'Every stack succeeded, but 1 local server(s) did not start, so what they serve is not there: dovecot.',
+    );
   });
 });

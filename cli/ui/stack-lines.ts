@@ -10,12 +10,13 @@ export interface Presenter {
   finish(): Promise<void>;
 }
 
-export const RUNNING_TEXT: Record<Operation, string> = { up: 'updating…', preview: 'planning…', destroy: 'destroying…' };
-const DONE_TEXT: Record<Operation, string> = { up: 'done', preview: 'plan', destroy: 'destroyed' };
+export const RUNNING_TEXT: Record<Operation, string> = { up: 'updating…', preview: 'planning…', destroy: 'destroying…', refresh: 'comparing with the cluster…' };
+const DONE_TEXT: Record<Operation, string> = { up: 'done', preview: 'plan', destroy: 'destroyed', refresh: 'drift' };
 const WORDS: Record<Operation, Record<'create' | 'update' | 'delete', string>> = {
   up: { create: 'created', update: 'updated', delete: 'deleted' },
   preview: { create: 'to create', update: 'to update', delete: 'to delete' },
   destroy: { create: 'created', update: 'updated', delete: 'deleted' },
+  refresh: { create: 'added', update: 'changed', delete: 'gone' },
 };
 /** Message lines per stack at most; the rest only show in the ink view. */
 const MAX_MESSAGE_LINES = 3;
@@ -40,7 +41,7 @@ export function describeChanges(changes: Readonly<Changes>, seconds: number | nu
   const parts = (['create', 'update', 'delete'] as const).filter((k) => changes[k] > 0).map((k) => `${changes[k]} ${words[k]}`);
   let text: string;
   if (parts.length) text = [...parts, ...(changes.same > 0 ? [`${changes.same} unchanged`] : [])].join(', ');
-  else text = operation === 'destroy' ? 'nothing to delete' : 'no changes';
+  else text = operation === 'destroy' ? 'nothing to delete' : operation === 'refresh' ? 'no drift' : 'no changes';
   return seconds === null ? text : `${text} in ${formatSeconds(seconds)}`;
 }
 

@@ -12,7 +12,7 @@ const h = React.createElement;
 
 export const TICK_MS = 100;
 const SPINNER = '⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏';
-const COMMAND: Record<Operation, string> = { up: 'desa up', preview: 'desa plan', destroy: 'desa destroy' };
+const COMMAND: Record<Operation, string> = { up: 'desa up', preview: 'desa plan', destroy: 'desa destroy', refresh: 'desa drift' };
 const GLYPH: Partial<Record<StackPhase, [string, string]>> = { succeeded: ['✔', 'green'], failed: ['✖', 'red'], skipped: ['–', 'yellow'], cancelled: ['–', 'yellow'] };
 
 interface Finished {

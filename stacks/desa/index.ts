@@ -6,6 +6,7 @@ import type { Inventory, Unit } from '../../core/inventory/model.ts';
 import type { PlatformRefs, Settings } from '../settings.ts';
 import { Mailboxes } from './mailboxes.ts';
 import { DesaNamespace } from './namespace.ts';
+import { OpensidAccount, opensidAccountPlan } from './opensid.ts';
 import { Site, sitePlanFor } from './site.ts';
 import { type Footprint, sizingFor } from './sizing.ts';
 import { StorageSpace } from './storage.ts';
@@ -16,8 +17,9 @@ export interface DesaArgs {
   inventory: Pick<Inventory, 'kabupaten' | 'programmes'>;
   platform: PlatformRefs;
   images: Settings['images'];
+  opensid: Settings['opensid'];
   provider: k8s.Provider;
-  /** Accounts whose generated credentials this run replaces (mailbox roles, `storage`). */
+  /** Accounts whose generated credentials this run replaces (mailbox roles, `storage`, `opensid-db`, `opensid-admin`). */
   rotate?: readonly string[];
   /** What the namespace ran before, during a switch of site template: the quota admits both (sizing.ts). */
   siteTransition?: Footprint;
@@ -33,13 +35,18 @@ export class Desa extends pulumi.ComponentResource {
   readonly bucket: string | null;
   readonly mailPasswords: pulumi.Output<Record<string, string>>;
   readonly storageCredentials: pulumi.Output<{ bucket: string; accessKeyId: string; secretAccessKey: string } | null>;
+  /** OpenSID's administrator login (url, username, password), or null when the desa is not on OpenSID. */
+  readonly opensidAdmin: pulumi.Output<{ url: string; username: string; password: string } | null>;
 
   constructor(name: string, args: DesaArgs, opts?: pulumi.ComponentResourceOptions) {
     // Plan first: a configuration problem fails here, before anything is registered.
     const { unit, platform, provider } = args;
     const domain = args.inventory.kabupaten.domain;
-    const sizing = sizingFor(unit, args.siteTransition);
-    const sitePlan = sitePlanFor({ unit, inventory: args.inventory, images: args.images, sizing });
+    const site = unit.services.site;
+    const onOpensid = site.enabled && site.template === 'opensid';
+    const outside = args.opensid.mode === 'existing';
+    const sizing = sizingFor(unit, { opensidOutside: outside, ...(args.siteTransition ? { from: args.siteTransition } : {}) });
+    const sitePlan = sitePlanFor({ unit, inventory: args.inventory, images: args.images, opensid: args.opensid, sizing });
     const subPlan = subdomainPlan(unit, platform, sitePlan);
     super('desa:desa:Desa', name, {}, opts);
     const parent = { parent: this };
@@ -56,7 +63,20 @@ export class Desa extends pulumi.ComponentResource {
     const storage = unit.services.storage.enabled
       ? new StorageSpace(`${name}-storage`, { unit, domain, namespace: platform.namespace, provider, rotate: rotate.includes('storage') }, parent)
       : null;
-    if (sitePlan) new Site(`${name}-site`, { plan: sitePlan, ...inNamespace }, parent);
+    const opensid = onOpensid
+      ? new OpensidAccount(
+          `${name}-opensid`,
+          {
+            plan: opensidAccountPlan(unit, args.inventory, { outside, platformNamespace: platform.namespace, databaseInCluster: args.opensid.database.mode === 'deploy' }),
+            provider,
+            rotate,
+            // In the desa's namespace, it waits for the namespace.
+            dependsOn: outside ? [] : [ns],
+          },
+          parent,
+        )
+      : null;
+    if (sitePlan) new Site(`${name}-site`, { plan: sitePlan, ...inNamespace, inputs: opensid && !outside ? [opensid] : [] }, parent);
     const subdomain = subPlan ? new Subdomain(`${name}-subdomain`, { unit, domain, plan: subPlan, ...inNamespace }, parent) : null;
 
     this.namespace = ns.name;
@@ -67,6 +87,7 @@ export class Desa extends pulumi.ComponentResource {
     this.bucket = storage?.bucket ?? null;
     this.mailPasswords = mail.passwords;
     this.storageCredentials = storage ? storage.credentials : pulumi.output(null);
+    this.opensidAdmin = opensid ? opensid.admin : pulumi.output(null);
     this.registerOutputs(this.outputs());
   }
 
@@ -81,6 +102,7 @@ export class Desa extends pulumi.ComponentResource {
       bucket: this.bucket,
       mailPasswords: pulumi.secret(this.mailPasswords),
       storageCredentials: pulumi.secret(this.storageCredentials),
+      opensidAdmin: pulumi.secret(this.opensidAdmin),
     };
   }
 }

@@ -1,5 +1,6 @@
-// Lambangjaya (32.16.06.2003) switched to OpenSID in a fixture copy of desa.yaml: the larger quota,
-// MariaDB with generated credentials, claims within the quota, and site → database traffic allowed.
+// Lambangjaya (32.16.06.2003) switched to OpenSID in a fixture copy of desa.yaml, run in the cluster: the
+// larger quota, MariaDB with generated credentials in the one OpenSID Secret, claims within the quota,
+// site → database traffic allowed, and the administrator's login as a secret output.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decode, fixtureInventory, installMocks, isSecretAt, PLATFORM_CONFIG, withServices } from '../../test/fixtures/pulumi-mocks.ts';
 import { mebibytes } from './sizing.ts';
@@ -30,22 +31,34 @@ describe('Lambangjaya on the opensid template', () => {
     const hard = run.one('kubernetes:core/v1:ResourceQuota', 'desa-quota').inputs.spec.hard;
     expect(hard).toMatchObject({ 'limits.cpu': '3', 'limits.memory': '3Gi', pods: '8', persistentvolumeclaims: '4', 'requests.storage': '30Gi' });
     const files = run.one('kubernetes:core/v1:PersistentVolumeClaim', 'opensid-files').inputs.spec.resources.requests.storage;
+    const uploads = run.one('kubernetes:core/v1:PersistentVolumeClaim', 'opensid-uploads').inputs.spec.resources.requests.storage;
     const db = run.one('kubernetes:apps/v1:StatefulSet', 'opensid-db').inputs.spec.volumeClaimTemplates[0].spec.resources.requests.storage;
-    expect([files, db]).toEqual(['5Gi', '10Gi']);
-    expect(mebibytes(files) + mebibytes(db)).toBeLessThanOrEqual(mebibytes(hard['requests.storage']));
+    expect([files, uploads, db]).toEqual(['5Gi', '10Gi', '10Gi']);
+    expect(mebibytes(files) + mebibytes(uploads) + mebibytes(db)).toBeLessThanOrEqual(mebibytes(hard['requests.storage']));
     const pvcMax = run.one('kubernetes:core/v1:LimitRange', 'desa-limits').inputs.spec.limits.find((l: any) => l.type === 'PersistentVolumeClaim');
     expect(pvcMax.max.storage).toBe('20Gi');
   });
 
-  it('generates the database passwords as secrets, the names in clear', () => {
-    const secret = run.one('kubernetes:core/v1:Secret', 'opensid-db');
+  it('generates the database and administrator passwords as secrets, the names and identity in clear', () => {
+    const secret = run.one('kubernetes:core/v1:Secret', 'opensid');
     expect(secret.inputs.metadata.namespace).toBe('desa-lambangjaya');
-    expect(decode(secret.inputs.data.MARIADB_DATABASE)).toBe('opensid');
-    const root = decode(secret.inputs.data.MARIADB_ROOT_PASSWORD);
-    const user = decode(secret.inputs.data.MARIADB_PASSWORD);
+    expect(decode(secret.inputs.data.database)).toBe('opensid_3216062003');
+    expect(decode(secret.inputs.data.username)).toBe('opensid_3216062003');
+    expect(JSON.parse(decode(secret.inputs.data.identity))).toMatchObject({ nama_desa: 'Lambangjaya', kode_desa: '3216062003', nama_propinsi: 'Jawa Barat' });
+    const root = decode(secret.inputs.data.rootPassword);
+    const user = decode(secret.inputs.data.password);
     expect(root).toMatch(/^[2-9a-hjkmnp-z]{40}$/);
     expect(user).not.toBe(root);
-    expect(isSecretAt(secret.raw, ['data', 'MARIADB_ROOT_PASSWORD'])).toBe(true);
+    expect(decode(secret.inputs.data.adminPassword)).toMatch(/^[2-9a-zA-Z]{4}(-[2-9a-zA-Z]{4}){3}$/);
+    for (const key of ['rootPassword', 'password', 'adminPassword']) expect(isSecretAt(secret.raw, ['data', key]), key).toBe(true);
+  });
+
+  it('exports the administrator login only as a secret, with the password the Secret holds', async () => {
+    const pulumi = await import('@pulumi/pulumi');
+    expect(await pulumi.isSecret(outputs.opensidAdmin)).toBe(true);
+    const admin = await new Promise<any>((resolve) => outputs.opensidAdmin.apply(resolve));
+    const secret = run.one('kubernetes:core/v1:Secret', 'opensid');
+    expect(admin).toEqual({ url: 'https://lambangjaya.desa.bekasikab.go.id/index.php/siteman', username: 'admin', password: decode(secret.inputs.data.adminPassword) });
   });
 
   it('runs OpenSID and MariaDB wired to the same Secret', () => {
@@ -53,7 +66,7 @@ describe('Lambangjaya on the opensid template', () => {
     expect(app.strategy).toEqual({ type: 'Recreate' });
     const c = app.template.spec.containers[0];
     expect(c.image).toBe('registry.bekasikab.go.id/opensid:24.05');
-    expect(c.env.find((e: any) => e.name === 'DB_PASSWORD').valueFrom.secretKeyRef).toEqual({ name: 'opensid-db', key: 'MARIADB_PASSWORD' });
+    expect(c.env.find((e: any) => e.name === 'DB_PASSWORD').valueFrom.secretKeyRef).toEqual({ name: 'opensid', key: 'password' });
     expect(c.env.find((e: any) => e.name === 'DB_HOST').value).toBe('opensid-db');
     const db = run.one('kubernetes:apps/v1:StatefulSet', 'opensid-db').inputs.spec;
     expect(db.serviceName).toBe('opensid-db');

@@ -28,7 +28,7 @@ beforeAll(async () => {
   unit.services.site.template = 'opensid';
   new Desa(
     unit.slug,
-    { unit, inventory, platform: platformRefs(settings, inventory.kabupaten.domain), images: settings.images, provider },
+    { unit, inventory, platform: platformRefs(settings, inventory.kabupaten.domain), images: settings.images, opensid: settings.opensid, provider },
     {
       transformations: [
         (a) => {
@@ -61,15 +61,18 @@ describe('Desa resource options', () => {
       'sumberjaya-mail-sekretaris-desa': ['data.password'],
       'sumberjaya-mail-operator': ['data.password'],
       'sumberjaya-storage-credentials': ['data.secretAccessKey'],
+      'sumberjaya-opensid-secret': ['data.password', 'data.adminPassword', 'data.rootPassword'],
       // A copy of the claim's key: it follows the claim, generates nothing.
       'sumberjaya-storage-access': undefined,
-      'sumberjaya-site-opensid-db': ['data.MARIADB_ROOT_PASSWORD', 'data.MARIADB_PASSWORD'],
     });
   });
 
-  it('protects the claim that holds the desa\'s files', () => {
+  it('protects the claims that hold the desa\'s files and uploads', () => {
     const claims = seen.filter((s) => s.type === 'kubernetes:core/v1:PersistentVolumeClaim');
-    expect(claims.map((c) => [c.name, c.opts.protect])).toEqual([['sumberjaya-site-opensid-files', true]]);
+    expect(claims.map((c) => [c.name, c.opts.protect])).toEqual([
+      ['sumberjaya-site-opensid-files', true],
+      ['sumberjaya-site-opensid-uploads', true],
+    ]);
   });
 
   it('protects the bucket claim (data) but not the access that grants its key, so offboarding revokes the key', () => {
@@ -79,9 +82,10 @@ describe('Desa resource options', () => {
     expect(secrets['sumberjaya-mail-operator']).toBe(false);
   });
 
-  it('creates workloads after what they mount', () => {
+  it('creates workloads after what they mount and the OpenSID Secret they read', () => {
     const deployment = seen.find((s) => s.type === 'kubernetes:apps/v1:Deployment')!;
     const deps = deployment.opts.dependsOn as pulumi.Resource[];
-    expect(deps.length).toBeGreaterThanOrEqual(3);
+    expect(deps.length).toBeGreaterThanOrEqual(4);
+    expect(deps.some((d) => (d as unknown as { __name?: string }).__name === 'sumberjaya-opensid')).toBe(true);
   });
 });

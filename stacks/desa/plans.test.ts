@@ -16,7 +16,7 @@ const D = inventory.kabupaten.domain;
 const unit = (slug: string): Unit => structuredClone(inventory.units.find((u) => u.slug === slug)!);
 const settings = parseSettings({ images: { opensid: 'registry.example/opensid:1' } });
 const refs = platformRefs(settings, D);
-const plan = (u: Unit) => sitePlanFor({ unit: u, inventory, images: settings.images, sizing: sizingFor(u) });
+const plan = (u: Unit) => sitePlanFor({ unit: u, inventory, images: settings.images, opensid: settings.opensid, sizing: sizingFor(u) });
 
 describe('sizing', () => {
   it('sizes by what runs: profil, opensid, or nothing', () => {
@@ -32,21 +32,30 @@ describe('sizing', () => {
     expect([cpu('none'), cpu('profil'), cpu('opensid')]).toEqual(['0', '500m', '3']);
     expect(SIZING.none.quota.pods).toBe('0');
     expect(mebibytes(SIZING.opensid.quota['requests.storage']!)).toBeGreaterThanOrEqual(
-      mebibytes(SIZING.opensid.volumes!.files) + mebibytes(SIZING.opensid.volumes!.database),
+      mebibytes(SIZING.opensid.volumes!.files) + mebibytes(SIZING.opensid.volumes!.uploads) + mebibytes(SIZING.opensid.volumes!.database),
     );
+    // A switch to a template without pods keeps the old site's Service until the new one exists.
+    for (const f of ['none', 'profil'] as const) expect(Number(SIZING[f].quota.services), f).toBeGreaterThanOrEqual(2);
   });
 
   it('during a switch of site template, the quota admits both sites; otherwise only its own (issue 10)', () => {
     // opensid → profil: the profil pod and Service start while OpenSID's still run.
     const u = unit('sumberjaya');
-    const switching = sizingFor(u, 'opensid');
+    const switching = sizingFor(u, { from: 'opensid' });
     expect(switching.quota).toEqual(largerQuota(SIZING.profil.quota, SIZING.opensid.quota));
     expect(switching.quota).toMatchObject({ 'limits.cpu': '3', pods: '8', services: '4', persistentvolumeclaims: '4' });
     // Everything else is the new template's.
     expect(switching.limits).toBe(SIZING.profil.limits);
     expect(switching.podSecurity).toBe('restricted');
-    expect(sizingFor(u, 'profil')).toBe(SIZING.profil);
+    expect(sizingFor(u, { from: 'profil' })).toBe(SIZING.profil);
     expect(sizingFor(u)).toBe(SIZING.profil);
+    // OpenSID in the cluster (deploy mode) still running while the desa moves to the local servers' OpenSID.
+    const sidOut = { ...u, services: { ...u.services, site: { ...u.services.site, template: 'opensid' as const } } } as Unit;
+    expect(sizingFor(sidOut, { from: 'opensid', opensidOutside: true }).quota).toEqual(largerQuota(SIZING.none.quota, SIZING.opensid.quota));
+    expect(sizingFor(sidOut, { from: 'none', opensidOutside: true })).toBe(SIZING.none);
+    // profil → OpenSID outside: the namespace keeps room for the profil pod until it is gone.
+    const sid = { ...u, services: { ...u.services, site: { ...u.services.site, template: 'opensid' as const } } } as Unit;
+    expect(sizingFor(sid, { from: 'profil', opensidOutside: true }).quota).toEqual(largerQuota(SIZING.none.quota, SIZING.profil.quota));
     expect([quantity('100m'), quantity('3'), quantity('64Mi'), quantity('1Gi'), quantity('0')]).toEqual([0.1, 3, 64 * 2 ** 20, 2 ** 30, 0]);
     expect(largerQuota({ a: '500m', b: '2Gi' }, { a: '1', c: '4' })).toEqual({ a: '1', b: '2Gi', c: '4' });
   });
@@ -161,6 +170,22 @@ describe('sitePlanFor', () => {
   it('refuses opensid without an image', () => {
     const sid = unit('sumberjaya');
     sid.services.site.template = 'opensid';
-    expect(() => sitePlanFor({ unit: sid, inventory, images: parseSettings({}).images, sizing: sizingFor(sid) })).toThrow(/desa:images.opensid/);
+    const none = parseSettings({});
+    expect(() => sitePlanFor({ unit: sid, inventory, images: none.images, opensid: none.opensid, sizing: sizingFor(sid) })).toThrow(/desa:images.opensid/);
+  });
+
+  it('served outside the cluster: refuses opensid without a release, naming what to set; with one, runs nothing in the namespace', () => {
+    const sid = unit('sumberjaya');
+    sid.services.site.template = 'opensid';
+    const without = parseSettings({ opensid: { mode: 'existing' } });
+    const attempt = () => sitePlanFor({ unit: sid, inventory, images: without.images, opensid: without.opensid, sizing: sizingFor(sid, { opensidOutside: true }) });
+    expect(attempt).toThrow(/Sumberjaya \(sumberjaya\) uses the opensid template but no OpenSID release is configured/);
+    expect(attempt).toThrow(/desa:opensid.source.*desa:opensid.sha256.*DESA_OPENSID_SOURCE and DESA_OPENSID_SHA256/s);
+    const given = parseSettings({ opensid: { mode: 'existing', source: '/srv/opensid-2410.0.0.tar.gz', sha256: 'c'.repeat(64) } });
+    const p = sitePlanFor({ unit: sid, inventory, images: given.images, opensid: given.opensid, sizing: sizingFor(sid, { opensidOutside: true }) })!;
+    expect(p.backend).toEqual({ service: 'opensid', port: 80 });
+    expect([p.deployments, p.statefulSets, p.volumeClaims, p.secrets]).toEqual([[], [], [], []]);
+    expect(p.services).toEqual([{ name: 'opensid', labels: expect.any(Object), spec: { ports: [{ name: 'http', port: 80, protocol: 'TCP' }] } }]);
+    expect(footprintOf(sid, { opensidOutside: true })).toBe('none');
   });
 });

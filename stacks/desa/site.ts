@@ -3,7 +3,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { Inventory, Unit } from '../../core/inventory/model.ts';
-import { opensidPlan } from '../../templates/opensid/workload.ts';
+import { opensidExternalPlan, opensidPlan } from '../../templates/opensid/workload.ts';
 import type { SitePlan } from '../../templates/plan.ts';
 import { renderProfil } from '../../templates/profil/render.ts';
 import { profilPlan } from '../../templates/profil/workload.ts';
@@ -16,12 +16,31 @@ export interface SiteInputs {
   unit: Unit;
   inventory: Pick<Inventory, 'kabupaten' | 'programmes'>;
   images: Settings['images'];
+  opensid: Settings['opensid'];
   sizing: Sizing;
+}
+
+/** Why an opensid desa cannot be provisioned with these settings (what to set), or null. */
+export function opensidProblem(unit: Unit, images: Settings['images'], opensid: Settings['opensid']): string | null {
+  const who = `${unit.name} (${unit.slug}) uses the opensid template`;
+  if (opensid.mode === 'existing') {
+    if (opensid.source) return null;
+    return (
+      `${who} but no OpenSID release is configured.\n` +
+      'Set `desa:opensid.source` to the release (an https URL or an absolute path of its .tar.gz, with `desa:opensid.sha256`, or an unpacked folder); ' +
+      'on the local cluster, set DESA_OPENSID_SOURCE and DESA_OPENSID_SHA256 (see templates/opensid/README.md).'
+    );
+  }
+  if (images.opensid) return null;
+  return (
+    `${who} but no OpenSID image is configured.\n` +
+    'Build one from the release (templates/opensid/image/README.md) and set it with `pulumi config set --path desa:images.opensid <registry/image:tag>`.'
+  );
 }
 
 /** The plan of the desa's site, or null when no workload runs (external app, or no site). */
 export function sitePlanFor(input: SiteInputs): SitePlan | null {
-  const { unit, inventory, images, sizing } = input;
+  const { unit, inventory, images, opensid, sizing } = input;
   const site = unit.services.site;
   if (!site.enabled) return null;
   const ctx = { namespace: unit.namespace, labels: identityLabels(unit, inventory.kabupaten.domain) };
@@ -32,14 +51,18 @@ export function sitePlanFor(input: SiteInputs): SitePlan | null {
       return profilPlan({ ...ctx, html, image: images.profil });
     }
     case 'opensid': {
-      if (!images.opensid) {
-        throw new pulumi.RunError(
-          `${unit.name} (${unit.slug}) uses the opensid template but no OpenSID image is configured.\n` +
-            'Set it with `pulumi config set --path desa:images.opensid <registry/image:tag>` (see templates/opensid/README.md).',
-        );
-      }
-      const volumes = sizing.volumes ?? { files: '5Gi', database: '10Gi' };
-      return opensidPlan({ ...ctx, image: images.opensid, databaseImage: images.mariadb, filesSize: volumes.files, databaseSize: volumes.database });
+      const problem = opensidProblem(unit, images, opensid);
+      if (problem) throw new pulumi.RunError(problem);
+      if (opensid.mode === 'existing') return opensidExternalPlan(ctx);
+      const volumes = sizing.volumes ?? { files: '5Gi', uploads: '10Gi', database: '10Gi' };
+      const db = opensid.database;
+      return opensidPlan({
+        ...ctx,
+        image: images.opensid!,
+        database: db.mode === 'deploy' ? { mode: 'deploy', image: images.mariadb, size: volumes.database } : { mode: 'existing', host: db.host!, port: db.port },
+        filesSize: volumes.files,
+        uploadsSize: volumes.uploads,
+      });
     }
     case 'external':
       return null;
@@ -51,6 +74,8 @@ export interface SiteArgs {
   namespace: pulumi.Input<string>;
   provider: k8s.Provider;
   dependsOn?: pulumi.Input<pulumi.Resource>[];
+  /** What the workloads read besides the plan's own objects (the OpenSID Secret): they wait for it. */
+  inputs?: pulumi.Resource[];
 }
 
 export class Site extends pulumi.ComponentResource {
@@ -62,7 +87,7 @@ export class Site extends pulumi.ComponentResource {
     const child = { parent: this, provider, dependsOn: args.dependsOn ?? [] };
     const meta = (o: { name: string; labels: Record<string, string> }) => ({ name: o.name, namespace, labels: o.labels });
     // Everything a workload mounts or reads exists before the workload.
-    const inputs: pulumi.Resource[] = [];
+    const inputs: pulumi.Resource[] = [...(args.inputs ?? [])];
 
     for (const c of plan.configMaps) {
       inputs.push(new k8s.core.v1.ConfigMap(`${name}-${c.name}`, { metadata: meta(c), data: c.data }, child));

@@ -5,9 +5,11 @@ import type { Unit } from '../../core/inventory/model.ts';
 /** What runs in the namespace: the profile page, OpenSID, or no workload (external app or no site). */
 export type Footprint = 'profil' | 'opensid' | 'none';
 
-export function footprintOf(unit: Unit): Footprint {
+/** `opensidOutside`: OpenSID is served outside the cluster (`desa:opensid.mode` existing), so nothing runs here. */
+export function footprintOf(unit: Unit, o: { opensidOutside?: boolean } = {}): Footprint {
   const site = unit.services.site;
   if (!site.enabled || site.template === 'external') return 'none';
+  if (site.template === 'opensid' && o.opensidOutside) return 'none';
   return site.template;
 }
 
@@ -17,7 +19,7 @@ export interface Sizing {
   /** LimitRange: defaults for containers that do not say, and the largest claim allowed. */
   limits: k8s.types.input.core.v1.LimitRangeItem[];
   /** Claim sizes the opensid template asks for; they fit in `requests.storage`. */
-  volumes: { files: string; database: string } | null;
+  volumes: { files: string; uploads: string; database: string } | null;
   /** Pod Security Admission level the namespace enforces. */
   podSecurity: 'restricted' | 'baseline';
 }
@@ -77,7 +79,7 @@ export const SIZING: Record<Footprint, Sizing> = {
       },
       { type: 'PersistentVolumeClaim', max: { storage: '20Gi' } },
     ],
-    volumes: { files: '5Gi', database: '10Gi' },
+    volumes: { files: '5Gi', uploads: '10Gi', database: '10Gi' },
     podSecurity: 'baseline',
   },
   none: {
@@ -87,7 +89,9 @@ export const SIZING: Record<Footprint, Sizing> = {
       'requests.memory': '0',
       'limits.memory': '0',
       pods: '0',
-      services: '1',
+      // One Service without pods (a redirect's, or OpenSID served outside the cluster), and room for the
+      // old site's Service while a template switch replaces it (Pulumi creates before it deletes).
+      services: '2',
       configmaps: '5',
       secrets: '5',
       persistentvolumeclaims: '0',
@@ -108,14 +112,16 @@ export const SIZING: Record<Footprint, Sizing> = {
 };
 
 /**
- * The sizing of a unit's namespace. `from`: what the namespace ran before this update, during a switch
- * of site template: the quota then admits both (each limit the larger of the two), since the new site
- * starts before the old one goes; `desa up` runs a second update without it, which lowers the quota.
+ * The sizing of a unit's namespace. `opensidOutside`: OpenSID is served outside the cluster (footprintOf).
+ * `from`: what the namespace ran before this update (its footprint, as `desa up` saw it in the state),
+ * during a switch of site template: the quota then admits both (each limit the larger of the two), since
+ * the new site starts before the old one goes; `desa up` runs a second update without it, which lowers
+ * the quota.
  */
-export function sizingFor(unit: Unit, from?: Footprint): Sizing {
-  const own = SIZING[footprintOf(unit)];
-  if (!from || from === footprintOf(unit)) return own;
-  return { ...own, quota: largerQuota(own.quota, SIZING[from].quota) };
+export function sizingFor(unit: Unit, o: { opensidOutside?: boolean; from?: Footprint } = {}): Sizing {
+  const own = SIZING[footprintOf(unit, o)];
+  if (!o.from || o.from === footprintOf(unit, o)) return own;
+  return { ...own, quota: largerQuota(own.quota, SIZING[o.from].quota) };
 }
 
 /** A Kubernetes quantity as a number (cpu `100m`, memory `64Mi`, counts `4`); only the suffixes the sizing uses. */

@@ -166,8 +166,11 @@ describe('Sumberjaya desa stack', () => {
     expect(passwords['sumberjaya.kepala-desa@desa.bekasikab.go.id']).toBe(decode(kepala.inputs.data.password));
     const credentials = await valueOf<any>(outputs.storageCredentials);
     expect(credentials).toMatchObject({ bucket: 'desa-sumberjaya', accessKeyId: 'desa-sumberjaya' });
+    // Not on OpenSID: no administrator login, and the output is a secret all the same.
+    expect(await pulumi.isSecret(outputs.opensidAdmin)).toBe(true);
+    expect(await valueOf(outputs.opensidAdmin)).toBeNull();
     for (const [key, value] of Object.entries(outputs)) {
-      if (key === 'mailPasswords' || key === 'storageCredentials') continue;
+      if (key === 'mailPasswords' || key === 'storageCredentials' || key === 'opensidAdmin') continue;
       if (pulumi.Output.isInstance(value)) expect(await pulumi.isSecret(value), key).toBe(false);
     }
   });

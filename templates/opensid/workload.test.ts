@@ -1,34 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { DB_SECRET_KEYS, MARIADB_PORT, opensidPlan } from './workload.ts';
+import { MARIADB_PORT, opensidExternalPlan, opensidPlan, PROBE_PATH } from './workload.ts';
 
-const plan = opensidPlan({
-  namespace: 'desa-x',
-  labels: { 'desa.bekasikab.go.id/slug': 'x' },
-  image: 'opensid:test',
-  databaseImage: 'mariadb:test',
-  filesSize: '5Gi',
-  databaseSize: '10Gi',
-});
+const base = { namespace: 'desa-x', labels: { 'desa.bekasikab.go.id/slug': 'x' }, image: 'opensid:test', filesSize: '5Gi', uploadsSize: '10Gi' };
+const plan = opensidPlan({ ...base, database: { mode: 'deploy', image: 'mariadb:test', size: '10Gi' } });
 const app = plan.deployments[0]!.spec as any;
 const db = plan.statefulSets[0]!.spec as any;
+const env = (c: any, name: string) => c.env.find((e: any) => e.name === name);
 
-describe('opensidPlan', () => {
-  it('generates both database passwords and keeps the names plain', () => {
-    expect(plan.secrets).toEqual([
-      { name: 'opensid-db', labels: expect.any(Object), data: { MARIADB_DATABASE: 'opensid', MARIADB_USER: 'opensid' }, generated: [DB_SECRET_KEYS.rootPassword, DB_SECRET_KEYS.password] },
-    ]);
-  });
-
-  it('gives the app and the database the same password from the Secret', () => {
-    const appPw = app.template.spec.containers[0].env.find((e: any) => e.name === 'DB_PASSWORD').valueFrom.secretKeyRef;
-    const dbPw = db.template.spec.containers[0].env.find((e: any) => e.name === 'MARIADB_PASSWORD').valueFrom.secretKeyRef;
+describe('opensidPlan (in the cluster)', () => {
+  it('gives the app and the database the same credentials, from the one OpenSID Secret', () => {
+    const appPw = env(app.template.spec.containers[0], 'DB_PASSWORD').valueFrom.secretKeyRef;
+    const dbPw = env(db.template.spec.containers[0], 'MARIADB_PASSWORD').valueFrom.secretKeyRef;
     expect(appPw).toEqual(dbPw);
-    expect(appPw).toEqual({ name: 'opensid-db', key: 'MARIADB_PASSWORD' });
+    expect(appPw).toEqual({ name: 'opensid', key: 'password' });
+    expect(env(db.template.spec.containers[0], 'MARIADB_ROOT_PASSWORD').valueFrom.secretKeyRef).toEqual({ name: 'opensid', key: 'rootPassword' });
+    // The image's entrypoint gets what the local servers' provisioning gets: the code, identity and admin password.
+    for (const [name, key] of [['OPENSID_KODE_DESA', 'code'], ['OPENSID_IDENTITY', 'identity'], ['OPENSID_ADMIN_PASSWORD', 'adminPassword']]) {
+      expect(env(app.template.spec.containers[0], name!).valueFrom.secretKeyRef).toEqual({ name: 'opensid', key });
+    }
+    expect(plan.secrets).toEqual([]);
   });
 
-  it('persists the desa files and the database on their own claims', () => {
-    expect(plan.volumeClaims).toEqual([{ name: 'opensid-files', labels: expect.any(Object), size: '5Gi' }]);
-    expect(app.template.spec.volumes).toEqual([{ name: 'files', persistentVolumeClaim: { claimName: 'opensid-files' } }]);
+  it('keeps desa/ and its uploads on claims of their own, and the database on its own', () => {
+    expect(plan.volumeClaims.map((c) => [c.name, c.size])).toEqual([['opensid-files', '5Gi'], ['opensid-uploads', '10Gi']]);
+    expect(app.template.spec.containers[0].volumeMounts).toEqual([
+      { name: 'files', mountPath: '/var/www/html/desa' },
+      { name: 'uploads', mountPath: '/var/www/html/desa/upload' },
+    ]);
     expect(db.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('10Gi');
     expect(db.template.spec.containers[0].volumeMounts).toEqual([{ name: 'data', mountPath: '/var/lib/mysql' }]);
   });
@@ -39,9 +37,30 @@ describe('opensidPlan', () => {
     expect(plan.internalTraffic).toEqual([{ from: plan.podLabels, to: db.selector.matchLabels, port: MARIADB_PORT }]);
   });
 
-  it('probes both, and restarts the app with Recreate (one writer on the claim)', () => {
+  it('probes a real page (the login, answered once the database is seeded), with time for the first seeding', () => {
+    const c = app.template.spec.containers[0];
+    expect(PROBE_PATH).toBe('/index.php/siteman');
+    for (const p of ['startupProbe', 'readinessProbe', 'livenessProbe']) expect(c[p].httpGet, p).toEqual({ path: '/index.php/siteman', port: 'http' });
+    expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold).toBeGreaterThanOrEqual(300);
     expect(app.strategy.type).toBe('Recreate');
-    expect(app.template.spec.containers[0].readinessProbe.httpGet.port).toBe('http');
     expect(db.template.spec.containers[0].readinessProbe.tcpSocket.port).toBe('mysql');
+  });
+
+  it('with an existing database server: no StatefulSet, the app points at that server', () => {
+    const ext = opensidPlan({ ...base, database: { mode: 'existing', host: 'mariadb.bekasikab.go.id', port: 3307 } });
+    expect(ext.statefulSets).toEqual([]);
+    expect(ext.services.map((s) => s.name)).toEqual(['opensid']);
+    expect(ext.internalTraffic).toEqual([]);
+    const c = (ext.deployments[0]!.spec as any).template.spec.containers[0];
+    expect([env(c, 'DB_HOST').value, env(c, 'DB_PORT').value]).toEqual(['mariadb.bekasikab.go.id', '3307']);
+  });
+});
+
+describe('opensidExternalPlan (served outside the cluster)', () => {
+  it('runs nothing and names a Service without pods for the Ingress', () => {
+    const p = opensidExternalPlan({ namespace: 'desa-x', labels: {} });
+    expect([p.deployments, p.statefulSets, p.volumeClaims, p.configMaps, p.secrets]).toEqual([[], [], [], [], []]);
+    expect(p.services[0]!.spec.selector).toBeUndefined();
+    expect(p.backend).toEqual({ service: 'opensid', port: 80 });
   });
 });
