@@ -32,8 +32,11 @@ volumes, bucket claim) is kept.
 A change that would delete a desa's data (a volume of a site template left behind, say) stops there
 and says which data would be lost; everything else it changed is in place, and the rest of the desa
 keeps working. --release-data NAME lets the next update delete exactly that resource (the name the
-message gives). A volume claim that never bound holds nothing and is released without asking. A failing desa does not stop the others. A run that was killed is
-recovered by the next one: its stale lock is cancelled and pending operations are cleared.
+message gives). A volume claim that never bound holds nothing and is released without asking.
+
+A failing desa does not stop the others; its cause is printed whole and its log kept in
+.desa/work/<slug>/last-error.log. A run that was killed is recovered by the next one: its stale lock
+is cancelled and pending operations are cleared.
 Another run holding a stack (a second \`desa up\` at the same time): desa waits for it (--lock-wait,
 default 300 s), saying who holds it; past that the stack fails, naming the holder (process, host,
 since when) and what to do. A stack last applied to another cluster (the local one reset with
