@@ -5,6 +5,10 @@
 // when the rest of the update failed (7); plan lists the resources it would change and warns of a
 // mailbox removed (14); a change that would delete data says so and lets the user release exactly it,
 // and an empty claim that never bound never blocks (6). The tests run in order and build on each other.
+// On the local default OpenSID runs on the local servers, with nothing in the cluster; the volumes of
+// items 5 and 6 are OpenSID's in the cluster (deploy mode, as in a Kabupaten's cluster): those desa get
+// `desa:opensid` deploy in their settings and are run with --kubeconfig naming the same local cluster,
+// which keeps their settings (the local target would write its own).
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { execa, type ResultPromise } from 'execa';
 import { ImapFlow } from 'imapflow';
@@ -134,6 +138,15 @@ describe('issue 10 on the real engine: credentials revoked, failures explained, 
     doc.setIn(['config', 'desa:images'], JSON.stringify({ opensid: OPENSID }));
     writeFileSync(settings, doc.toString());
   };
+  /** OpenSID in the cluster for this desa (deploy mode), kept by runs with --kubeconfig (`named`); a local run puts back its own. */
+  const inCluster = (slug: string) => {
+    const settings = join(dir, '.desa', 'work', slug, `Pulumi.${slug}.yaml`);
+    const doc = parseDocument(readFileSync(settings, 'utf8'));
+    doc.setIn(['config', 'desa:opensid'], JSON.stringify({ mode: 'deploy' }));
+    writeFileSync(settings, doc.toString());
+  };
+  /** The same local cluster, named: the stacks get it and nothing else (no servers synced). */
+  const named = () => ['--kubeconfig', kubeconfig];
   /** Every credential of a desa is refused: IMAP login, SMTP AUTH, and its S3 key for a list and a write. */
   const expectRevoked = async (slug: string) => {
     const s = secrets[slug]!;
@@ -192,18 +205,19 @@ describe('issue 10 on the real engine: credentials revoked, failures explained, 
   it('a failure shows its whole cause, every line, and keeps its log; plan too (item 5)', async () => {
     templates.lambangjaya = 'opensid';
     write(units.filter((u) => u !== 'karangmukti'));
-    // No OpenSID image configured: the program says so in two lines, the second the instruction.
-    const plan = await desa(['plan', '--only', 'lambangjaya', '--file', file]);
+    inCluster('lambangjaya');
+    // OpenSID in the cluster but no OpenSID image configured: the program says so in two lines, the second the instruction.
+    const plan = await desa(['plan', '--only', 'lambangjaya', '--file', file, ...named()]);
     expect(plan.code, plan.stderr).toBe(4);
     expect(plan.stdout).toContain('uses the opensid template but no OpenSID image is configured');
-    expect(plan.stdout).toContain('Set it with `pulumi config set --path desa:images.opensid <registry/image:tag>`');
+    expect(plan.stdout).toMatch(/\n +Build one from the release .* and set it with `pulumi config set --path desa:images.opensid <registry\/image:tag>`/);
     expect(plan.stdout).toContain(`full log: ${join(dir, '.desa', 'work', 'lambangjaya', 'last-plan-error.log')}`);
-    const up = await desa(['up', '--only', 'lambangjaya', '--file', file, '--json']);
+    const up = await desa(['up', '--only', 'lambangjaya', '--file', file, '--json', ...named()]);
     expect(up.code, up.stderr).toBe(4);
     const failed = stackOf(json(up), 'lambangjaya');
     expect(failed.result).toBe('failed');
     expect(failed.error).not.toMatch(/^\d+ errors? occurred/);
-    expect(failed.cause).toContain('Set it with `pulumi config set --path desa:images.opensid');
+    expect(failed.cause).toContain('and set it with `pulumi config set --path desa:images.opensid');
     expect(failed.log).toBe(join(dir, '.desa', 'work', 'lambangjaya', 'last-error.log'));
     expect(statSync(failed.log!).mode & 0o777).toBe(0o600);
     expect(readFileSync(failed.log!, 'utf8')).toContain('no OpenSID image is configured');
@@ -249,34 +263,36 @@ describe('issue 10 on the real engine: credentials revoked, failures explained, 
   }, 300_000);
 
   it('switching a site back leaves its volume: the change says what data would be lost and never locks the desa (items 6, 7, 8)', async () => {
-    // Volumes for OpenSID's claims to bind to (the local cluster has no provisioner).
-    const pv = (name: string, size: string) =>
-      `{"apiVersion":"v1","kind":"PersistentVolume","metadata":{"name":"${name}"},"spec":{"capacity":{"storage":"${size}"},"accessModes":["ReadWriteOnce"],"persistentVolumeReclaimPolicy":"Retain","storageClassName":"","hostPath":{"path":"/tmp/${name}"}}}`;
-    for (const [name, size] of [['desa-test-files', '5Gi'], ['desa-test-db', '10Gi']]) {
-      const a = await kubectl(['apply', '-f', '-'], pv(name!, size!));
-      expect(a.exitCode, a.stderr).toBe(0);
-    }
+    // OpenSID in the cluster: its claims bind through the cluster's default StorageClass (desa-local).
+    inCluster('lambangjaya');
     setOpensidImage('lambangjaya');
     templates.lambangjaya = 'opensid';
     write(units.filter((u) => u !== 'karangmukti'));
-    const opensid = await desa(['up', '--only', 'lambangjaya', '--file', file, '--json']);
+    const opensid = await desa(['up', '--only', 'lambangjaya', '--file', file, '--json', ...named()]);
     expect(opensid.code, opensid.stderr).toBe(0);
     const bound = await kubectl(['-n', 'desa-lambangjaya', 'get', 'pvc', 'opensid-files', '-o', 'jsonpath={.status.phase}']);
     expect(bound.stdout, bound.stderr).toBe('Bound');
 
-    // Back to profil, OpenSID still running: the new site starts beside the old one (the quota admits
-    // both for the switch), then the opensid volume, which holds data and is protected, stops the change.
+    // Back to profil on the local default, OpenSID still running: the new site starts beside the old one
+    // (the quota admits both for the switch), then the opensid volumes (its files and its uploads), which
+    // hold data and are protected, stop the change.
     delete templates.lambangjaya;
     write(units.filter((u) => u !== 'karangmukti'));
     const plan = await desa(['plan', '--only', 'lambangjaya', '--file', file]);
     expect(plan.code).toBe(4);
-    expect(plan.stdout).toContain('this change would delete protected data: the volume opensid-files of the opensid site');
+    expect(plan.stdout).toMatch(/this change would delete protected data: .*the volume opensid-files of the opensid site/);
     const up = await desa(['up', '--only', 'lambangjaya', '--file', file, '--json']);
     expect(up.code, up.stderr).toBe(4);
     const blocked = stackOf(json(up), 'lambangjaya');
-    expect(blocked.error).toMatch(/^the change needs to delete protected data: the volume opensid-files of the opensid site \(PersistentVolumeClaim in desa-lambangjaya, 5Gi; bound/);
-    expect(blocked.cause).toContain('To delete it: desa up --only lambangjaya --release-data lambangjaya-site-opensid-files');
-    expect(blocked.protectedData?.map((d) => [d.name, d.neverBound])).toEqual([['lambangjaya-site-opensid-files', false]]);
+    expect(blocked.error).toMatch(/^the change needs to delete protected data: /);
+    expect(blocked.error).toContain('the volume opensid-files of the opensid site (PersistentVolumeClaim in desa-lambangjaya, 5Gi; bound: its files would be lost)');
+    expect(blocked.error).toContain('the volume opensid-uploads of the opensid site (PersistentVolumeClaim in desa-lambangjaya, 10Gi; bound: its files would be lost)');
+    const names = blocked.protectedData!.map((d) => d.name);
+    expect(blocked.cause).toContain(`To delete it: desa up --only lambangjaya --release-data ${names.join(' ')}`);
+    expect(blocked.protectedData?.map((d) => [d.name, d.neverBound]).sort()).toEqual([
+      ['lambangjaya-site-opensid-files', false],
+      ['lambangjaya-site-opensid-uploads', false],
+    ]);
     // Everything else of the change is in place: the profil site serves.
     const profil = await kubectl(['-n', 'desa-lambangjaya', 'get', 'deployment', 'profil', '-o', 'jsonpath={.status.readyReplicas}']);
     expect(profil.stdout, profil.stderr).toBe('1');
@@ -303,11 +319,13 @@ describe('issue 10 on the real engine: credentials revoked, failures explained, 
     const st = await desa(['status', '--only', 'lambangjaya', '--file', file]);
     expect(st.stdout.split('\n').find((l) => l.startsWith('lambangjaya '))).toContain('update FAILED');
 
-    // The way out releases exactly that volume.
-    const released = await desa(['up', '--only', 'lambangjaya', '--release-data', 'lambangjaya-site-opensid-files', '--file', file, '--json']);
+    // The way out releases exactly those volumes.
+    const released = await desa(['up', '--only', 'lambangjaya', '--release-data', ...names, '--file', file, '--json']);
     expect(released.code, released.stderr).toBe(0);
-    const gone = await kubectl(['-n', 'desa-lambangjaya', 'get', 'pvc', 'opensid-files']);
-    expect(gone.stderr).toMatch(/NotFound/);
+    for (const claim of ['opensid-files', 'opensid-uploads']) {
+      const gone = await kubectl(['-n', 'desa-lambangjaya', 'get', 'pvc', claim]);
+      expect(gone.stderr).toMatch(/NotFound/);
+    }
     const healthy = await desa(['status', '--only', 'lambangjaya', '--file', file]);
     expect(healthy.stdout.split('\n').find((l) => l.startsWith('lambangjaya '))).toMatch(/ provisioned .* profil /);
     // The switch is over: the quota is profil's again, and nothing is left to change.
@@ -326,11 +344,15 @@ describe('issue 10 on the real engine: credentials revoked, failures explained, 
     const sc =
       '{"apiVersion":"storage.k8s.io/v1","kind":"StorageClass","metadata":{"name":"desa-test-never","annotations":{"storageclass.kubernetes.io/is-default-class":"true"}},"provisioner":"desa.test/never","volumeBindingMode":"WaitForFirstConsumer"}';
     expect((await kubectl(['apply', '-f', '-'], sc)).exitCode).toBe(0);
+    // The only default for this test: the cluster's own (desa-local) binds every claim at once.
+    const defaultClass = (name: string, on: boolean) => kubectl(['annotate', 'storageclass', name, `storageclass.kubernetes.io/is-default-class=${on}`, '--overwrite']);
+    expect((await defaultClass('desa-local', false)).exitCode).toBe(0);
+    inCluster('tambun');
     setOpensidImage('tambun');
     templates.tambun = 'opensid';
     write(units.filter((u) => u !== 'karangmukti'));
     // The update creates the claim (Pending), then waits for OpenSID's pods, which cannot start; stopped.
-    const p = start(['up', '--only', 'tambun', '--file', file, '--json']);
+    const p = start(['up', '--only', 'tambun', '--file', file, '--json', ...named()]);
     const checkpoint = join(dir, '.desa', 'state', '.pulumi', 'stacks', 'desa', 'tambun.json');
     for (let i = 0; i < 600 && !(existsSync(checkpoint) && readFileSync(checkpoint, 'utf8').includes('PersistentVolumeClaim::tambun-site-opensid-files')); i++) {
       await new Promise((r) => setTimeout(r, 500));
@@ -346,10 +368,16 @@ describe('issue 10 on the real engine: credentials revoked, failures explained, 
     write(units.filter((u) => u !== 'karangmukti'));
     const back = await desa(['up', '--only', 'tambun', '--file', file, '--json']);
     expect(back.code, back.stderr).toBe(0);
-    expect(stackOf(json(back), 'tambun').note).toMatch(/^released the volume opensid-files of the opensid site \(PersistentVolumeClaim in desa-tambun, 5Gi; never bound: empty\)/);
-    const gone = await kubectl(['-n', 'desa-tambun', 'get', 'pvc', 'opensid-files']);
-    expect(gone.stderr).toMatch(/NotFound/);
+    const note = stackOf(json(back), 'tambun').note!;
+    expect(note).toMatch(/^released the volume /);
+    expect(note).toContain('the volume opensid-files of the opensid site (PersistentVolumeClaim in desa-tambun, 5Gi; never bound: empty)');
+    expect(note).toContain('the volume opensid-uploads of the opensid site (PersistentVolumeClaim in desa-tambun, 10Gi; never bound: empty)');
+    for (const claim of ['opensid-files', 'opensid-uploads']) {
+      const gone = await kubectl(['-n', 'desa-tambun', 'get', 'pvc', claim]);
+      expect(gone.stderr).toMatch(/NotFound/);
+    }
     await kubectl(['delete', 'storageclass', 'desa-test-never']);
+    expect((await defaultClass('desa-local', true)).exitCode).toBe(0);
   }, 900_000);
 
   it('no password or key in anything printed, nor in the failure logs', () => {
