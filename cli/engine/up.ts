@@ -7,8 +7,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Stack } from '@pulumi/pulumi/automation/index.js';
 import { PLATFORM_STACK } from '../../core/inventory/model.ts';
-import { type Deployment, lockHeld, managedResources } from './checkpoint.ts';
-import { type Context, type EngineOptions, existingStacks, finish, latestState, open, operate, prepare, staleCluster } from './context.ts';
+import { AbortError, EXIT } from '../../core/errors.ts';
+import type { Unit } from '../../core/inventory/model.ts';
+import { type Footprint, footprintOf } from '../../stacks/desa/sizing.ts';
+import { unsetConfig, writeConfig } from './automation.ts';
+import { type Deployment, lockHeld, managedResources, readCheckpoint, siteWorkloads } from './checkpoint.ts';
+import { stackSettings } from './stack-config.ts';
+import { type Context, type EngineOptions, existingStacks, finish, latestState, open, operate, type OperateExtra, prepare, staleCluster, TRANSITION_KEY, warned } from './context.ts';
+import { resourceOf } from './diagnostics.ts';
+import { releaseNamed } from './release.ts';
 import { codeHash, fingerprint, forgetLastUpdate, readLastUpdate, unchanged, writeLastUpdate } from './fingerprint.ts';
 import { offboardJob } from './offboard.ts';
 import { type Job, type RunSummary, runAll, type StackResult, type Tracker } from './run-loop.ts';
@@ -17,14 +24,16 @@ import { orphanStacks, selectStacks } from './selection.ts';
 export interface UpOptions<X extends object = object> extends EngineOptions<X> {
   /** Refresh each stack's state from the cluster before updating it. */
   refresh?: boolean;
+  /** Protected resources (Pulumi names) the update may delete: data the user chose to let go (release.ts). */
+  releaseData?: string[];
 }
 
 /** Opens and updates a stack, refreshing it first when asked or when its state is of another cluster. */
-async function update(ctx: Context, stack: string, t: Tracker, o: UpOptions, before: Deployment | undefined, opened?: Stack): Promise<StackResult> {
+async function update(ctx: Context, stack: string, t: Tracker, o: UpOptions, before: Deployment | undefined, opened?: Stack, extra: OperateExtra = {}): Promise<StackResult> {
   const s = opened ?? (await open(ctx, stack, o, t));
   const why = await staleCluster(ctx, before, s);
-  const r = await operate(ctx, s, 'up', t, o, o.refresh || why ? { refresh: true } : {});
-  return why && r.result === 'succeeded' ? { ...r, note: `refreshed first: ${why}` } : r;
+  const r = await operate(ctx, s, 'up', t, o, { ...extra, ...(o.refresh || why ? { refresh: true } : {}) });
+  return why && r.result === 'succeeded' ? { ...r, note: [r.note, `refreshed first: ${why}`].filter(Boolean).join('; ') } : r;
 }
 
 /** One desa's update, or no run at all when its inputs and state are those of its last successful update. */
@@ -52,20 +61,91 @@ async function upDesa(ctx: Context, stack: string, t: Tracker, o: UpOptions, cod
     locked: ctx.backendDir === null || lockHeld(ctx.backendDir, stack),
     cluster,
   };
-  if (!o.refresh && unchanged(readLastUpdate(workDir), current)) {
+  if (!o.refresh && !releases(ctx, stack, o.releaseData) && unchanged(readLastUpdate(workDir), current)) {
     const same = managedResources(before?.resources ?? []).length;
     return { ...t.end('succeeded', { changes: { create: 0, update: 0, delete: 0, same } }), unchangedInputs: true };
   }
   forgetLastUpdate(workDir);
-  const r = await update(ctx, stack, t, o, before);
+  const s = await open(ctx, stack, o, t);
+  const released = await releaseNamed(s, o.releaseData ?? []);
+  if (released.length > 0) t.set({ message: `released by --release-data: ${released.join(', ')}` });
+  // A switch of site template: first with a quota that admits both sites, then with the new one's.
+  const outside = opensidOutside(ctx, stack);
+  const from = siteSwitch(before, unit, { opensidOutside: outside });
+  const twoSteps = from
+    ? {
+        first: async () => {
+          await writeConfig(s, { [TRANSITION_KEY]: from });
+          t.set({ message: `site ${from} → ${footprintOf(unit, { opensidOutside: outside })}: the quota admits both until the old one is gone` });
+        },
+        second: () => unsetConfig(s, [TRANSITION_KEY]),
+      }
+    : undefined;
+  const r = warned(ctx, stack, await update(ctx, stack, t, o, before, s, { protectedData: { slug: unit.slug }, ...(twoSteps ? { twoSteps } : {}) }));
   const after = latestState(ctx, stack)?.manifest?.time;
   if (r.result === 'succeeded' && after) writeLastUpdate(workDir, { fingerprint: inputsNow(), stateTime: after, cluster });
   return r;
 }
 
+/**
+ * What the namespace runs before this update when the unit now asks for another site footprint: the
+ * first update of the switch then admits both. Seen from the state (file backends): the site workloads
+ * in it (OpenSID served outside the cluster runs none here), against what the unit asks for with the
+ * stack's settings (`opensidOutside`). Null otherwise: nothing ran before, or a stack that never ran.
+ */
+export function siteSwitch(state: Deployment | null | undefined, unit: Unit, o: { opensidOutside?: boolean } = {}): Footprint | null {
+  const resources = state?.resources ?? [];
+  const root = resources.find((r) => r.type === 'pulumi:pulumi:Stack');
+  if (typeof root?.outputs?.siteTemplate !== 'string') return null;
+  const running = siteWorkloads(resources);
+  // Nothing ran (no site, an external one, OpenSID outside): any footprint's quota admits that already.
+  const before: Footprint | null = running.includes('opensid') ? 'opensid' : running.includes('profil') ? 'profil' : null;
+  return before && before !== footprintOf(unit, o) ? before : null;
+}
+
+/** Whether the stack's settings (its settings file, as this run wrote it) serve OpenSID outside the cluster. */
+function opensidOutside(ctx: Context, stack: string): boolean {
+  try {
+    return stackSettings(ctx.dirs, stack, ctx.target.config).opensid.mode === 'existing';
+  } catch {
+    // Settings the program cannot read: it fails on them itself, with the cause.
+    return false;
+  }
+}
+
+/** Whether --release-data names a protected resource of this stack's state (file backends; otherwise assumed). */
+function releases(ctx: Context, stack: string, names: readonly string[] = []): boolean {
+  if (names.length === 0) return false;
+  if (!ctx.backendDir) return true;
+  return protectedNames(ctx.backendDir, stack).some((n) => names.includes(n));
+}
+
+/** The Pulumi names of the protected resources in a stack's checkpoint (file backend). */
+function protectedNames(backendDir: string, stack: string): string[] {
+  try {
+    return managedResources(readCheckpoint(backendDir, stack)?.checkpoint?.latest?.resources ?? []).filter((r) => r.protect && r.urn).map((r) => resourceOf(r.urn!).name);
+  } catch {
+    return [];
+  }
+}
+
+/** --release-data must name protected resources of the stacks this run updates: a usage error otherwise (file backends). */
+function checkReleases(ctx: Context, stacks: readonly string[], names: readonly string[]): void {
+  if (names.length === 0 || !ctx.backendDir) return;
+  const known = new Set(stacks.flatMap((s) => protectedNames(ctx.backendDir!, s)));
+  const unknown = names.filter((n) => !known.has(n));
+  if (unknown.length > 0) {
+    throw new AbortError(`--release-data ${unknown.join(' ')}: no protected resource of that name in the stacks of ${stacks.length === 1 ? stacks[0] : 'this run'}.`, {
+      exitCode: EXIT.usage,
+      nextStep: 'Name what a failed `desa up` or `desa plan` said it would delete (its Pulumi name, such as lambangjaya-site-opensid-files).',
+    });
+  }
+}
+
 export async function up<X extends object>(o: UpOptions<X>): Promise<RunSummary & Partial<X>> {
   const ctx = await prepare(o);
   const desas = selectStacks(ctx.inventory, o.only);
+  checkReleases(ctx, desas, o.releaseData ?? []);
   let existing = new Map<string, number>();
   let platformStack: Stack | undefined;
   const platform: Job = {
