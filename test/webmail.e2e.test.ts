@@ -167,14 +167,19 @@ describe.skipIf(missing)('webmail: Roundcube at webmail.<domain>, as a desa oper
     const afterLogin = webmailPss(services);
     console.log(`[webmail] PHP-FPM PSS: before the login ${Math.round(idle.kib / 1024)} MiB (${idle.processes} processes), after it ${Math.round(afterLogin.kib / 1024)} MiB (${afterLogin.processes} processes)`);
 
-    // Open it, reply, send.
-    await row.dblclick();
-    await p.waitForURL(/_action=show/, { timeout: 30_000 });
-    expect(await p.locator('#messagebody').innerText()).toContain('musyawarah');
-    await Promise.all([p.waitForURL(/_action=compose/, { timeout: 30_000 }), p.getByRole('button', { name: 'Balas', exact: true }).first().click()]);
-    await p.locator('#composebody').fill('Terima kasih, kami akan hadir.\n\nOperator Desa Sumberjaya');
-    await p.getByRole('button', { name: 'Kirim', exact: true }).first().click();
-    await expect.poll(() => p.locator('#messagestack').innerText().catch(() => ''), { timeout: 30_000 }).toContain('Pesan berhasil dikirim.');
+    // Select it: it shows in the preview beside the list; reply from the toolbar, write, send.
+    try {
+      await row.click();
+      const preview = p.frameLocator('#messagecontframe');
+      await expect.poll(() => preview.locator('#messagebody').innerText().catch(() => ''), { timeout: 30_000 }).toContain('musyawarah');
+      await Promise.all([p.waitForURL(/_action=compose/, { timeout: 30_000 }), p.getByRole('button', { name: 'Balas', exact: true }).first().click()]);
+      await p.locator('#composebody').fill('Terima kasih, kami akan hadir.\n\nOperator Desa Sumberjaya');
+      await p.getByRole('button', { name: 'Kirim', exact: true }).first().click();
+      await expect.poll(() => p.locator('#messagestack').innerText().catch(() => ''), { timeout: 30_000 }).toContain('Pesan berhasil dikirim.');
+    } catch (e) {
+      await p.screenshot({ path: join(dir, 'webmail-failed.png'), fullPage: true });
+      throw e;
+    }
     await p.context().close();
 
     // It arrives in Karangmukti's mailbox, from Sumberjaya's operator (read with the recipient's own login).
