@@ -4,7 +4,8 @@
 // as one desa's operator with the password the stack generated, sees in the inbox a message another desa
 // sent through SMTP submission, replies from the browser, and the reply arrives in the other desa's
 // mailbox (read over IMAP). A wrong password, and another desa's, fail with Roundcube's error; the login
-// `<slug>.<role>` without the domain works. The tests build on each other, in order.
+// `<slug>.<role>` without the domain works; after `desa rotate` only the new password does. The tests
+// build on each other, in order.
 import { execa } from 'execa';
 import { ImapFlow } from 'imapflow';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -202,6 +203,23 @@ describe.skipIf(missing)('webmail: Roundcube at webmail.<domain>, as a desa oper
     expect(await p.locator('#messagelist').innerText()).toContain('sumberjaya.operator');
     await p.context().close();
   }, 60_000);
+
+  it('desa rotate reaches webmail at once: the old password is refused there, the new one logs in', async () => {
+    const old = password('sumberjaya', 'operator');
+    const r = await desa(['rotate', 'sumberjaya', '--account', 'operator', '--file', file]);
+    expect(r.code, r.stderr).toBe(0);
+    const o = await execa(DESA_BIN, ['outputs', 'sumberjaya', '--file', file, '--show-secrets', '--json'], { env: ENV, extendEnv: true, reject: false });
+    const fresh = (JSON.parse(String(o.stdout)) as { outputs: { mailPasswords: Record<string, string> } }).outputs.mailPasswords[address('sumberjaya', 'operator')]!;
+    expect(fresh).not.toBe(old);
+    passwords[`${address('sumberjaya', 'operator')} (before rotation)`] = old;
+    passwords[address('sumberjaya', 'operator')] = fresh;
+    const refused = await login('sumberjaya.operator', old);
+    await expect.poll(() => refused.locator('#messagestack').innerText(), { timeout: 15_000 }).toContain('Login gagal.');
+    await refused.context().close();
+    const p = await login('sumberjaya.operator', fresh);
+    await expect.poll(() => p.locator('#messagelist tbody tr', { hasText: subject }).count(), { timeout: 30_000 }).toBe(1);
+    await p.context().close();
+  }, 180_000);
 
   it('keeps its secret to itself: the des_key is made once (0600) and appears in no output and no file PHP reads; no password in its files', () => {
     const key = join(services, 'secrets', 'roundcube-des-key');
