@@ -95,7 +95,7 @@ const mib = (kib: number) => (kib / 1024).toFixed(0);
 const rows: string[] = [];
 try {
   say(`starting MariaDB, PHP-FPM and nginx in ${dir}`);
-  const start = await startServers({ dir, env, domain, portBase: Number(opts.portBase), servers });
+  const start = await startServers({ dir, env, domain, kabupaten: inventory.kabupaten.name, portBase: Number(opts.portBase), servers });
   if (!start.ok) throw new Error(start.failed.map((f) => `${f.name}: ${f.message}`).join('\n'));
   const services = readLocalServices(dir)!;
   const mariadbIdle = rss(mariadbPid());

@@ -45,7 +45,7 @@ const rows: string[] = [];
 try {
   say(`starting the servers in ${dir}`);
   let t = performance.now();
-  const start = await startServers({ dir, env, domain, portBase: Number(opts.portBase) });
+  const start = await startServers({ dir, env, domain, kabupaten: inventory.kabupaten.name, portBase: Number(opts.portBase) });
   if (!start.ok) throw new Error(start.failed.map((f) => `${f.name}: ${f.message}`).join('\n'));
   rows.push(`| start the servers (cold) | ${((performance.now() - t) / 1000).toFixed(2)} s | |`);
   const services = readLocalServices(dir)!;

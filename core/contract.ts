@@ -120,3 +120,10 @@ export interface DnsRecord {
 
 /** What a mailbox gets when its Secret names no quota: the inventory's own fallback. */
 export const DEFAULT_MAILBOX_QUOTA: string = FALLBACK.mailQuota;
+
+/**
+ * Webmail's host: under the Kabupaten's mail domain (webmail.desa.bekasikab.go.id), served by the local
+ * nginx on the embedded default and named on the credential sheet. A desa whose slug is `webmail` would be
+ * shadowed by it (an exact server_name wins over the sites' pattern).
+ */
+export const webmailHost = (domain: string): string => `webmail.${domain}`;

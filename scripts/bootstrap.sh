@@ -80,7 +80,7 @@ if [ "${1:-}" = "--test" ]; then
 fi
 
 # 3. The local servers `desa up` points the platform at on the embedded default (cli/servers/): Dovecot,
-#    Postfix and OpenDKIM (mail), PowerDNS (DNS), nginx (sites), MariaDB and PHP-FPM (OpenSID), from
+#    Postfix and OpenDKIM (mail), Roundcube (webmail, on PHP-FPM; no Apache), PowerDNS (DNS), nginx (sites), MariaDB and PHP-FPM (OpenSID), from
 #    Debian; the list is the servers' table (see server_packages above). Their packages would start
 #    system daemons on ports 25, 53, 80, 143 and 3306: a policy-rc.d that forbids starting services is put in place for the install and removed
 #    afterwards if it was not there before. apt-get update first: a fresh machine has no lists.
@@ -101,6 +101,8 @@ if [ -n "$missing" ]; then
       own_policy=1
     fi
     echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+    # Roundcube: no database set up by dbconfig-common (desa makes webmail's own SQLite database).
+    echo "roundcube-core roundcube/dbconfig-install boolean false" | debconf-set-selections
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing) >&2 || {
       [ -n "$own_policy" ] && rm -f "$policy"
       say "installing the servers failed (see above); fix apt-get and run this again"

@@ -104,6 +104,8 @@ describe('desa cluster', () => {
       ['mariadb', 'running', 26820],
       // One unix socket per OpenSID desa, no port.
       ['php-fpm', 'running', undefined],
+      // Webmail: served by nginx at webmail.<domain>, on nginx's port.
+      ['roundcube', 'running', undefined],
     ]);
     pids.push(...s.services.map((x: { pid: number }) => x.pid));
   }, 60_000);

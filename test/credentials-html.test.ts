@@ -54,7 +54,7 @@ describe.skipIf(noChromium)('credential sheet in Chromium', () => {
   const roles = ['kepala-desa', 'sekretaris-desa', 'operator', 'bendahara', 'kaur-keuangan', 'kasi-pelayanan', 'bpd'];
   const sheet = (n: number): SheetData => ({
     ...SUMBERJAYA,
-    mail: { host: SUMBERJAYA.mail!.host, mailboxes: roles.slice(0, n).map((role) => ({ role, address: `sumberjaya.${role}@desa.bekasikab.go.id`, password: randomPassword(), quota: '2Gi' })) },
+    mail: { ...SUMBERJAYA.mail!, mailboxes: roles.slice(0, n).map((role) => ({ role, address: `sumberjaya.${role}@desa.bekasikab.go.id`, password: randomPassword(), quota: '2Gi' })) },
     storage: { ...SUMBERJAYA.storage!, endpoint: 'http://127.0.0.1:23806', secretAccessKey: randomPassword() },
   });
   const printed = async (data: SheetData, lang: 'id' | 'en') => {

@@ -10,6 +10,7 @@ import { kubectlPath, missingClusterBinaries, readPins, which } from '../toolcha
 import { attempt } from '../process.ts';
 import { log } from '../ui/output.ts';
 import type { ServerStatus } from '../servers/supervisor.ts';
+import type { SiteValues } from '../servers/host.ts';
 import { removeServersFolder } from '../servers/place.ts';
 import { type ServerFailure, serversWithPorts, servicesWanted, startLocalServers, stopLocalServers } from './servers.ts';
 import { type ClusterIdentity, readLocalIdentity, writeLocalIdentity } from '../engine/identity.ts';
@@ -166,16 +167,16 @@ async function recordIdentity(where: Where, kubeconfig: string): Promise<Cluster
   return id;
 }
 
-/** `domain`: the inventory's, when the caller has read it already (the servers' mail domain and zone). */
+/** `site`: the inventory's domain and Kabupaten, when the caller has read them already (the servers' mail domain, zone and names). */
 export async function clusterUp(
-  where: Where & { nodes: number; domain?: string },
+  where: Where & { nodes: number; site?: SiteValues },
 ): Promise<ClusterStatus & { alreadyRunning: boolean; services: ServerStatus[]; servicesFailed: ServerFailure[]; identity: ClusterIdentity | null }> {
   // Two runs started together: one starts the cluster and its servers, the other waits, then finds them up.
   return withStartLock(locate(where).base, () => startCluster(where), { say: (l) => log.step(l) });
 }
 
 async function startCluster(
-  where: Where & { nodes: number; domain?: string },
+  where: Where & { nodes: number; site?: SiteValues },
 ): Promise<ClusterStatus & { alreadyRunning: boolean; services: ServerStatus[]; servicesFailed: ServerFailure[]; identity: ClusterIdentity | null }> {
   const { base, dir } = locate(where);
   await ensureBinaries(where.env);
@@ -201,11 +202,12 @@ async function startCluster(
   return { ...after, alreadyRunning: false, identity, ...(await startServices(where, ports(dir, where.env))) };
 }
 
-/** The servers' part of the cluster's status and start: the inventory's domain, the cluster's port base + 10. */
-async function startServices(where: Where & { domain?: string }, p: Ports): Promise<{ services: ServerStatus[]; servicesFailed: ServerFailure[] }> {
+/** The servers' part of the cluster's status and start: the inventory's domain and Kabupaten, the cluster's port base + 10. */
+async function startServices(where: Where & { site?: SiteValues }, p: Ports): Promise<{ services: ServerStatus[]; servicesFailed: ServerFailure[] }> {
   if (!servicesWanted(where.env)) return { services: [], servicesFailed: [] };
-  const domain = where.domain ?? (await import('../../core/inventory/load.ts')).loadInventory(where.file).inventory.kabupaten.domain;
-  const r = await startLocalServers({ dir: locate(where).services, env: where.env, domain, portBase: p.etcd + 10 });
+  const k = where.site ? null : (await import('../../core/inventory/load.ts')).loadInventory(where.file).inventory.kabupaten;
+  const site = where.site ?? { domain: k!.domain, kabupaten: k!.name };
+  const r = await startLocalServers({ dir: locate(where).services, env: where.env, ...site, portBase: p.etcd + 10 });
   return { services: r.servers, servicesFailed: r.failed };
 }
 

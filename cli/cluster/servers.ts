@@ -35,11 +35,11 @@ export interface ServerFailure {
  * that did not come up are returned: `desa up` then fails, naming them (a server that is not installed
  * here is not a failure: it is listed as unavailable).
  */
-export async function startLocalServers(o: { dir: string; env: NodeJS.ProcessEnv; domain: string; portBase: number }): Promise<{ servers: ServerStatus[]; failed: ServerFailure[] }> {
+export async function startLocalServers(o: { dir: string; env: NodeJS.ProcessEnv; domain: string; kabupaten: string; portBase: number }): Promise<{ servers: ServerStatus[]; failed: ServerFailure[] }> {
   if (!servicesWanted(o.env)) return { servers: [], failed: [] };
   const stopped = serversStatus({ dir: o.dir, env: o.env }).filter((x) => x.state === 'stopped');
-  if (stopped.length > 0) log.step(`starting the local mail, DNS, web, S3 and OpenSID servers in ${o.dir}`);
-  const r = await startServers({ dir: o.dir, env: o.env, domain: o.domain, portBase: o.portBase, log });
+  if (stopped.length > 0) log.step(`starting the local mail, webmail, DNS, web, S3 and OpenSID servers in ${o.dir}`);
+  const r = await startServers({ dir: o.dir, env: o.env, domain: o.domain, kabupaten: o.kabupaten, portBase: o.portBase, log });
   if (!r.ok) log.warn(`some local servers did not start (see above; logs in ${join(o.dir, 'log')}). The stacks still provision; the run fails at the end, naming them.`);
   const missing = r.servers.filter((x) => x.state === 'unavailable');
   if (stopped.length > 0 && missing.length > 0) log.warn(`not available here: ${missing.map((x) => `${x.name} (${x.reason})`).join(', ')}.`);

@@ -97,7 +97,7 @@ async function requireVolumes(inventory: Inventory, kubeconfig: string, env: Nod
 export function localTarget(file: string, env: NodeJS.ProcessEnv): Target<LocalExtras> {
   return {
     open: async (inventory: Inventory, dirs: StateDirs) => {
-      const c = await clusterUp({ file, nodes: 1, env, domain: inventory.kabupaten.domain });
+      const c = await clusterUp({ file, nodes: 1, env, site: { domain: inventory.kabupaten.domain, kabupaten: inventory.kabupaten.name } });
       await requireVolumes(inventory, c.kubeconfig, env);
       const s3 = readLocalServices(dirs.services)?.ports.s3;
       return {

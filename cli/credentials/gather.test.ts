@@ -40,6 +40,8 @@ describe('gatherSheetData', () => {
       kabupaten: { name: 'Kabupaten Bekasi', operator: expect.stringContaining('Diskominfosantik') },
       mail: {
         host: 'mail.desa.bekasikab.go.id',
+        // Webmail at webmail.<the Kabupaten's mail domain>.
+        webmail: 'https://webmail.desa.bekasikab.go.id/',
         // Quotas are desa.yaml's, which the stack applied.
         mailboxes: ROLES.map((role, i) => ({ role, address: `sumberjaya.${role}@desa.bekasikab.go.id`, password: `pw-${role}-${i}`, quota: '2Gi' })),
       },

@@ -8,6 +8,7 @@ import { AbortError, EXIT } from '../../core/errors.ts';
 import { loadInventory } from '../../core/inventory/load.ts';
 import { type Inventory, PLATFORM_STACK, type Unit } from '../../core/inventory/model.ts';
 import type { SheetData } from './sheet.ts';
+import { webmailHost } from '../../core/contract.ts';
 
 export interface GatherOptions {
   file: string;
@@ -82,7 +83,7 @@ export function sheetData(inventory: Inventory, unit: Unit, desa: StackState, pl
     unit: { name: unit.name, kind: unit.kind, code: unit.code, kecamatan: unit.kecamatan, slug: unit.slug },
     kabupaten: { name: inventory.kabupaten.name, operator: inventory.kabupaten.operator },
     // Quotas are desa.yaml's, which the stack applied (the outputs do not repeat them).
-    mail: mailboxes.length ? { host: p.mailHost!, mailboxes: mailboxes.map((address) => ({ role: roleOf(unit, address), address, password: passwords[address]!, quota: quotaOf(unit, address) })) } : null,
+    mail: mailboxes.length ? { host: p.mailHost!, webmail: `https://${webmailHost(inventory.kabupaten.domain)}/`, mailboxes: mailboxes.map((address) => ({ role: roleOf(unit, address), address, password: passwords[address]!, quota: quotaOf(unit, address) })) } : null,
     storage: creds ? { endpoint: p.storageEndpoint!, ...creds, quota: unit.services.storage.quota } : null,
     site: d.data.url ? { url: d.data.url, template: servingTemplate(d.data.siteTemplate ?? 'profil', desa.siteRunning) } : null,
     opensid: d.data.opensidAdmin ?? null,

@@ -26,6 +26,10 @@ export interface SheetText {
   /** For passwords of the current alphabet (stacks/secrets.ts). */
   alphabet: string;
   mailboxQuota: (size: string) => string;
+  /** Webmail: mail in the browser, at webmail.<domain>; how to log in, around an example login without the domain (sumberjaya.operator). */
+  webmail: string;
+  webmailUser: string;
+  webmailPassword: string;
   mailSettings: string;
   incoming: string;
   outgoing: string;
@@ -93,7 +97,10 @@ const id: SheetText = {
   lookAlike: 'Ketik kata sandi persis seperti tertulis: huruf besar dan kecil berbeda. Jarak tiap 4 karakter hanya untuk memudahkan membaca, bukan spasi. Angka dicetak tebal, sehingga 0 (nol) dan 1 (satu) tidak tertukar dengan huruf O, l atau I.',
   alphabet: 'Kata sandi hanya berisi huruf kecil dan angka 2–9: tanpa huruf besar, tanda baca, atau huruf dan angka yang mirip (0, 1, i, l, o). Jarak tiap 4 karakter hanya untuk memudahkan membaca, bukan spasi; angka dicetak tebal.',
   mailboxQuota: (size) => `kotak surat ${size}`,
-  mailSettings: 'Pengaturan aplikasi surel',
+  webmail: 'Webmail',
+  webmailUser: 'dibuka di peramban (komputer atau ponsel), tanpa memasang aplikasi. Masuk dengan alamat surel lengkap atau cukup',
+  webmailPassword: 'dan kata sandi kotak surat itu.',
+  mailSettings: 'Membuka surel: webmail atau aplikasi surel',
   incoming: 'Surel masuk (IMAP)',
   outgoing: 'Surel keluar (SMTP)',
   server: 'Server',
@@ -172,7 +179,10 @@ const en: SheetText = {
   lookAlike: 'Type the password exactly as written: upper and lower case differ. The gap after every 4 characters is for reading only, not a space. Digits are in bold, so 0 (zero) and 1 (one) are not mistaken for the letters O, l or I.',
   alphabet: 'Passwords are lower-case letters and the digits 2–9 only: no capitals, punctuation, or look-alikes (0, 1, i, l, o). The gap after every 4 characters is for reading only, not a space; digits are in bold.',
   mailboxQuota: (size) => `mailbox ${size}`,
-  mailSettings: 'Mail app settings',
+  webmail: 'Webmail',
+  webmailUser: 'opens in a browser (computer or phone), nothing to install. Log in with the full address or just',
+  webmailPassword: "and that mailbox's password.",
+  mailSettings: 'Opening mail: webmail or a mail app',
   incoming: 'Incoming mail (IMAP)',
   outgoing: 'Outgoing mail (SMTP)',
   server: 'Server',

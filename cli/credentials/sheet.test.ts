@@ -49,6 +49,20 @@ describe('renderCredentialSheet', () => {
     expect(html).toContain('<span class="secret"><span>Kd<b>0</b>O</span><span><b>1</b>lI-</span><span>_aaa</span><span>a<b>222</b></span>');
   });
 
+  it('names webmail, its address and login (the full address or <slug>.<role>), in Bahasa Indonesia first, before the mail app settings', () => {
+    const settings = section(html, 'pengaturan-surel');
+    const w = text(/<p id="webmail">([\s\S]*?)<\/p>/.exec(settings)?.[1] ?? '');
+    expect(w).toBe(
+      'Webmail https://webmail.desa.bekasikab.go.id/ dibuka di peramban (komputer atau ponsel), tanpa memasang aplikasi. Masuk dengan alamat surel lengkap atau cukup sumberjaya.kepala-desa dan kata sandi kotak surat itu.',
+    );
+    expect(text(settings)).toMatch(/^Membuka surel: webmail atau aplikasi surel/);
+    expect(settings.indexOf('id="webmail"')).toBeLessThan(settings.indexOf('<table'));
+    const en = renderCredentialSheet(SUMBERJAYA, { generatedAt: AT, lang: 'en' });
+    expect(text(section(en, 'pengaturan-surel'))).toContain("Webmail https://webmail.desa.bekasikab.go.id/ opens in a browser (computer or phone), nothing to install. Log in with the full address or just sumberjaya.kepala-desa and that mailbox's password.");
+    // A unit without mailboxes has no webmail either.
+    expect(renderCredentialSheet(SETIA_ASIH, { generatedAt: AT })).not.toContain('webmail');
+  });
+
   it('gives the mail settings: IMAP 993 SSL/TLS, SMTP 465 SSL/TLS or 587 STARTTLS, the full address as user name', () => {
     const s = text(section(html, 'pengaturan-surel'));
     expect(s).toMatch(/Surel masuk \(IMAP\)mail\.desa\.bekasikab\.go\.id993SSL\/TLS/);
@@ -144,7 +158,7 @@ describe('renderCredentialSheet', () => {
       ...SUMBERJAYA,
       unit: { ...SUMBERJAYA.unit, name: evil, kecamatan: `</section>${evil}` },
       kabupaten: { name: evil, operator: evil },
-      mail: { host: `${evil}.example`, mailboxes: [{ role: evil, address: `${evil}@x`, password: `<b>1</b>${evil}`, quota: evil }] },
+      mail: { host: `${evil}.example`, webmail: `https://${evil}.example/`, mailboxes: [{ role: evil, address: `${evil}@x`, password: `<b>1</b>${evil}`, quota: evil }] },
       storage: { endpoint: evil, bucket: evil, accessKeyId: evil, secretAccessKey: `9&${evil}`, quota: evil },
       site: { url: `javascript:${evil}`, template: evil },
       stack: { name: evil, lastUpdate: null },
@@ -163,7 +177,7 @@ describe('renderCredentialSheet', () => {
     expect(html).not.toMatch(/\b(src|href|action|srcset)\s*=/i);
     expect(html).not.toMatch(/url\(|@import|@font-face/i);
     // The only addresses on the page are the data it hands over, as text.
-    expect([...new Set(html.match(/https?:\/\/[^\s<"']+/g))].sort()).toEqual(['https://s3.bekasikab.go.id', 'https://sumberjaya.desa.bekasikab.go.id/']);
+    expect([...new Set(html.match(/https?:\/\/[^\s<"']+/g))].sort()).toEqual(['https://s3.bekasikab.go.id', 'https://sumberjaya.desa.bekasikab.go.id/', 'https://webmail.desa.bekasikab.go.id/']);
   });
 
   it('prints on A4', () => {

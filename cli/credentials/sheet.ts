@@ -19,8 +19,8 @@ export interface SheetMailbox {
 export interface SheetData {
   unit: { name: string; kind: Kind; code: string; kecamatan: string; slug: string };
   kabupaten: { name: string; operator: string };
-  /** null: the unit has no mailboxes. */
-  mail: { host: string; mailboxes: SheetMailbox[] } | null;
+  /** null: the unit has no mailboxes. `webmail`: the address of webmail (https://webmail.<domain>/). */
+  mail: { host: string; webmail: string; mailboxes: SheetMailbox[] } | null;
   /** null: the unit has no storage. */
   storage: { endpoint: string; bucket: string; accessKeyId: string; secretAccessKey: string; quota: string } | null;
   /** null: nothing is served at the unit's subdomain. `template`: profil, opensid or external. */
@@ -116,7 +116,7 @@ export function renderCredentialSheet(data: SheetData, opts: SheetOptions): stri
       `<p class="meta">${esc(t.generated(formatMoment(opts.generatedAt, lang, zone)))} ${esc(t.by)} ${esc(data.kabupaten.operator)}</p></header>`,
     `<p class="confidential" id="rahasia"><strong>${esc(t.confidential)}</strong>${esc(t.confidentialLine)}</p>`,
     section('surel', t.mail, data.mail ? mail(data.mail, t, lang, lookAlikeNote(data, t)) : notProvided(t.mail)),
-    ...(data.mail ? [section('pengaturan-surel', t.mailSettings, mailSettings(data.mail, t))] : []),
+    ...(data.mail ? [section('pengaturan-surel', t.mailSettings, webmail(data.mail, t) + mailSettings(data.mail, t))] : []),
     section('penyimpanan', t.storage, data.storage ? storage(data.storage, t, office) : notProvided(t.storage)),
     section('situs', t.site, (data.site ? kv([[t.siteAddress, mono(data.site.url)], [t.siteKind, esc(t.template[data.site.template] ?? data.site.template)]]) : notProvided(t.site)) + (data.opensid ? opensid(data.opensid, t) : '')),
     `<div class="closing">${section('keamanan', t.securityTitle, `<div class="rules-box"><ul class="rules">${t.securityItems(office).map((i) => `<li>${esc(i)}</li>`).join('')}</ul></div>`)}${section('serah-terima', t.handover, handover(data, t, unitName))}</div>`,
@@ -138,6 +138,12 @@ function mail(m: NonNullable<SheetData['mail']>, t: SheetText, lang: SheetLang, 
       `${kv([[t.address, mono(b.address)], [t.password, secretBox(b.password)]])}</article>`,
   );
   return `<p>${esc(t.mailIntro)}</p><p class="note">${esc(t.cutNote)}</p><div class="accounts">${accounts.join('')}</div><p class="note">${esc(note)}</p>`;
+}
+
+/** Webmail's address and login: the full address or the short `<slug>.<role>` (the first mailbox's), with its password. */
+function webmail(m: NonNullable<SheetData['mail']>, t: SheetText): string {
+  const short = m.mailboxes[0]?.address.split('@')[0];
+  return `<p id="webmail"><strong>${esc(t.webmail)}</strong> ${mono(m.webmail)} ${esc(t.webmailUser)} ${short ? mono(short) : ''} ${esc(t.webmailPassword)}</p>`;
 }
 
 function mailSettings(m: NonNullable<SheetData['mail']>, t: SheetText): string {

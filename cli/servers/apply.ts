@@ -53,7 +53,7 @@ export async function applyFiles(o: SupervisorOptions, server: string, set: stri
   const key = `${server}/${set}`;
   const hash = createHash('sha256').update(JSON.stringify(files.map((f) => [f.path, f.content, f.mode]))).digest('hex');
   if (state.applied[key] === hash) return { changed, reloaded: false };
-  const how = await reloadServer(h, spec, serverContext(h, state.ports, a.domain), pid);
+  const how = await reloadServer(h, spec, serverContext(h, state.ports, { domain: a.domain, kabupaten: '' /* a reload renders no config */ }), pid);
   if (how === 'restart') throw new Error(`${server} re-reads ${set} only on a restart: give its spec a reload signal or command`);
   updateState(h.dir, (s) => void (s.applied[key] = hash));
   return { changed, reloaded: true };

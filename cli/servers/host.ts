@@ -104,13 +104,20 @@ export function statuses(h: Host, state: ServersState | null): ServerStatus[] {
   return statusesOf(h.servers, observed);
 }
 
-/** What a spec's functions read, for this folder, its ports and the inventory's domain. */
-export function serverContext(h: Host, ports: ServicePorts, domain: string): ServerContext {
+/** The inventory's values the configs name: its domain, and the Kabupaten's name. */
+export interface SiteValues {
+  domain: string;
+  kabupaten: string;
+}
+
+/** What a spec's functions read, for this folder, its ports and the inventory's domain and name. */
+export function serverContext(h: Host, ports: ServicePorts, site: SiteValues): ServerContext {
   const secrets = new Map<string, string>();
   return {
     dir: h.dir,
     ports,
-    domain,
+    domain: site.domain,
+    kabupaten: site.kabupaten,
     root: h.identity.root,
     self: h.identity.self,
     nobodyGroup: h.identity.nobodyGroup,

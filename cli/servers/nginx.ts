@@ -1,14 +1,27 @@
 // nginx 1.22 (Debian: nginx): every desa's profile page, <slug>.<domain> → web/sites/<slug>/index.html,
 // which the sync writes (adding or removing a site needs no reload), and each OpenSID desa's server block
-// (web/opensid/<slug>.conf, to its PHP-FPM pool). SIGHUP re-reads nginx.conf and those blocks.
-import type { ServerContext, ServerSpec } from './spec.ts';
+// (web/opensid/<slug>.conf, to its PHP-FPM pool), and webmail (web/webmail.conf, to Roundcube's pool).
+// SIGHUP re-reads nginx.conf and those blocks.
+import { webmailHost } from '../../core/contract.ts';
+import type { ConfigFile, ServerContext, ServerSpec } from './spec.ts';
+import { ROUNDCUBE_PUBLIC, WEB_USER, WEBMAIL_SOCKET, WEBMAIL_UPLOAD_MB } from './web.ts';
+
+export { WEB_USER };
 
 /**
- * The user nginx's workers run as when desa runs as root: Debian's web server user. An OpenSID desa's
- * folder is open to this group and to the desa's own user only, and each desa's PHP-FPM socket to this
- * user only.
+ * How a server block of the front door listens: the one place the sites' protocol is chosen. Plain HTTP
+ * on the sites' port today; TLS (issue 13) makes it `listen … ssl;` with the certificate lines.
  */
-export const WEB_USER = 'www-data';
+export const frontDoor = (ctx: ServerContext): string => `listen 127.0.0.1:${ctx.ports.http};`;
+
+/** Webmail's server block (webmail.<domain> → Roundcube's PHP-FPM pool), rendered with nginx.conf. */
+export function webmailSite(ctx: ServerContext): ConfigFile {
+  return {
+    path: 'web/webmail.conf',
+    template: 'webmail-site.conf',
+    values: { listen: frontDoor(ctx), host: webmailHost(ctx.domain), root: ROUNDCUBE_PUBLIC, socket: `${ctx.dir}/${WEBMAIL_SOCKET}`, uploadMax: `${WEBMAIL_UPLOAD_MB + 5}m` },
+  };
+}
 
 const workerUser = (ctx: ServerContext) => (ctx.root ? `user ${WEB_USER} ${WEB_USER};` : '# (not root: the workers run as the user desa runs as)');
 
@@ -16,7 +29,7 @@ export const nginx: ServerSpec<'nginx'> = {
   name: 'nginx',
   service: 'site',
   title: 'nginx (sites)',
-  purpose: 'the profile pages and OpenSID',
+  purpose: 'the profile pages, OpenSID and webmail',
   install: { debian: ['nginx'] },
   requires: [
     { command: 'nginx', package: 'nginx' },
@@ -24,8 +37,8 @@ export const nginx: ServerSpec<'nginx'> = {
   ],
   version: { command: 'nginx', args: ['-v'], pattern: /nginx\/(\S+)/ },
   ports: ['http'],
-  // It passes requests to the OpenSID pools: it stops first.
-  uses: ['php-fpm'],
+  // It passes requests to the OpenSID pools and to webmail's: it stops first.
+  uses: ['php-fpm', 'roundcube'],
   folders: () => ['web', 'web/run', 'web/log', 'web/tmp', 'web/sites', 'web/conf.d', 'web/opensid'].map((path) => ({ path, mode: 0o755 })),
   config: (ctx) => [
     {
@@ -33,6 +46,7 @@ export const nginx: ServerSpec<'nginx'> = {
       template: 'nginx.conf',
       values: { dir: `${ctx.dir}/web`, httpPort: ctx.ports.http, errorLog: `${ctx.dir}/log/nginx.log`, domainRe: ctx.domain.replaceAll('.', '\\.'), workerUser: workerUser(ctx) },
     },
+    webmailSite(ctx),
   ],
   launch: (ctx) => {
     const args = ['-p', `${ctx.dir}/web`, '-c', `${ctx.dir}/web/nginx.conf`, '-e', `${ctx.dir}/log/nginx.log`];

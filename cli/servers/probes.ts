@@ -1,18 +1,24 @@
 // Readiness: a server is ready when every probe of its spec passes. TCP and UDP look at the kernel's
 // listening sockets (no connection, nothing in the server's log); HTTP asks in-process (a key in a header
 // never reaches a command line); a pid file must hold the pid desa started.
+import { get } from 'node:http';
 import { join } from 'node:path';
 import type { Probe } from './spec.ts';
 import { listening, readPid } from './system.ts';
 
-async function httpOk(url: string, headers: Record<string, string> = {}): Promise<boolean> {
-  try {
-    const r = await fetch(url, { headers, signal: AbortSignal.timeout(2000) });
-    await r.body?.cancel();
-    return r.ok;
-  } catch {
-    return false;
-  }
+/**
+ * A GET that answers 2xx. Through node:http, not fetch: fetch drops a Host header, and a server known by
+ * its name on a shared port (webmail.<domain> on nginx) is probed with its own.
+ */
+function httpOk(url: string, headers: Record<string, string> = {}): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = get(url, { headers, timeout: 2000 }, (res) => {
+      res.resume();
+      resolve((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+  });
 }
 
 export async function probe(p: Probe, o: { dir: string; pid: number }): Promise<boolean> {

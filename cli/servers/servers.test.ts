@@ -21,6 +21,7 @@ function context(domain: string, root: boolean): ServerContext {
     dir: '/srv/desa/.desa/services',
     ports: portsFrom(23800),
     domain,
+    kabupaten: 'Kabupaten Bekasi',
     root,
     self: { user: 'budi', group: 'budi' },
     nobodyGroup: 'nogroup',
@@ -48,6 +49,7 @@ describe('local servers', () => {
       { name: 'opendkim', state: 'stopped', pid: null, reason: null },
       { name: 'mariadb', state: 'stopped', pid: null, reason: null },
       { name: 'php-fpm', state: 'stopped', pid: null, reason: null },
+      { name: 'roundcube', state: 'stopped', pid: null, reason: null },
     ]);
   });
 
@@ -92,7 +94,7 @@ describe('local servers', () => {
     // nginx names it as a regular expression (dots escaped).
     const names = (text: string, domain: string) => text.includes(domain) || text.includes(domain.replaceAll('.', '\\.'));
     const naming = [...before].filter(([, text]) => names(text, D)).map(([path]) => path);
-    expect(naming.sort()).toEqual(['mail/dovecot.conf', 'postfix/etc/main.cf', 'web/nginx.conf']);
+    expect(naming.sort()).toEqual(['mail/dovecot.conf', 'postfix/etc/main.cf', 'roundcube/config/config.inc.php', 'web/nginx.conf', 'web/webmail.conf']);
     for (const path of naming) {
       expect(names(after.get(path)!, D), path).toBe(false);
       expect(after.get(path), path).not.toBe(before.get(path));
@@ -100,6 +102,39 @@ describe('local servers', () => {
     expect(after.get('postfix/etc/main.cf')).toContain('virtual_mailbox_domains = desa.contoh.go.id');
     expect(after.get('web/nginx.conf')).toContain('\\.desa\\.contoh\\.go\\.id$');
     expect(after.get('mail/dovecot.conf')).toContain('postmaster_address = postmaster@desa.contoh.go.id');
+  });
+
+  it('webmail: Roundcube at webmail.<domain> in Bahasa Indonesia, logging in to Dovecot and sending through submission, password plugin off', () => {
+    const asRoot = rendered(context(D, true));
+    const config = asRoot.get('roundcube/config/config.inc.php')!;
+    expect(config).toContain("$config['imap_host'] = '127.0.0.1:23802';");
+    expect(config).toContain("$config['smtp_host'] = '127.0.0.1:23801';");
+    expect(config).toContain("$config['smtp_user'] = '%u';");
+    expect(config).toContain("$config['username_domain'] = 'desa.bekasikab.go.id';");
+    expect(config).toContain("$config['language'] = 'id_ID';");
+    expect(config).toContain("$config['skin'] = 'elastic';");
+    expect(config).toContain("$config['product_name'] = 'Webmail Kabupaten Bekasi';");
+    expect(config).toContain("$config['db_dsnw'] = 'sqlite:////srv/desa/.desa/services/roundcube/db/roundcube.sqlite?mode=0600';");
+    expect(config).toMatch(/^\$config\['plugins'\] = \[\];$/m);
+    // The key is in the pool's environment (a root-only file), never in the config PHP reads.
+    expect(config).not.toContain('secret-roundcube-des-key');
+    const pool = SERVERS.find((s) => s.name === 'roundcube')!.config(context(D, true)).find((c) => c.path === 'roundcube/php-fpm.conf')!;
+    expect(pool.mode).toBe(0o600);
+    const fpm = asRoot.get('roundcube/php-fpm.conf')!;
+    expect(fpm).toContain('env[DESA_ROUNDCUBE_DES_KEY] = secret-roundcube-des-key');
+    expect(fpm).toContain('env[ROUNDCUBE_CONFIG_DIR] = /srv/desa/.desa/services/roundcube/config');
+    expect(fpm).toMatch(/^user = desa-webmail\ngroup = desa-webmail$/m);
+    expect(fpm).toMatch(/^listen\.owner = www-data$/m);
+    expect(rendered(context(D, false)).get('roundcube/php-fpm.conf')).not.toMatch(/^(user|listen\.owner) =/m);
+    // nginx serves it at webmail.<domain>, to that pool's socket, on the sites' port.
+    const site = asRoot.get('web/webmail.conf')!;
+    expect(site).toMatch(/^ {4}listen 127\.0\.0\.1:23805;$/m);
+    expect(site).toContain('server_name webmail.desa.bekasikab.go.id;');
+    expect(site).toContain('fastcgi_pass unix:/srv/desa/.desa/services/roundcube/run/fpm.sock;');
+    expect(asRoot.get('web/nginx.conf')).toContain('include /srv/desa/.desa/services/web/webmail.conf;');
+    // A quote in the Kabupaten's name cannot end the PHP string.
+    const odd = SERVERS.find((s) => s.name === 'roundcube')!.config({ ...context(D, true), kabupaten: "Kota O'Neil \\" })[0]!;
+    expect(render(odd.template, odd.values)).toContain("$config['product_name'] = 'Webmail Kota O\\'Neil \\\\';");
   });
 
   it("renders Dovecot's default quota from the inventory's fallback, in Dovecot's units", () => {
@@ -127,7 +162,7 @@ describe('local servers', () => {
     expect(debianPackages().sort()).toEqual([
       'dovecot-core', 'dovecot-imapd', 'dovecot-lmtpd', 'mariadb-server', 'nginx', 'opendkim', 'pdns-backend-sqlite3', 'pdns-server',
       'php8.2-curl', 'php8.2-fpm', 'php8.2-gd', 'php8.2-intl', 'php8.2-mbstring', 'php8.2-mysql', 'php8.2-tidy', 'php8.2-xml', 'php8.2-zip',
-      'postfix', 'sqlite3',
+      'postfix', 'roundcube-core', 'roundcube-sqlite3', 'sqlite3',
     ]);
   });
 
@@ -136,8 +171,10 @@ describe('local servers', () => {
     const at = (name: string) => order.findIndex((round) => round.includes(name));
     expect(at('postfix')).toBeLessThan(at('dovecot'));
     expect(at('postfix')).toBeLessThan(at('opendkim'));
-    // nginx passes requests to PHP-FPM, which talks to MariaDB.
+    // nginx passes requests to PHP-FPM, which talks to MariaDB; and to webmail, which talks to Dovecot and Postfix.
     expect(at('nginx')).toBeLessThan(at('php-fpm'));
+    expect(at('nginx')).toBeLessThan(at('roundcube'));
+    expect(at('roundcube')).toBeLessThan(at('postfix'));
     expect(at('php-fpm')).toBeLessThan(at('mariadb'));
     expect(order.flat().sort()).toEqual(SERVERS.map((s) => s.name).sort());
   });

@@ -12,6 +12,8 @@ export interface ServerContext {
   ports: ServicePorts;
   /** The mail domain and the zone the sites are served under: the inventory's, on every start. */
   domain: string;
+  /** The Kabupaten's name as desa.yaml writes it (Kabupaten Bekasi): what people see (webmail's title). */
+  kabupaten: string;
   /** Whether desa runs as root: servers then drop privileges to their own users. */
   root: boolean;
   /** The user and group desa runs as (root: root, root). */
@@ -105,6 +107,11 @@ export interface ServerSpec<N extends string = string> {
   ports: readonly PortName[];
   /** Servers it talks to while running: it stops before them. */
   uses?: readonly string[];
+  /**
+   * As root: the system user (with its own group) the server's processes run as, made with useradd when
+   * missing, before its folders are made (they may be its). It owns nothing outside the services folder.
+   */
+  systemUser?: { name: string; comment: string };
   /** Secrets it needs, made once under secrets/ (random hex of `bytes` bytes). */
   secrets?: readonly { name: string; bytes: number }[];
   folders(ctx: ServerContext): Folder[];

@@ -47,7 +47,7 @@ const until = async (check: () => boolean) => {
 describe('the supervisor', () => {
   const dir = join(work, 'services');
   const servers = [fake('fake')];
-  const start = (domain: string) => startServers({ dir, env: process.env, servers, domain, portBase: 40000, timeoutSeconds: 10 });
+  const start = (domain: string) => startServers({ dir, env: process.env, servers, domain, kabupaten: 'Kabupaten Contoh', portBase: 40000, timeoutSeconds: 10 });
   afterAll(() => stopServers({ dir, env: process.env, servers }));
 
   it('starts a server detached and waits for its probe; the ports and pid go to state.json', async () => {
@@ -103,7 +103,7 @@ describe('the supervisor', () => {
     const env = { ...process.env, DESA_SERVICES_HOME: home };
     const one = [fake('fake')];
     try {
-      const r = await startServers({ dir: inside, env, servers: one, domain: 'a.example', portBase: 40200, timeoutSeconds: 10 });
+      const r = await startServers({ dir: inside, env, servers: one, domain: 'a.example', kabupaten: 'Kabupaten Contoh', portBase: 40200, timeoutSeconds: 10 });
       expect(r).toMatchObject({ ok: true, started: ['fake'] });
       const real = realpathSync(inside);
       expect(real.startsWith(home)).toBe(true);
@@ -119,7 +119,7 @@ describe('the supervisor', () => {
     const other = join(work, 'other');
     const dying = fake('dying', 'echo "cannot bind: address in use" >&2; exit 3');
     const absent = fake('absent', LOOP, [{ command: 'desa-no-such-server', package: 'desa-absent' }]);
-    const r = await startServers({ dir: other, env: process.env, servers: [dying, absent], domain: 'a.example', portBase: 40100, timeoutSeconds: 5 });
+    const r = await startServers({ dir: other, env: process.env, servers: [dying, absent], domain: 'a.example', kabupaten: 'Kabupaten Contoh', portBase: 40100, timeoutSeconds: 5 });
     expect(r.ok).toBe(false);
     expect(r.failed.map((f) => f.name)).toEqual(['dying']);
     expect(r.failed[0]!.message).toContain('exited during start-up');

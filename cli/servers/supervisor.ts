@@ -14,7 +14,7 @@ import { parsePortBase } from './ports.ts';
 import { allPass, describeProbe } from './probes.ts';
 import type { ServerContext, ServerSpec } from './spec.ts';
 import { ensureSecret, readState, type ServersState, stateOrNew, writeState } from './state.ts';
-import { alive, findCommand, identity, listening, lookupOwner, ours, readPid, withSbin } from './system.ts';
+import { alive, findCommand, identity, listening, lookupOwner, lookupUser, ours, readPid, withSbin } from './system.ts';
 import { placeServersFolder, realServersDir } from './place.ts';
 import { SERVERS } from './table.ts';
 import { render, templatePath } from './render.ts';
@@ -31,6 +31,8 @@ export interface SupervisorOptions {
 export interface StartOptions extends SupervisorOptions {
   /** The inventory's domain: the mail domain and the zone, rendered into the configs on every start. */
   domain: string;
+  /** The Kabupaten's name (desa.yaml kabupaten.name), rendered where people read it (webmail's title). */
+  kabupaten: string;
   /** The first port (first start only; then the state file keeps the ports). Default DESA_SERVICES_PORT_BASE or 23800. */
   portBase?: number;
   /** Seconds each server has to pass its probes (default DESA_SERVICES_TIMEOUT or 30). */
@@ -74,6 +76,13 @@ function prepare(h: Host, spec: ServerSpec, ctx: ServerContext): boolean {
     changed = writeIfChanged(join(h.dir, c.path), render(c.template, c.values), c.mode ?? 0o644, { mtime }) || changed;
   }
   return changed;
+}
+
+/** The system user a server runs as (root only), with its own group, no home and no shell; made once. */
+async function ensureSystemUser(u: NonNullable<ServerSpec['systemUser']>, env: NodeJS.ProcessEnv): Promise<void> {
+  if (lookupUser(u.name)) return;
+  const args = ['--system', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', '--user-group', '--comment', u.comment, u.name];
+  await run(...commandOf(['useradd', ...args], withSbin(env)), { env: withSbin(env), what: `useradd ${u.name}` });
 }
 
 async function init(h: Host, spec: ServerSpec, ctx: ServerContext): Promise<void> {
@@ -185,6 +194,7 @@ type Outcome = { pid: number; how: 'running' | 'reloaded' | 'launched' } | { fai
 /** One server brought up to date: its files, its one-time step, then a reload, a restart or a start. */
 async function bringUp(h: Host, spec: ServerSpec, ctx: ServerContext, state: ServersState): Promise<Outcome> {
   try {
+    if (spec.systemUser && h.identity.root) await ensureSystemUser(spec.systemUser, h.env);
     const changed = prepare(h, spec, ctx);
     await init(h, spec, ctx);
     let pid = pidOf(h, spec, state);
@@ -218,7 +228,7 @@ export async function startServers(o: StartOptions): Promise<StartReport> {
   const state = stateOrNew(h.dir, o.portBase ?? parsePortBase(h.env.DESA_SERVICES_PORT_BASE));
   writeState(h.dir, state);
   for (const spec of h.servers) for (const s of spec.secrets ?? []) ensureSecret(h.dir, s.name, s.bytes);
-  const ctx = serverContext(h, state.ports, o.domain);
+  const ctx = serverContext(h, state.ports, { domain: o.domain, kabupaten: o.kabupaten });
   const memo = new Map<string, string | null>();
   const available = h.servers.filter((spec) => !unavailable(h, spec, memo));
   const outcomes = await Promise.all(available.map((spec) => bringUp(h, spec, ctx, state)));

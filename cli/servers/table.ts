@@ -8,10 +8,11 @@ import { opendkim } from './opendkim.ts';
 import { pdns } from './pdns.ts';
 import { phpFpm } from './php-fpm.ts';
 import { postfix } from './postfix.ts';
+import { roundcube } from './roundcube.ts';
 import type { Service, ServerSpec } from './spec.ts';
 import { versitygw } from './versitygw.ts';
 
-export const SERVERS = [dovecot, postfix, pdns, nginx, versitygw, opendkim, mariadb, phpFpm] as const;
+export const SERVERS = [dovecot, postfix, pdns, nginx, versitygw, opendkim, mariadb, phpFpm, roundcube] as const;
 
 export type ServerName = (typeof SERVERS)[number]['name'];
 

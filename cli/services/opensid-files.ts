@@ -2,7 +2,7 @@
 // nginx server block and the two files OpenSID reads from desa/config. Pure: paths and values in, text
 // out (cli/services/opensid.ts writes them).
 import { join } from 'node:path';
-import { WEB_USER } from '../servers/nginx.ts';
+import { WEB_USER } from '../servers/web.ts';
 import { render } from '../servers/render.ts';
 import type { OpensidSite } from './desired.ts';
 

@@ -15,7 +15,7 @@ import { ROOT } from '../paths.ts';
 import { run } from '../process.ts';
 import { applyFiles } from '../servers/apply.ts';
 import { makeFolder, tail, writeIfChanged } from '../servers/files.ts';
-import { WEB_USER } from '../servers/nginx.ts';
+import { WEB_USER } from '../servers/web.ts';
 import type { LocalServices } from '../servers/state.ts';
 import { lookupUser } from '../servers/system.ts';
 import type { OpensidSite } from './desired.ts';
