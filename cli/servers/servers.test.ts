@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dovecotQuota } from './dovecot.ts';
+import { pebble } from './pebble.ts';
 import { statusesOf } from './host.ts';
 import { PORT_PLAN, parsePortBase, portsFrom } from './ports.ts';
 import { render, renderTemplate } from './render.ts';
@@ -36,7 +37,7 @@ const rendered = (ctx: ServerContext) => new Map(SERVERS.flatMap((s) => s.config
 describe('local servers', () => {
   it('reads the ports services.sh remembers, S3_PORT included', async () => {
     const env = 'SMTP_PORT=25800\nSUBMISSION_PORT=25801\nIMAP_PORT=25802\nDNS_PORT=25803\nDNS_API_PORT=25804\nHTTP_PORT=25805\nS3_PORT=25806\nDOMAIN=desa.bekasikab.go.id\n';
-    expect(parseServicesEnv(env)).toEqual({ ports: { smtp: 25800, submission: 25801, imap: 25802, dns: 25803, dnsApi: 25804, http: 25805, s3: 25806, dkim: 25807, mariadb: 25820 }, domain: D });
+    expect(parseServicesEnv(env)).toEqual({ ports: { smtp: 25800, submission: 25801, imap: 25802, dns: 25803, dnsApi: 25804, http: 25805, s3: 25806, dkim: 25807, https: 25808, imaps: 25809, acme: 25810, acmeManagement: 25811, mariadb: 25820 }, domain: D });
     expect(parseServicesEnv(`${env}DKIM_PORT=26000\n`)?.ports.dkim).toBe(26000);
     expect(parseServicesEnv(env.replace('S3_PORT=25806\n', ''))).toBeNull();
     expect(statusesOf(SERVERS, { pids: { dovecot: 12 }, unavailable: { postfix: 'postfix needs root' } })).toEqual([
@@ -48,6 +49,7 @@ describe('local servers', () => {
       { name: 'opendkim', state: 'stopped', pid: null, reason: null },
       { name: 'mariadb', state: 'stopped', pid: null, reason: null },
       { name: 'php-fpm', state: 'stopped', pid: null, reason: null },
+      { name: 'pebble', state: 'stopped', pid: null, reason: null },
     ]);
   });
 
@@ -102,6 +104,33 @@ describe('local servers', () => {
     expect(after.get('mail/dovecot.conf')).toContain('postmaster_address = postmaster@desa.contoh.go.id');
   });
 
+  it('every front door serves the wildcard certificate: HTTPS with a redirect, IMAPS, STARTTLS before AUTH (issue 13)', () => {
+    const r = rendered(context(D, true));
+    const dir = '/srv/desa/.desa/services';
+    const nginx = r.get('web/nginx.conf')!;
+    expect(nginx).toContain(`ssl_certificate ${dir}/tls/site.pem;`);
+    expect(nginx).toContain(`ssl_certificate_key ${dir}/tls/site.key;`);
+    // The sites on the HTTPS port; a desa's name over plain HTTP answers 301 to the HTTPS port.
+    expect(nginx).toMatch(/listen 127\.0\.0\.1:23808 ssl;\n\s+server_name "~\^\(\?<desa>/);
+    expect(nginx).toMatch(/listen 127\.0\.0\.1:23805;\n\s+server_name "~\^\[a-z0-9\]\+\(-\[a-z0-9\]\+\)\*\\\.desa\\\.bekasikab\\\.go\\\.id\$";\n\s+return 301 https:\/\/\$host:23808\$request_uri;/);
+    const dovecot = r.get('mail/dovecot.conf')!;
+    expect(dovecot).toMatch(/^ssl = required$/m);
+    expect(dovecot).toMatch(/^disable_plaintext_auth = yes$/m);
+    expect(dovecot).toContain(`ssl_key = <${dir}/tls/site.key`);
+    expect(dovecot).toMatch(/inet_listener imaps \{\n\s+address = 127\.0\.0\.1\n\s+port = 23809\n\s+ssl = yes/);
+    const master = r.get('postfix/etc/master.cf')!;
+    const submission = master.slice(master.indexOf('127.0.0.1:23801'), master.indexOf('pickup'));
+    expect(submission).toContain('-o smtpd_tls_security_level=encrypt');
+    expect(submission).toContain('-o smtpd_tls_auth_only=yes');
+    // The MX port keeps taking mail from servers without TLS: offered, not required.
+    expect(r.get('postfix/etc/main.cf')).toMatch(/^smtpd_tls_security_level = may$/m);
+    expect(r.get('postfix/etc/main.cf')).toContain(`smtpd_tls_chain_files = ${dir}/tls/site.key, ${dir}/tls/site.pem`);
+    // Pebble: its directory and management API on loopback, resolving the challenges in PowerDNS.
+    const pebbleConf = JSON.parse(r.get('tls/pebble.json')!) as { pebble: Record<string, unknown> };
+    expect(pebbleConf.pebble).toMatchObject({ listenAddress: '127.0.0.1:23810', managementListenAddress: '127.0.0.1:23811' });
+    expect(pebble.launch(context(D, true)).argv.slice(-2)).toEqual(['-dnsserver', '127.0.0.1:23803']);
+  });
+
   it("renders Dovecot's default quota from the inventory's fallback, in Dovecot's units", () => {
     expect(rendered(context(D, true)).get('mail/dovecot.conf')).toContain('quota_rule = *:storage=1G');
     expect(['2Gi', '512Mi', '4096'].map(dovecotQuota)).toEqual(['2G', '512M', '4096']);
@@ -139,6 +168,8 @@ describe('local servers', () => {
     // nginx passes requests to PHP-FPM, which talks to MariaDB.
     expect(at('nginx')).toBeLessThan(at('php-fpm'));
     expect(at('php-fpm')).toBeLessThan(at('mariadb'));
+    // Pebble resolves its challenges in PowerDNS.
+    expect(at('pebble')).toBeLessThan(at('pdns'));
     expect(order.flat().sort()).toEqual(SERVERS.map((s) => s.name).sort());
   });
 });

@@ -88,7 +88,7 @@ export interface Launch {
 }
 
 /** The platform service a server stands in for on the local cluster (how `desa doctor` groups them). */
-export type Service = 'mail' | 'dns' | 'site' | 'storage';
+export type Service = 'mail' | 'dns' | 'site' | 'storage' | 'tls';
 
 export interface ServerSpec<N extends string = string> {
   name: N;
