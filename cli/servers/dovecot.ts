@@ -29,6 +29,7 @@ export const dovecot: ServerSpec<'dovecot'> = {
     { command: 'doveadm', package: 'dovecot-core' },
     { file: '/usr/lib/dovecot/imap', package: 'dovecot-imapd' },
     { file: '/usr/lib/dovecot/lmtp', package: 'dovecot-lmtpd' },
+    { file: '/usr/share/dovecot/dh.pem', package: 'dovecot-core' },
     { users: ['dovenull', 'dovecot', 'nobody'], package: 'dovecot-core' },
   ],
   version: { command: 'dovecot', args: ['--version'], pattern: /^(\d+\.\d+\.\d+)/m },
