@@ -49,7 +49,8 @@ const CHALLENGE_ACCOUNT = 'desa-acme';
 /** A GET over HTTPS trusting only `agent`'s CA: the body as text. */
 function get(url: string, agent: Agent): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { agent, timeout: 10_000 }, (res) => {
+    // RFC 8555 §6.1: every request carries a User-Agent (Pebble refuses one without: HTTP 400).
+    const req = request(url, { agent, timeout: 10_000, headers: { 'User-Agent': 'desa (local CA client)' } }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
@@ -189,7 +190,7 @@ export async function ensureCertificate(o: TlsOptions): Promise<TlsReport> {
   writeIfChanged(caFile, root.body.endsWith('\n') ? root.body : `${root.body}\n`, 0o644);
   const directoryUrl = `https://127.0.0.1:${o.ports.acme}/dir`;
   const dir = await get(directoryUrl, agent);
-  if (dir.status !== 200) throw new Error(`the local CA's directory answered HTTP ${dir.status}`);
+  if (dir.status !== 200) throw new Error(`the local CA's directory answered HTTP ${dir.status}: ${dir.body.slice(0, 200)}`);
   const directory = JSON.parse(dir.body) as { renewalInfo?: string };
   const names = certificateNames(o.domain);
   const certFile = join(o.dir, TLS_FILES.cert);
