@@ -46,7 +46,7 @@ export async function startLocalServers(o: { dir: string; env: NodeJS.ProcessEnv
   const r = await startServers({ dir: o.dir, env: o.env, domain: o.domain, portBase: o.portBase, log });
   const tls = await localCertificate(o, r.servers);
   if (tls) r.failed.push(tls);
-  if (!r.ok || tls) log.warn(`some local servers did not start (see above; logs in ${join(o.dir, 'log')}). The stacks still provision; the run fails at the end, naming them.`);
+  if (!r.ok) log.warn(`some local servers did not start (see above; logs in ${join(o.dir, 'log')}). The stacks still provision; the run fails at the end, naming them.`);
   const missing = r.servers.filter((x) => x.state === 'unavailable');
   if (stopped.length > 0 && missing.length > 0) log.warn(`not available here: ${missing.map((x) => `${x.name} (${x.reason})`).join(', ')}.`);
   return { servers: r.servers, failed: r.failed.map((f) => ({ server: f.name, reason: f.message.split('\n')[0]! })) };
@@ -79,7 +79,7 @@ async function localCertificate(o: { dir: string; env: NodeJS.ProcessEnv; domain
     return null;
   } catch (e) {
     const message = `the certificate for *.${o.domain} could not be ordered from the local CA: ${(e as Error).message.split('\n')[0]}`;
-    log.warn(message);
+    log.warn(`${message}. The servers keep the certificate they have; the stacks still provision, and the run fails at the end, naming it.`);
     return { name: 'pebble', message };
   }
 }
