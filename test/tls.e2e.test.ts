@@ -148,9 +148,12 @@ describe('TLS on the front doors of the local servers, from the local ACME CA', 
     console.log(`[tls] the local CA issued *.${D} + ${D} in ${issueSeconds.toFixed(2)} s (the whole first desa up: ${upSeconds.toFixed(0)} s)`);
     expect(issueSeconds).toBeGreaterThan(0);
     expect(issueSeconds).toBeLessThan(60);
-    const held = new X509Certificate(readFileSync(join(services, 'tls', 'site.pem')));
-    expect(held.subjectAltName).toBe(`DNS:*.${D}, DNS:${D}`);
-    expect(held.verify(new X509Certificate(ca[0]!).publicKey) || held.issuer !== held.subject).toBe(true);
+    const chain = readFileSync(join(services, 'tls', 'site.pem'), 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)!.map((p) => new X509Certificate(p));
+    expect(chain[0]!.subjectAltName).toBe(`DNS:*.${D}, DNS:${D}`);
+    // Leaf, then the intermediate Pebble signs with, which the root in local-ca.pem signed.
+    expect(chain.length).toBeGreaterThan(1);
+    expect(chain[0]!.verify(chain[1]!.publicKey)).toBe(true);
+    expect(chain.at(-1)!.verify(new X509Certificate(ca[0]!).publicKey)).toBe(true);
     for (const key of ['site.key', 'account.key']) expect(statSync(join(services, 'tls', key)).mode & 0o777, key).toBe(0o600);
     // The challenge record is gone from the zone once the order is done.
     const state = JSON.parse(readFileSync(join(services, 'tls', 'certificate.json'), 'utf8')) as { names: string[]; serial: string };
