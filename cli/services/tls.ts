@@ -79,7 +79,7 @@ export function chainsTo(chainPem: string, rootPem: string): boolean {
   }
 }
 
-/** What the certificate file holds (its leaf), or null when there is none or it cannot be read. */
+/** What the certificate file holds (its leaf); null when there is none, it cannot be read, or it is the self-signed stand-in. */
 export function readHeld(certFile: string, rootPem: string | null): HeldCertificate | null {
   if (!existsSync(certFile)) return null;
   const text = readFileSync(certFile, 'utf8');
@@ -87,6 +87,8 @@ export function readHeld(certFile: string, rootPem: string | null): HeldCertific
   if (!leafPem) return null;
   try {
     const leaf = new X509Certificate(leafPem);
+    // The stand-in the servers start with (tls-files.ts) is no certificate of any CA.
+    if (leaf.checkIssued(leaf) && leaf.verify(leaf.publicKey)) return null;
     return {
       names: dnsNames(leaf.subjectAltName),
       notBefore: new Date(leaf.validFrom),
