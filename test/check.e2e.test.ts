@@ -84,7 +84,7 @@ describe('desa check on what desa up provisioned', () => {
     const text = await desa(['check', '--file', file]);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/^SLUG +READY +PROVISIONED +DNS +TLS +SITE +MAIL +STORAGE +LINK$/m);
-    expect(text.stdout).toMatch(/^sumberjaya +yes +ok +ok +- +ok +ok +ok +ok$/m);
+    expect(text.stdout).toMatch(/^sumberjaya +yes +ok +ok +ok +ok +ok +ok +ok$/m);
     expect(text.stderr).toMatch(/4 desa checked in [\d.]+ s: all ready\./);
   });
 
