@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { certificateNames } from '../servers/tls-files.ts';
-import { ariCertId, authorityKeyId, certificateDecision, challengeRecords, dnsNames, type HeldCertificate, renewalFrom } from './tls-plan.ts';
+import { ariCertId, authorityKeyId, certificateDecision, challengeRecords, dnsNames, type HeldCertificate, renewalFrom, replacesHeld } from './tls-plan.ts';
 
 const D = 'desa.bekasikab.go.id';
 const DAY = 86_400_000;
@@ -66,6 +66,14 @@ describe('ACME details', () => {
     // node:crypto prints the serial without the leading zero DER needs: it is put back.
     expect(ariCertId('69885B6B87464041E1B37B847BA0AE2CDE01C8D4', '87654321')).toBe('aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE');
     expect(ariCertId('01', '0012')).toBe('AQ.Eg');
+  });
+
+  it("a renewal names the certificate it replaces; a new domain's order, or one after the CA restarted, does not", () => {
+    expect(replacesHeld(held(), certificateNames(D))).toBe(true);
+    expect(replacesHeld(held(), certificateNames('desa.contoh.go.id'))).toBe(false);
+    expect(replacesHeld(held({ fromCurrentCa: false }), certificateNames(D))).toBe(false);
+    expect(replacesHeld(held({ aki: null }), certificateNames(D))).toBe(false);
+    expect(replacesHeld(null, certificateNames(D))).toBe(false);
   });
 
   it('the wildcard and the apex share one _acme-challenge RRset holding both values', () => {

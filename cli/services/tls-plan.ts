@@ -53,6 +53,16 @@ export function certificateDecision(o: { wanted: readonly string[]; held: HeldCe
   return { order: false, reason: `valid until ${held.notAfter.toISOString()}; renewal from ${due.from.toISOString()} (${due.source === 'ari' ? "the CA's renewal window" : 'two thirds of its lifetime'})`, renewFrom: due.from };
 }
 
+/**
+ * Whether a new order names the held certificate as the one it replaces (ARI `replaces`): only one of the
+ * same CA sharing a name with the order (a CA refuses the others; Pebble with a 500, which clients retry).
+ */
+export function replacesHeld(held: HeldCertificate | null, wanted: readonly string[]): boolean {
+  if (!held?.fromCurrentCa || !held.aki) return false;
+  const names = new Set(wanted.map((n) => n.toLowerCase()));
+  return held.names.some((n) => names.has(n.toLowerCase()));
+}
+
 const b64url = (bytes: Buffer) => bytes.toString('base64url');
 
 /** Hex with or without colons, to bytes. */

@@ -14,7 +14,7 @@ import type { Logger } from '../servers/host.ts';
 import type { ServicePorts } from '../servers/ports.ts';
 import { certificateNames, TLS_FILES } from '../servers/tls-files.ts';
 import { deleteRrsets, type PowerDns, replaceRrsets } from './dns.ts';
-import { ariCertId, authorityKeyId, certificateDecision, challengeRecords, dnsNames, type HeldCertificate, type RenewalWindow } from './tls-plan.ts';
+import { ariCertId, authorityKeyId, certificateDecision, challengeRecords, dnsNames, replacesHeld, type HeldCertificate, type RenewalWindow } from './tls-plan.ts';
 
 export interface TlsOptions {
   /** The servers' folder (its real path). */
@@ -201,7 +201,7 @@ export async function ensureCertificate(o: TlsOptions): Promise<TlsReport> {
   const decision = certificateDecision({ wanted: names, held, window, now: now() });
   if (!decision.order) return { ordered: false, reason: decision.reason, names, serial: held!.serial, notAfter: held!.notAfter.toISOString(), caFile };
   o.log.step(`ordering the certificate for ${names.join(', ')} from the local CA by DNS-01: ${decision.reason}`);
-  const replaces = held?.fromCurrentCa && held.aki ? ariCertId(held.aki, held.serial) : null;
+  const replaces = replacesHeld(held, names) ? ariCertId(held!.aki!, held!.serial) : null;
   const issued = await order(o, directoryUrl, agent, names, replaces);
   writeIfChanged(join(o.dir, TLS_FILES.key), issued.key, 0o600);
   writeIfChanged(certFile, issued.cert, 0o644);
