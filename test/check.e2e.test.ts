@@ -63,16 +63,17 @@ describe('desa check on what desa up provisioned', () => {
     if (clusterStarted) await desa(['cluster', 'down', '--file', file]);
   }, 120_000);
 
-  it('after up, every desa is ready: name, site, every mailbox, storage, link; TLS honestly not there yet', async () => {
+  it('after up, every desa is ready: name, certificate, site over HTTPS, every mailbox over IMAPS, storage, link', async () => {
     const r = await desa(['check', '--file', file, '--json']);
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as CheckJson;
     expect(doc).toMatchObject({ ok: true, counts: { units: 4, ready: 4, notReady: 0 } });
-    expect(states(doc, 'sumberjaya')).toEqual({ provisioned: 'ok', dns: 'ok', tls: 'n/a', site: 'ok', mail: 'ok', storage: 'ok', link: 'ok' });
+    expect(states(doc, 'sumberjaya')).toEqual({ provisioned: 'ok', dns: 'ok', tls: 'ok', site: 'ok', mail: 'ok', storage: 'ok', link: 'ok' });
     expect(detail(doc, 'sumberjaya', 'dns')).toBe(`sumberjaya.${D} → 127.0.0.1`);
     expect(detail(doc, 'sumberjaya', 'mail')).toBe('3 mailboxes log in');
-    expect(detail(doc, 'sumberjaya', 'site')).toBe(`http://sumberjaya.${D}/ names Sumberjaya`);
-    expect(detail(doc, 'sumberjaya', 'tls')).toMatch(/^not yet: the local servers serve plain HTTP/);
+    expect(detail(doc, 'sumberjaya', 'site')).toBe(`https://sumberjaya.${D}/ names Sumberjaya`);
+    // The wildcard of the local CA (Pebble's default profile: 90 days), trusted through its root only.
+    expect(detail(doc, 'sumberjaya', 'tls')).toMatch(/^valid, 8\d days left \(until \d{4}-\d\d-\d\d\)$/);
     expect(detail(doc, 'sumberjaya', 'link')).toBe('connected since 2023-05-01 (fibre), per desa.yaml');
     // Lambangsari runs its own app, address unknown: no subdomain to probe, which is not a failure.
     expect(states(doc, 'lambangsari')).toMatchObject({ dns: 'n/a', site: 'n/a', mail: 'ok', storage: 'ok', link: 'n/a' });
@@ -83,7 +84,7 @@ describe('desa check on what desa up provisioned', () => {
     const text = await desa(['check', '--file', file]);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/^SLUG +READY +PROVISIONED +DNS +TLS +SITE +MAIL +STORAGE +LINK$/m);
-    expect(text.stdout).toMatch(/^sumberjaya +yes +ok +ok +- +ok +ok +ok +ok$/m);
+    expect(text.stdout).toMatch(/^sumberjaya +yes +ok +ok +ok +ok +ok +ok +ok$/m);
     expect(text.stderr).toMatch(/4 desa checked in [\d.]+ s: all ready\./);
   });
 
@@ -112,7 +113,7 @@ describe('desa check on what desa up provisioned', () => {
     expect(doc).toMatchObject({ ok: false, counts: { units: 4, ready: 0, notReady: 4 } });
     expect(states(doc, 'sumberjaya')).toMatchObject({ dns: 'fail', site: 'fail', mail: 'ok', storage: 'ok', link: 'ok' });
     expect(detail(doc, 'sumberjaya', 'dns')).toMatch(/^the DNS server 127\.0\.0\.1:35803 does not answer: nothing listens there \(pdns is stopped/);
-    expect(detail(doc, 'sumberjaya', 'site')).toBe(`http://sumberjaya.${D}/ answers, but its page does not name Sumberjaya`);
+    expect(detail(doc, 'sumberjaya', 'site')).toBe(`https://sumberjaya.${D}/ answers, but its page does not name Sumberjaya`);
     expect(states(doc, 'lambangsari')).toMatchObject({ dns: 'n/a', mail: 'fail', storage: 'ok' });
     expect(detail(doc, 'lambangsari', 'mail')).toBe(`1 of 3 mailboxes cannot log in: lambangsari.operator@${D}: no credential in the cluster (its mailbox Secret is missing)`);
     expect(states(doc, 'karangmukti')).toMatchObject({ dns: 'fail', site: 'ok', link: 'fail' });
@@ -121,7 +122,7 @@ describe('desa check on what desa up provisioned', () => {
 
     const text = await desa(['check', '--file', file]);
     expect(text.code).toBe(6);
-    expect(text.stdout).toMatch(/^sumberjaya +NO +ok +FAIL +- +FAIL +ok +ok +ok\n {4}dns: the DNS server .+\n {4}site: .+does not name Sumberjaya$/m);
+    expect(text.stdout).toMatch(/^sumberjaya +NO +ok +FAIL +ok +FAIL +ok +ok +ok\n {4}dns: the DNS server .+\n {4}site: .+does not name Sumberjaya$/m);
     expect(text.stderr).toMatch(/error: 4 desa checked in [\d.]+ s: 0 ready, 4 not ready\./);
 
     const report = JSON.parse((await desa(['report', '--file', file, '--format', 'json'])).stdout);

@@ -95,10 +95,11 @@ describe('desa cluster', () => {
     expect(pids.every((p) => Number.isInteger(p) && p > 0)).toBe(true);
     // Beside it, the loopback servers the platform points at, on the cluster's port base + 10 and up.
     expect(s.services.map((x: { name: string; state: string; port: number }) => [x.name, x.state, x.port])).toEqual([
-      ['dovecot', 'running', 26802],
+      // The port people use: IMAPS and HTTPS (issue 13).
+      ['dovecot', 'running', 26809],
       ['postfix', 'running', 26801],
       ['pdns', 'running', 26803],
-      ['nginx', 'running', 26805],
+      ['nginx', 'running', 26808],
       ['versitygw', 'running', 26806],
       ['opendkim', 'running', 26807],
       ['mariadb', 'running', 26820],
@@ -106,6 +107,8 @@ describe('desa cluster', () => {
       ['php-fpm', 'running', undefined],
       // Webmail: served by nginx at webmail.<domain>, on nginx's port.
       ['roundcube', 'running', undefined],
+      // The local ACME CA: its directory.
+      ['pebble', 'running', 26810],
     ]);
     pids.push(...s.services.map((x: { pid: number }) => x.pid));
   }, 60_000);

@@ -9,7 +9,6 @@ import { ImapFlow } from 'imapflow';
 import { Resolver } from 'node:dns/promises';
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +17,7 @@ import { readLocalServices } from '../cli/servers/state.ts';
 import { kubectlPath, readPins } from '../cli/toolchain/pins.ts';
 import { STACK_TRACE } from './helpers/cli.ts';
 import { DESA_BIN, keepUnits, ROOT, shippedText, tempInventory } from './helpers/inventory.ts';
+import { httpsGet, imapTls, localCa } from './helpers/tls.ts';
 
 const ENV = { NO_COLOR: '1', CI: 'true', DESA_CLUSTER_PORT_BASE: '32790', DESA_ETCD_UNSAFE_NO_FSYNC: 'true' };
 const D = 'desa.bekasikab.go.id';
@@ -36,19 +36,6 @@ async function desa(args: string[], env: Record<string, string> = {}) {
   const r = await execa(DESA_BIN, args, { env: { ...ENV, ...env }, extendEnv: true, reject: false, stdin: 'ignore', timeout: 900_000 });
   expect(String(r.stderr)).not.toMatch(STACK_TRACE);
   return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
-}
-
-function get(port: number, host: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', headers: { Host: host } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 describe('state and reality', () => {
@@ -70,13 +57,15 @@ describe('state and reality', () => {
   /** The servers serve the desa: the operator logs in over IMAP, the name resolves, the site opens. */
   const served = async (slug: string) => {
     const ports = readLocalServices(join(dir, '.desa', 'services'))!.ports;
-    const client = new ImapFlow({ host: '127.0.0.1', port: ports.imap, secure: false, doSTARTTLS: false, auth: { user: `${slug}.operator@${D}`, pass: await secretOf(slug, 'operator') }, logger: false });
+    const ca = localCa(join(dir, '.desa', 'services'));
+    const user = `${slug}.operator@${D}`;
+    const client = new ImapFlow({ host: '127.0.0.1', port: ports.imaps, ...imapTls(ca, user), auth: { user, pass: await secretOf(slug, 'operator') }, logger: false });
     await client.connect();
     await client.logout();
     const dns = new Resolver({ timeout: 3000, tries: 1 });
     dns.setServers([`127.0.0.1:${ports.dns}`]);
     expect(await dns.resolve4(`${slug}.${D}`)).toEqual(['127.0.0.1']);
-    const page = await get(ports.http, `${slug}.${D}`);
+    const page = await httpsGet(ports.https, `${slug}.${D}`, ca);
     expect(page.status).toBe(200);
   };
 

@@ -20,6 +20,7 @@ import { kubectlPath, readPins } from '../cli/toolchain/pins.ts';
 import { STACK_TRACE } from './helpers/cli.ts';
 import { fastcgi } from './helpers/fastcgi.ts';
 import { DESA_BIN, edit, keepUnits, ROOT, shippedText, tempInventory } from './helpers/inventory.ts';
+import { httpsGet, localCa } from './helpers/tls.ts';
 import { CHROMIUM } from './helpers/offline-browser.ts';
 import { text } from './fixtures/credentials.ts';
 
@@ -174,7 +175,7 @@ describe.skipIf(missing)('OpenSID for real: two desa on OpenSID and one on profi
     console.log(`[opensid] cold: release ${o.releaseSeconds}s, ${o.sites.map((s) => `${s.slug} ${s.seconds}s`).join(', ')}`);
     for (const slug of ['lambangjaya', 'sumberjaya', 'karangmukti']) expect(await dns.resolve4(host(slug))).toEqual(['127.0.0.1']);
     // The profil desa beside them keeps its page.
-    const profil = await get(ports.http, host('karangmukti'));
+    const profil = await httpsGet(ports.https, host('karangmukti'), localCa(services));
     expect([profil.status, profil.body.includes('Karangmukti')]).toEqual([200, true]);
     // Each desa has its own database, named by its code without dots.
     expect([accounts.lambangjaya!.database, accounts.sumberjaya!.database]).toEqual(['opensid_3216062003', 'opensid_3216062010']);
@@ -318,7 +319,7 @@ describe.skipIf(missing)('OpenSID for real: two desa on OpenSID and one on profi
     const back = await desa(['up', '--file', file, '--json']);
     expect(back.code, back.stderr).toBe(0);
     expect(JSON.parse(back.stdout).services.opensid.kept.map((k: { slug: string }) => k.slug)).toEqual(['karangmukti']);
-    const profil = await get(ports.http, host('karangmukti'));
+    const profil = await httpsGet(ports.https, host('karangmukti'), localCa(services));
     expect(profil.status).toBe(200);
     expect(profil.body).not.toContain('OpenSID');
     expect(profil.body).toContain('Karangmukti');
@@ -329,7 +330,7 @@ describe.skipIf(missing)('OpenSID for real: two desa on OpenSID and one on profi
     writeFileSync(file, keepUnits(readFileSync(file, 'utf8'), ['lambangjaya', 'karangmukti']));
     const r = await desa(['up', '--file', file, '--json']);
     expect(r.code, r.stderr).toBe(0);
-    expect((await get(ports.http, host('sumberjaya'))).status).toBe(404);
+    expect((await httpsGet(ports.https, host('sumberjaya'), localCa(services))).status).toBe(404);
     expect(await dnsCode(dns, host('sumberjaya'))).toBe('ENOTFOUND');
     expect(String((await mysql(accounts.sumberjaya!, 'opensid_3216062010', 'SELECT 1')).stderr)).toMatch(/ERROR 1045/);
     const kept = join(services, 'opensid', 'kept', 'sumberjaya');

@@ -1,7 +1,7 @@
 // Each desa's services work: after a real `desa up` on the local cluster (ports from
 // DESA_CLUSTER_PORT_BASE=25790; its loopback servers on 25800+), real clients log in to the mailboxes
-// (IMAP, SMTP submission), store files in the bucket (S3), resolve the names (DNS) and open the site
-// (HTTP) with the credentials the stacks generated. One desa cannot reach another's, and an offboarded
+// (IMAPS, SMTP submission after STARTTLS), store files in the bucket (S3), resolve the names (DNS) and open
+// the site (HTTPS) with the credentials the stacks generated, trusting only the local CA (issue 13). One desa cannot reach another's, and an offboarded
 // desa loses access while its data stays until --delete-data. The tests build on each other, in order.
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { execa } from 'execa';
@@ -17,11 +17,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLocalServices, type ServicePorts } from '../cli/servers/state.ts';
 import { STACK_TRACE } from './helpers/cli.ts';
 import { DESA_BIN, edit, keepUnits, shippedText, tempInventory } from './helpers/inventory.ts';
+import { httpsGet, imapTls, localCa, submissionTls } from './helpers/tls.ts';
 
 const ENV = { NO_COLOR: '1', CI: 'true', DESA_CLUSTER_PORT_BASE: '25790', DESA_ETCD_UNSAFE_NO_FSYNC: 'true' };
 const D = 'desa.bekasikab.go.id';
 const outputs: string[] = [];
 const retired: string[] = [];
+/** The local CA's root, read after the first desa up: every TLS client here trusts it and nothing else. */
+let ca: string[] = [];
 
 interface Secrets {
   mailPasswords: Record<string, string>;
@@ -36,13 +39,14 @@ async function desa(args: string[]) {
 }
 
 async function imapLogin(port: number, user: string, pass: string): Promise<ImapFlow> {
-  const client = new ImapFlow({ host: '127.0.0.1', port, secure: false, doSTARTTLS: false, auth: { user, pass }, logger: false });
+  const client = new ImapFlow({ host: '127.0.0.1', port, ...imapTls(ca, user), auth: { user, pass }, logger: false });
   await client.connect();
   return client;
 }
 
-async function imapRefused(port: number, user: string, pass: string): Promise<string> {
-  const client = new ImapFlow({ host: '127.0.0.1', port, secure: false, doSTARTTLS: false, auth: { user, pass }, logger: false });
+/** `tlsFor`: the address whose mail host the certificate must name (the user's own, unless its domain is gone). */
+async function imapRefused(port: number, user: string, pass: string, tlsFor = user): Promise<string> {
+  const client = new ImapFlow({ host: '127.0.0.1', port, ...imapTls(ca, tlsFor), auth: { user, pass }, logger: false });
   client.on('error', () => {});
   try {
     await client.connect();
@@ -69,7 +73,7 @@ async function arrives(client: ImapFlow, subject: string): Promise<boolean> {
 }
 
 const smtp = (port: number, user: string, pass: string) =>
-  nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, auth: { user, pass }, connectionTimeout: 10_000 });
+  nodemailer.createTransport({ host: '127.0.0.1', port, ...submissionTls(ca, user), auth: { user, pass }, connectionTimeout: 10_000 });
 
 const s3 = (port: number, accessKeyId: string, secretAccessKey: string) =>
   new S3Client({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId, secretAccessKey } });
@@ -83,6 +87,7 @@ async function s3Error(p: Promise<unknown>): Promise<string> {
   throw new Error('the S3 request succeeded');
 }
 
+/** Plain HTTP: a desa's name answers 301 to HTTPS; any other name 404. */
 function get(port: number, host: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path: '/', headers: { Host: host } }, (res) => {
@@ -138,6 +143,7 @@ describe('the services a desa gets, with real clients', () => {
     const summary = JSON.parse(r.stdout);
     expect(summary.services).toMatchObject({ mailboxes: 7, aliases: 1, buckets: { active: 2, revoked: 0 }, sites: 3, skipped: [] });
     ports = readLocalServices(join(dir, '.desa', 'services'))!.ports;
+    ca = localCa(join(dir, '.desa', 'services'));
     dns = new Resolver({ timeout: 3000, tries: 1 });
     dns.setServers([`127.0.0.1:${ports.dns}`]);
     for (const slug of ['sumberjaya', 'karangmukti']) secrets[slug] = await readSecrets(slug);
@@ -151,13 +157,13 @@ describe('the services a desa gets, with real clients', () => {
   const password = (slug: string, role: string) => secrets[slug]!.mailPasswords[address(slug, role)]!;
 
   it('mail: the generated password logs in over IMAP; a wrong one, and another desa\'s, do not', async () => {
-    const client = await imapLogin(ports.imap, address('sumberjaya', 'operator'), password('sumberjaya', 'operator'));
+    const client = await imapLogin(ports.imaps, address('sumberjaya', 'operator'), password('sumberjaya', 'operator'));
     const boxes = (await client.list()).map((b) => b.path);
     expect(boxes).toEqual(['INBOX']);
     await client.logout();
-    expect(await imapRefused(ports.imap, address('sumberjaya', 'operator'), `${password('sumberjaya', 'operator')}x`)).toMatch(/AUTHENTICATIONFAILED|Authentication failed/i);
-    expect(await imapRefused(ports.imap, address('sumberjaya', 'operator'), password('karangmukti', 'operator'))).toMatch(/AUTHENTICATIONFAILED|Authentication failed/i);
-    expect(await imapRefused(ports.imap, address('setia-asih', 'operator'), 'anything')).toMatch(/AUTHENTICATIONFAILED|Authentication failed/i);
+    expect(await imapRefused(ports.imaps, address('sumberjaya', 'operator'), `${password('sumberjaya', 'operator')}x`)).toMatch(/AUTHENTICATIONFAILED|Authentication failed/i);
+    expect(await imapRefused(ports.imaps, address('sumberjaya', 'operator'), password('karangmukti', 'operator'))).toMatch(/AUTHENTICATIONFAILED|Authentication failed/i);
+    expect(await imapRefused(ports.imaps, address('setia-asih', 'operator'), 'anything')).toMatch(/AUTHENTICATIONFAILED|Authentication failed/i);
   });
 
   it('mail: SMTP submission with the credentials delivers to another desa; sending as another desa is refused', async () => {
@@ -172,7 +178,7 @@ describe('the services a desa gets, with real clients', () => {
     );
     // It arrives in the recipient's INBOX, read with the recipient's own credentials, signed with the
     // platform's DKIM key: the signature verifies against the key published in the zone.
-    const inbox = await imapLogin(ports.imap, to, password('karangmukti', 'sekretaris-desa'));
+    const inbox = await imapLogin(ports.imaps, to, password('karangmukti', 'sekretaris-desa'));
     let source: Buffer | undefined;
     try {
       expect(await arrives(inbox, subject)).toBe(true);
@@ -197,7 +203,7 @@ describe('the services a desa gets, with real clients', () => {
     const from = address('karangmukti', 'operator');
     const subject = `Laporan keuangan ${Date.now()}`;
     await smtp(ports.submission, from, password('karangmukti', 'operator')).sendMail({ from, to: `sumberjaya.keuangan@${D}`, subject, text: 'APBDes.' });
-    const client = await imapLogin(ports.imap, treasurer, password('sumberjaya', 'bendahara'));
+    const client = await imapLogin(ports.imaps, treasurer, password('sumberjaya', 'bendahara'));
     try {
       expect(await arrives(client, subject)).toBe(true);
       expect(await client.getQuota('INBOX')).toMatchObject({ storage: { limit: 1024 * 1024 } });
@@ -249,15 +255,17 @@ describe('the services a desa gets, with real clients', () => {
   });
 
   it('site: the desa host serves its profile page with its name and kecamatan', async () => {
-    const page = await get(ports.http, `sumberjaya.${D}`);
+    const page = await httpsGet(ports.https, `sumberjaya.${D}`, ca);
     expect(page.status).toBe(200);
     expect(page.body).toContain('Sumberjaya');
     expect(page.body).toContain('Tambun Selatan');
-    const kel = await get(ports.http, `setia-asih.${D}`);
+    const kel = await httpsGet(ports.https, `setia-asih.${D}`, ca);
     expect(kel.status).toBe(200);
     expect(kel.body).toContain('Setia Asih');
     expect(kel.body).toContain('Tarumajaya');
-    expect((await get(ports.http, `tidak-ada.${D}`)).status).toBe(404);
+    expect((await httpsGet(ports.https, `tidak-ada.${D}`, ca)).status).toBe(404);
+    // Plain HTTP sends a desa's name to HTTPS.
+    expect((await get(ports.http, `sumberjaya.${D}`)).status).toBe(301);
   });
 
   it('rotation: the new password and key work at once, the old ones no longer', async () => {
@@ -267,10 +275,10 @@ describe('the services a desa gets, with real clients', () => {
     const after = await readSecrets('sumberjaya');
     const op = address('sumberjaya', 'operator');
     expect(after.mailPasswords[op]).not.toBe(before.mailPasswords[op]);
-    expect(await imapRefused(ports.imap, op, before.mailPasswords[op]!)).toMatch(/AUTHENTICATIONFAILED|Authentication failed/i);
-    (await imapLogin(ports.imap, op, after.mailPasswords[op]!)).close();
+    expect(await imapRefused(ports.imaps, op, before.mailPasswords[op]!)).toMatch(/AUTHENTICATIONFAILED|Authentication failed/i);
+    (await imapLogin(ports.imaps, op, after.mailPasswords[op]!)).close();
     // The other accounts keep their passwords.
-    (await imapLogin(ports.imap, address('sumberjaya', 'kepala-desa'), password('sumberjaya', 'kepala-desa'))).close();
+    (await imapLogin(ports.imaps, address('sumberjaya', 'kepala-desa'), password('sumberjaya', 'kepala-desa'))).close();
     const { bucket, accessKeyId } = after.storageCredentials;
     expect(await s3Error(s3(ports.s3, accessKeyId, before.storageCredentials.secretAccessKey).send(new ListObjectsV2Command({ Bucket: bucket })))).toBe('SignatureDoesNotMatch');
     const list = await s3(ports.s3, accessKeyId, after.storageCredentials.secretAccessKey).send(new ListObjectsV2Command({ Bucket: bucket }));
@@ -285,20 +293,20 @@ describe('the services a desa gets, with real clients', () => {
     const r = await desa(['up', '--file', file, '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).services.buckets).toMatchObject({ active: 1, revoked: 1 });
-    expect(await imapRefused(ports.imap, address('karangmukti', 'operator'), password('karangmukti', 'operator'))).toMatch(/AUTHENTICATIONFAILED|Authentication failed/i);
+    expect(await imapRefused(ports.imaps, address('karangmukti', 'operator'), password('karangmukti', 'operator'))).toMatch(/AUTHENTICATIONFAILED|Authentication failed/i);
     await expect(
       smtp(ports.submission, address('karangmukti', 'operator'), password('karangmukti', 'operator')).sendMail({ from: address('karangmukti', 'operator'), to: address('sumberjaya', 'operator'), subject: 'x', text: 'x' }),
     ).rejects.toThrow(/535|auth/i);
     const gone = secrets.karangmukti!.storageCredentials;
     expect(await s3Error(s3(ports.s3, gone.accessKeyId, gone.secretAccessKey).send(new ListObjectsV2Command({ Bucket: gone.bucket })))).toBe('InvalidAccessKeyId');
     expect(await dnsCode(dns, `karangmukti.${D}`)).toBe('ENOTFOUND');
-    expect((await get(ports.http, `karangmukti.${D}`)).status).toBe(404);
+    expect((await httpsGet(ports.https, `karangmukti.${D}`, ca)).status).toBe(404);
     // Data kept: the mail delivered before and the bucket stay on disk.
     const services = join(dir, '.desa', 'services');
     expect(readdirSync(join(services, 'mail', 'mail', D))).toContain('karangmukti.sekretaris-desa');
     expect(existsSync(join(services, 's3', 'data', 'desa-karangmukti'))).toBe(true);
     // The desa still in desa.yaml is untouched.
-    (await imapLogin(ports.imap, address('sumberjaya', 'operator'), password('sumberjaya', 'operator'))).close();
+    (await imapLogin(ports.imaps, address('sumberjaya', 'operator'), password('sumberjaya', 'operator'))).close();
   });
 
   it('offboarding with --delete-data removes the mail and the bucket too', async () => {
@@ -353,19 +361,20 @@ describe('the services a desa gets, with real clients', () => {
     // Mailboxes, names and sites under the new domain; the old ones are gone.
     const after = await readSecrets('sumberjaya');
     const op = `sumberjaya.operator@${NEW}`;
-    (await imapLogin(ports.imap, op, after.mailPasswords[op]!)).close();
-    expect(await imapRefused(ports.imap, address('sumberjaya', 'operator'), after.mailPasswords[op]!)).toMatch(/AUTHENTICATIONFAILED|Authentication failed/i);
+    (await imapLogin(ports.imaps, op, after.mailPasswords[op]!)).close();
+    expect(await imapRefused(ports.imaps, address('sumberjaya', 'operator'), after.mailPasswords[op]!, op)).toMatch(/AUTHENTICATIONFAILED|Authentication failed/i);
     expect(await dns.resolve4(`sumberjaya.${NEW}`)).toEqual(['127.0.0.1']);
     expect(await dns.resolveMx(NEW)).toEqual([{ exchange: `mail.${NEW}`, priority: 10, type: 'MX' }]);
     // The old zone is gone: the server answers for it no more (REFUSED), or not with a name (NXDOMAIN).
     expect(['EREFUSED', 'ENOTFOUND']).toContain(await dnsCode(dns, `sumberjaya.${D}`));
-    expect((await get(ports.http, `sumberjaya.${NEW}`)).status).toBe(200);
+    // The certificate was ordered again for the new names: the site verifies under the new domain.
+    expect((await httpsGet(ports.https, `sumberjaya.${NEW}`, ca)).status).toBe(200);
     expect((await get(ports.http, `sumberjaya.${D}`)).status).toBe(404);
     // Mail sent now is signed for the new domain, and the signature verifies against the new zone.
     const from = `sumberjaya.kepala-desa@${NEW}`;
     const subject = `Domain baru ${Date.now()}`;
     await smtp(ports.submission, from, after.mailPasswords[from]!).sendMail({ from, to: op, subject, text: 'Alamat baru.' });
-    const inbox = await imapLogin(ports.imap, op, after.mailPasswords[op]!);
+    const inbox = await imapLogin(ports.imaps, op, after.mailPasswords[op]!);
     let source: Buffer | undefined;
     try {
       expect(await arrives(inbox, subject)).toBe(true);

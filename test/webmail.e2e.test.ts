@@ -1,6 +1,7 @@
 // Webmail as a village operator uses it: after a real `desa up` of two desa on a fresh local cluster
 // (ports from DESA_CLUSTER_PORT_BASE=38790, its servers on 38800+), headless Chromium opens Roundcube at
-// webmail.<domain> on the local nginx (the browser maps every name of the domain to 127.0.0.1), logs in
+// https://webmail.<domain> on the local nginx (the browser maps every name of the domain to 127.0.0.1 and
+// accepts exactly the key of the certificate the local CA issued; Node checks its chain), logs in
 // as one desa's operator with the password the stack generated, sees in the inbox a message another desa
 // sent through SMTP submission, replies from the browser, and the reply arrives in the other desa's
 // mailbox (read over IMAP). A wrong password, and another desa's, fail with Roundcube's error; the login
@@ -8,7 +9,9 @@
 // build on each other, in order.
 import { execa } from 'execa';
 import { ImapFlow } from 'imapflow';
+import { createHash, X509Certificate } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -17,6 +20,7 @@ import { readLocalServices, type ServicePorts } from '../cli/servers/state.ts';
 import { STACK_TRACE } from './helpers/cli.ts';
 import { DESA_BIN, keepUnits, shippedText, tempInventory } from './helpers/inventory.ts';
 import { CHROMIUM } from './helpers/offline-browser.ts';
+import { httpsGet, imapTls, localCa, submissionTls } from './helpers/tls.ts';
 
 const ENV = { NO_COLOR: '1', CI: 'true', DESA_CLUSTER_PORT_BASE: '38790', DESA_ETCD_UNSAFE_NO_FSYNC: 'true' };
 const D = 'desa.bekasikab.go.id';
@@ -32,8 +36,8 @@ async function desa(args: string[]) {
 }
 
 /** Whether a message with this subject is in the INBOX within 15 s (delivery is asynchronous). */
-async function arrives(port: number, user: string, pass: string, subject: string): Promise<{ from: string } | null> {
-  const client = new ImapFlow({ host: '127.0.0.1', port, secure: false, doSTARTTLS: false, auth: { user, pass }, logger: false });
+async function arrives(port: number, ca: string[], user: string, pass: string, subject: string): Promise<{ from: string } | null> {
+  const client = new ImapFlow({ host: '127.0.0.1', port, ...imapTls(ca, user), auth: { user, pass }, logger: false });
   await client.connect();
   try {
     for (let i = 0; i < 75; i++) {
@@ -71,6 +75,28 @@ function webmailPss(services: string): { master: number; workers: number[] } {
   return { master: pss(master), workers };
 }
 
+/**
+ * The served certificate's key, as Chromium pins it (base64 SHA-256 of the SubjectPublicKeyInfo): the
+ * browser accepts that key and no other, since it cannot be given the local CA as a root here; that the
+ * chain verifies against the local CA is checked with Node in the first test.
+ */
+function servedKeyPin(services: string): string {
+  const leaf = new X509Certificate(readFileSync(join(services, 'tls', 'site.pem')));
+  return createHash('sha256').update(leaf.publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
+}
+
+/** A plain-HTTP GET with a Host header: the status and Location. */
+function plainGet(port: number, host: string): Promise<{ status: number; location: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', headers: { Host: host } }, (res) => {
+      res.resume();
+      resolve({ status: res.statusCode ?? 0, location: res.headers.location });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 const mib = (kib: number) => (kib / 1024).toFixed(1);
 const describePss = (m: { master: number; workers: number[] }) =>
   `${mib(m.master + m.workers.reduce((a, b) => a + b, 0))} MiB (master ${mib(m.master)}, ${m.workers.length} worker(s) ${m.workers.map(mib).join(' + ') || '-'})`;
@@ -85,7 +111,8 @@ describe.skipIf(missing)('webmail: Roundcube at webmail.<domain>, as a desa oper
   const passwords: Record<string, string> = {};
   const address = (slug: string, role: string) => `${slug}.${role}@${D}`;
   const password = (slug: string, role: string) => passwords[address(slug, role)]!;
-  const webmail = () => `http://webmail.${D}:${ports.http}/`;
+  const webmail = () => `https://webmail.${D}:${ports.https}/`;
+  let ca: string[];
   const subject = `Undangan musrenbang ${Date.now()}`;
 
   beforeAll(async () => {
@@ -95,6 +122,7 @@ describe.skipIf(missing)('webmail: Roundcube at webmail.<domain>, as a desa oper
     const r = await desa(['up', '--file', file, '--json']);
     expect(r.code, r.stderr).toBe(0);
     ports = readLocalServices(services)!.ports;
+    ca = localCa(services);
     for (const slug of ['sumberjaya', 'karangmukti']) {
       // Asked for on purpose: not recorded with the outputs searched for leaks below.
       const o = await execa(DESA_BIN, ['outputs', slug, '--file', file, '--show-secrets', '--json'], { env: ENV, extendEnv: true, reject: false });
@@ -103,7 +131,7 @@ describe.skipIf(missing)('webmail: Roundcube at webmail.<domain>, as a desa oper
     }
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', `--host-resolver-rules=MAP *.${D} 127.0.0.1`],
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', `--host-resolver-rules=MAP *.${D} 127.0.0.1`, `--ignore-certificate-errors-spki-list=${servedKeyPin(services)}`],
       timeout: 60_000,
     });
   }, 1_200_000);
@@ -131,6 +159,14 @@ describe.skipIf(missing)('webmail: Roundcube at webmail.<domain>, as a desa oper
     return p;
   }
 
+  it('is served over HTTPS with the local CA\'s certificate for webmail.<domain>; plain HTTP answers 301 to it', async () => {
+    const host = `webmail.${D}`;
+    const r = await httpsGet(ports.https, host, ca);
+    expect(r.status).toBe(200);
+    expect(r.body).toContain('rcmloginuser');
+    expect(await plainGet(ports.http, host)).toEqual({ status: 301, location: `https://${host}:${ports.https}/` });
+  }, 60_000);
+
   it('opens at webmail.<domain> in Bahasa Indonesia, named for the Kabupaten, even for an English browser', async () => {
     const p = await page();
     const r = await p.goto(webmail(), { waitUntil: 'domcontentloaded' });
@@ -156,7 +192,7 @@ describe.skipIf(missing)('webmail: Roundcube at webmail.<domain>, as a desa oper
   it('the operator sees, in the inbox, a message another desa sent through submission, and replies from the browser; the reply arrives', async () => {
     const from = address('karangmukti', 'kepala-desa');
     const to = address('sumberjaya', 'operator');
-    const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: ports.submission, secure: false, ignoreTLS: true, auth: { user: from, pass: password('karangmukti', 'kepala-desa') } });
+    const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: ports.submission, ...submissionTls(ca, from), auth: { user: from, pass: password('karangmukti', 'kepala-desa') } });
     expect((await smtp.sendMail({ from, to, subject, text: 'Mohon hadir pada musyawarah perencanaan pembangunan desa.' })).accepted).toEqual([to]);
 
     const idle = webmailPss(services);
@@ -192,7 +228,7 @@ describe.skipIf(missing)('webmail: Roundcube at webmail.<domain>, as a desa oper
     await p.context().close();
 
     // It arrives in Karangmukti's mailbox, from Sumberjaya's operator (read with the recipient's own login).
-    const reply = await arrives(ports.imap, from, password('karangmukti', 'kepala-desa'), `Re: ${subject}`);
+    const reply = await arrives(ports.imaps, ca, from, password('karangmukti', 'kepala-desa'), `Re: ${subject}`);
     expect(reply).toEqual({ from: to });
   }, 180_000);
 

@@ -6,12 +6,12 @@
 #                                                        build what is missing (default: all);
 #                                                        engine = pulumi pulumi-kubernetes + plugin,
 #                                                        cluster = etcd kubernetes kwok,
-#                                                        services = versitygw, all = the three;
+#                                                        services = versitygw pebble, all = the three;
 #                                                        plugin = only install the built k8s plugin
 #   toolchain/build.sh env                               print shell exports for the built tools
 #   toolchain/build.sh pin <piece>...                    regenerate toolchain/<piece>/go.mod+go.sum
 #                                                        from versions.env (maintainers only)
-# Pieces: pulumi pulumi-language-nodejs pulumi-kubernetes etcd kubernetes kwok versitygw
+# Pieces: pulumi pulumi-language-nodejs pulumi-kubernetes etcd kubernetes kwok versitygw pebble
 #
 # Output: $DESA_CACHE/toolchain/<piece>-<version>/bin/..., with
 #   DESA_CACHE=${DESA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/desa}
@@ -57,6 +57,7 @@ version_of() {
 	kubernetes) echo "$KUBERNETES_VERSION" ;;
 	kwok) echo "$KWOK_VERSION" ;;
 	versitygw) echo "$VERSITYGW_VERSION" ;;
+	pebble) echo "$PEBBLE_VERSION" ;;
 	*) die "unknown piece '$1'" ;;
 	esac
 }
@@ -71,6 +72,7 @@ pin_line() {
 	kubernetes) echo "KUBERNETES_VERSION=$KUBERNETES_VERSION" ;;
 	kwok) echo "KWOK_VERSION=$KWOK_VERSION" ;;
 	versitygw) echo "VERSITYGW_VERSION=$VERSITYGW_VERSION" ;;
+	pebble) echo "PEBBLE_VERSION=$PEBBLE_VERSION" ;;
 	esac
 }
 
@@ -81,6 +83,7 @@ dest_of() { echo "$TC/$1-$(version_of "$1")"; }
 # ---------------------------------------------------------------------------------------------
 PULUMI_LANG_MOD=github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3
 K8S_PROVIDER_MOD=github.com/pulumi/pulumi-kubernetes/provider/v4
+PEBBLE_MOD=github.com/letsencrypt/pebble/v2
 
 # Print the replace directives of a downloaded .mod file, one per line: "old[ v] => new[ v]".
 mod_replaces() {
@@ -142,6 +145,10 @@ pin() {
 		requires="github.com/versity/versitygw@$VERSITYGW_VERSION"
 		tools="github.com/versity/versitygw/cmd/versitygw"
 		upstream_main="github.com/versity/versitygw@$VERSITYGW_VERSION" ;;
+	pebble)
+		requires="$PEBBLE_MOD@$PEBBLE_VERSION"
+		tools="$PEBBLE_MOD/cmd/pebble"
+		upstream_main="$PEBBLE_MOD@$PEBBLE_VERSION" ;;
 	*) die "unknown piece '$p'" ;;
 	esac
 	log "pin $p: $(pin_line "$p")"
@@ -362,6 +369,20 @@ build_versitygw() {
 	"$tmp/bin/versitygw" --version >&2
 }
 
+build_pebble() {
+	# Let's Encrypt's test ACME server, the local CA (cli/servers/pebble.ts). Upstream's release build
+	# stamps nothing but the version. Its test certificate for 127.0.0.1 (test/certs/localhost, signed by
+	# the module's own minica root) is what it serves its API with; desa trusts that root explicitly.
+	gobuild "$tmp/bin" -ldflags "-s -w -X main.version=$PEBBLE_VERSION" "$PEBBLE_MOD/cmd/pebble"
+	dir=$(mod_dir "$PEBBLE_MOD") && [ -d "$dir" ] || die "cannot download $PEBBLE_MOD"
+	mkdir -p "$tmp/share"
+	cp "$dir/test/certs/localhost/cert.pem" "$tmp/share/api-cert.pem"
+	cp "$dir/test/certs/localhost/key.pem" "$tmp/share/api-key.pem"
+	cp "$dir/test/certs/pebble.minica.pem" "$tmp/share/api-ca.pem"
+	chmod 644 "$tmp/share/"*.pem
+	"$tmp/bin/pebble" -version >&2 || true
+}
+
 # Remove temp dirs of interrupted runs (their pid is gone).
 clean_stale() {
 	for d in "$TC"/.build-*; do
@@ -435,7 +456,7 @@ install_k8s_plugin() {
 
 print_env() {
 	path=""
-	for p in pulumi pulumi-language-nodejs pulumi-kubernetes etcd kubernetes kwok versitygw; do
+	for p in pulumi pulumi-language-nodejs pulumi-kubernetes etcd kubernetes kwok versitygw pebble; do
 		[ -d "$(dest_of "$p")/bin" ] && path="$path$(dest_of "$p")/bin:"
 	done
 	echo "export PATH=\"$path\$PATH\""
@@ -451,7 +472,7 @@ export GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}github.com/pulumi""
 # programs inline (the Automation API hosts them). `build.sh pulumi-language-nodejs` still tries.
 ENGINE="pulumi pulumi-kubernetes"
 CLUSTER="etcd kubernetes kwok"
-SERVICES="versitygw"
+SERVICES="versitygw pebble"
 
 # ---------------------------------------------------------------------------------------------
 # scheduling and progress
@@ -468,6 +489,7 @@ expected_of() {
 	kwok) echo 200 ;;
 	etcd) echo 30 ;;
 	versitygw) echo 70 ;;
+	pebble) echo 45 ;;
 	*) echo 300 ;;
 	esac
 }
@@ -482,7 +504,7 @@ after_of() {
 	esac
 }
 # The order pieces are started in, when free to start: the critical path first.
-PRIORITY="kubernetes pulumi pulumi-kubernetes kwok versitygw etcd"
+PRIORITY="kubernetes pulumi pulumi-kubernetes kwok versitygw etcd pebble"
 
 # How many pieces build at once. One `go build` keeps 2 cores busy only part of the time (a chain of
 # big packages compiles one after the other; links are mostly serial), so two at a time fill the gaps.

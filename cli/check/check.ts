@@ -2,6 +2,8 @@
 // concurrently, then one readiness row per desa (model.ts), saved for `desa report` (last-check.ts).
 // The servers are the local ones beside the embedded cluster (.desa/services/state.json); the
 // credentials are the cluster's Secrets (credentials.ts).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AbortError, EXIT } from '../../core/errors.ts';
 import { DEFAULT_PLATFORM_NAMESPACE } from '../../core/contract.ts';
@@ -15,6 +17,7 @@ import { readStates } from '../engine/state.ts';
 import { stateDirs, type StateDirs } from '../paths.ts';
 import { readLocalServices, type LocalServices } from '../servers/state.ts';
 import { serversStatus } from '../servers/supervisor.ts';
+import { TLS_FILES } from '../servers/tls-files.ts';
 import { type Credentials, readCredentials } from './credentials.ts';
 import { mergeCheck, readLastCheck, writeLastCheck } from './last-check.ts';
 import { type CheckDocument, checkDocument, type Found, rowFor, type Targets, targetsFor, type Where } from './model.ts';
@@ -43,11 +46,12 @@ export function localWhere(s: LocalServices, statuses: readonly { name: string; 
   const at = (port: number) => `127.0.0.1:${port}`;
   return {
     dns: at(s.ports.dns),
-    web: at(s.ports.http),
-    tls: null,
-    imap: at(s.ports.imap),
+    web: at(s.ports.https),
+    tls: at(s.ports.https),
+    imap: at(s.ports.imaps),
     s3: `http://${at(s.ports.s3)}`,
-    noTls: 'not yet: the local servers serve plain HTTP, TLS has not landed on the local default',
+    noTls: 'no TLS server to probe',
+    scheme: 'https',
     down,
   };
 }
@@ -70,16 +74,16 @@ function platformNamespace(dirs: StateDirs): string {
 type Task = () => Promise<void>;
 
 /** The probes of one desa as tasks that fill `found`. */
-function tasksFor(t: Targets, found: Found, where: Where, s: LocalServices, creds: Credentials | { error: string }, resolver: ReturnType<typeof resolverFor>): Task[] {
+function tasksFor(t: Targets, found: Found, where: Where, s: LocalServices, creds: Credentials | { error: string }, resolver: ReturnType<typeof resolverFor>, tls: { ca: string[]; mailHost: string }): Task[] {
   if (t.notProvisioned) return [];
   const tasks: Task[] = [];
   if (t.host) {
     const host = t.host;
     tasks.push(async () => void (found.dns = await probeDns(resolver, host)));
-    tasks.push(async () => void (found.site = await probeHttp('127.0.0.1', s.ports.http, host)));
+    tasks.push(async () => void (found.site = await probeHttp('127.0.0.1', s.ports.https, host, undefined, { ca: tls.ca })));
     if (where.tls) {
       const [address, port] = where.tls.split(':');
-      tasks.push(async () => void (found.tls = await probeTls(address!, Number(port), host)));
+      tasks.push(async () => void (found.tls = await probeTls(address!, Number(port), host, { ca: tls.ca })));
     }
   }
   const noCreds = 'error' in creds ? ({ ok: false, code: 'CREDENTIALS', error: creds.error } as const) : null;
@@ -87,7 +91,7 @@ function tasksFor(t: Targets, found: Found, where: Where, s: LocalServices, cred
   for (const box of found.mail) {
     const pass = noCreds ? undefined : (creds as Credentials).mailboxes.get(box.address);
     if (pass === undefined) continue;
-    tasks.push(async () => void (box.login = await probeImap('127.0.0.1', s.ports.imap, box.address, pass)));
+    tasks.push(async () => void (box.login = await probeImap('127.0.0.1', s.ports.imaps, box.address, pass, undefined, { ca: tls.ca, servername: tls.mailHost })));
   }
   if (t.bucket) {
     const access = noCreds ? undefined : (creds as Credentials).buckets.get(t.slug);
@@ -134,7 +138,10 @@ export async function runCheck(o: CheckOptions): Promise<CheckDocument> {
 
   const resolver = resolverFor(where.dns);
   const found = targets.map((): Found => ({}));
-  const tasks = targets.flatMap((t, i) => tasksFor(t, found[i]!, where, services, creds, resolver));
+  // The local CA's root, the only one the probes trust (none yet: every TLS probe fails, and says why).
+  const caFile = join(services.dir, TLS_FILES.ca);
+  const tls = { ca: existsSync(caFile) ? [readFileSync(caFile, 'utf8')] : [], mailHost: `mail.${inventory.kabupaten.domain}` };
+  const tasks = targets.flatMap((t, i) => tasksFor(t, found[i]!, where, services, creds, resolver, tls));
   o.onStart?.(units.length, tasks.length);
   await pool(tasks, o.concurrency ?? 24, (task) => task());
   const rows = units.map((u, i) => rowFor(u, targets[i]!, found[i]!, where, started));

@@ -17,13 +17,14 @@ describe('the credentials desa check logs in with', () => {
 
 describe('where the probes go on the local default', () => {
   it('the servers\' ports; a server that does not run is named for the service it stands for', () => {
-    const ports = { smtp: 23800, submission: 23801, imap: 23802, dns: 23803, dnsApi: 23804, http: 23805, s3: 23806, dkim: 23807, mariadb: 23820 };
+    const ports = { smtp: 23800, submission: 23801, imap: 23802, dns: 23803, dnsApi: 23804, http: 23805, s3: 23806, dkim: 23807, https: 23808, imaps: 23809, acme: 23810, acmeManagement: 23811, mariadb: 23820 };
     const w = localWhere({ dir: '/x', ports }, [
       { name: 'dovecot', state: 'running', reason: null },
       { name: 'pdns', state: 'stopped', reason: null },
       { name: 'postfix', state: 'unavailable', reason: 'needs root' },
     ]);
-    expect(w).toMatchObject({ dns: '127.0.0.1:23803', web: '127.0.0.1:23805', imap: '127.0.0.1:23802', s3: 'http://127.0.0.1:23806', tls: null });
+    // The sites, their certificate and the mailboxes are probed over TLS (issue 13).
+    expect(w).toMatchObject({ dns: '127.0.0.1:23803', web: '127.0.0.1:23808', imap: '127.0.0.1:23809', s3: 'http://127.0.0.1:23806', tls: '127.0.0.1:23808', scheme: 'https' });
     expect(w.down).toEqual({ dns: 'pdns is stopped; `desa cluster status`, then `desa up` starts it' });
   });
 });

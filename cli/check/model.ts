@@ -89,6 +89,8 @@ export interface Where {
   s3: string;
   /** Why there is no TLS to probe, when tls is null. */
   noTls: string;
+  /** How the sites are reached (default http). */
+  scheme?: 'http' | 'https';
   /** A hint per service when its server is known not to run ("pdns is stopped"). */
   down: Partial<Record<'dns' | 'site' | 'mail' | 'storage', string>>;
 }
@@ -167,9 +169,10 @@ export function siteResult(t: Targets, p: Probe<{ status: number; body: string }
   const host = t.host!;
   if (!p.ok) return fail(networkReason(p, `the web server ${where.web}`, where.down.site));
   const { status, body } = p.value;
-  if (status !== 200) return fail(`http://${host}/ answers HTTP ${status}${status === 404 ? ' (no site for this host)' : ''}`);
-  if (!mentions(body, t.name)) return fail(`http://${host}/ answers, but its page does not name ${t.name}`);
-  return ok(`http://${host}/ names ${t.name}`);
+  const url = `${where.scheme ?? 'http'}://${host}/`;
+  if (status !== 200) return fail(`${url} answers HTTP ${status}${status === 404 ? ' (no site for this host)' : ''}`);
+  if (!mentions(body, t.name)) return fail(`${url} answers, but its page does not name ${t.name}`);
+  return ok(`${url} names ${t.name}`);
 }
 
 export function mailResult(boxes: readonly MailboxProbe[], where: Where): CheckResult {

@@ -3,7 +3,8 @@
 // server (node:dns Resolver), a TLS handshake (node:tls), an HTTP GET with the desa's Host (node:http),
 // an IMAP login (imapflow), an S3 listing of the bucket (the AWS SDK's S3 client).
 import { Resolver } from 'node:dns/promises';
-import { request } from 'node:http';
+import { type IncomingMessage, request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { checkServerIdentity, connect as tlsConnect } from 'node:tls';
 import type { Certificate, Probe } from './model.ts';
 
@@ -33,10 +34,12 @@ export async function probeDns(resolver: Resolver, host: string): Promise<Probe<
   }
 }
 
-/** GET / on address:port with Host: host; the body up to 1 MiB. */
-export function probeHttp(address: string, port: number, host: string, timeout = PROBE_TIMEOUT): Promise<Probe<{ status: number; body: string }>> {
+/** GET / on address:port with Host: host; the body up to 1 MiB. With `ca`: over HTTPS (SNI host), trusting only those roots. */
+export function probeHttp(address: string, port: number, host: string, timeout = PROBE_TIMEOUT, o: { ca?: string[] } = {}): Promise<Probe<{ status: number; body: string }>> {
   return new Promise((resolve) => {
-    const req = request({ host: address, port, path: '/', headers: { Host: host, 'User-Agent': 'desa-check' }, timeout }, (res) => {
+    const options = { host: address, port, path: '/', headers: { Host: host, 'User-Agent': 'desa-check' }, timeout };
+    const get = (cb: (res: IncomingMessage) => void) => (o.ca ? httpsRequest({ ...options, servername: host, ca: o.ca }, cb) : request(options, cb));
+    const req = get((res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => {
@@ -75,14 +78,16 @@ export function probeTls(address: string, port: number, host: string, o: { ca?: 
   });
 }
 
-/** Logs in to the IMAP server with the mailbox's credentials, then logs out. code AUTH: the server refused them. */
-export async function probeImap(host: string, port: number, user: string, pass: string, timeout = PROBE_TIMEOUT): Promise<Probe<null>> {
+/**
+ * Logs in to the IMAP server with the mailbox's credentials, then logs out. code AUTH: the server refused
+ * them. With `tls`: implicit TLS, the certificate verified for `servername` against those roots only.
+ */
+export async function probeImap(host: string, port: number, user: string, pass: string, timeout = PROBE_TIMEOUT, tls?: { ca: string[]; servername: string }): Promise<Probe<null>> {
   const { ImapFlow } = await import('imapflow');
   const client = new ImapFlow({
     host,
     port,
-    secure: false,
-    doSTARTTLS: false,
+    ...(tls ? { secure: true, tls: { ca: tls.ca, servername: tls.servername, rejectUnauthorized: true } } : { secure: false, doSTARTTLS: false }),
     auth: { user, pass },
     logger: false,
     connectionTimeout: timeout,

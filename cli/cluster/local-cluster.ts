@@ -12,6 +12,7 @@ import { log } from '../ui/output.ts';
 import type { ServerStatus } from '../servers/supervisor.ts';
 import type { SiteValues } from '../servers/host.ts';
 import { removeServersFolder } from '../servers/place.ts';
+import { TLS_FILES } from '../servers/tls-files.ts';
 import { type ServerFailure, serversWithPorts, servicesWanted, startLocalServers, stopLocalServers } from './servers.ts';
 import { type ClusterIdentity, readLocalIdentity, writeLocalIdentity } from '../engine/identity.ts';
 import { readClusterIdentity } from './identity.ts';
@@ -89,6 +90,8 @@ export async function clusterStatus(where: Where): Promise<ClusterStatus> {
   }
   status.running = stopped.length === 0 && status.nodes !== null;
   status.services = serversWithPorts(locate(where).services, where.env);
+  const ca = join(locate(where).services, TLS_FILES.ca);
+  status.localCa = existsSync(ca) ? ca : null;
   status.problem = status.running
     ? null
     : [stopped.length > 0 ? `partly running (${stopped.join(', ')} stopped)` : null, apiProblem].filter(Boolean).join('; ');

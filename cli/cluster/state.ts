@@ -78,6 +78,8 @@ export interface ClusterStatus {
   nodes: Nodes | null;
   /** Why it is not running, when it is not. */
   problem: string | null;
+  /** The local CA's root (the file a user trusts for the local servers' HTTPS, IMAPS and STARTTLS), once saved. */
+  localCa?: string | null;
   /** The loopback servers beside it (cli/servers/), with the port each serves. */
   services?: { name: string; state: 'running' | 'stopped' | 'unavailable'; pid: number | null; reason: string | null; port?: number }[];
 }
@@ -101,5 +103,9 @@ export function formatStatus(s: ClusterStatus): string[] {
       lines.push(`  ${x.name.padEnd(width)}  ${state}${x.state === 'running' && x.port ? `  127.0.0.1:${x.port}` : ''}`);
     }
   }
+  if (s.localCa) lines.push(localCaLine(s.localCa));
   return lines;
 }
+
+/** Where the local CA's root is and how to use it, for `desa cluster status` and `desa doctor`. */
+export const localCaLine = (file: string) => `local CA: ${file} (trust it, e.g. curl --cacert ${file} https://<slug>.<domain>:<https port>/)`;

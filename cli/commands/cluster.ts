@@ -23,8 +23,11 @@ export function registerCluster(program: Command): void {
 Data (certificates, etcd, logs) lives in .desa/cluster/ beside desa.yaml; binaries are built once into
 the cache (toolchain/build.sh cluster). Ports: DESA_CLUSTER_PORT_BASE (default 23790) and +1, +3.
 Beside it run the local servers the platform points at (.desa/services/, cli/servers/):
-Postfix (base+10 MX, +11 submission), Dovecot (+12 IMAP), PowerDNS (+13 DNS, +14 API), nginx (+15 HTTP),
-the S3 gateway (+16) and OpenDKIM (+17). DESA_SERVICES=off leaves them out.
+Postfix (base+10 MX, +11 submission with STARTTLS), Dovecot (+12 IMAP with STARTTLS, +19 IMAPS), PowerDNS
+(+13 DNS, +14 API), nginx (+18 HTTPS, +15 HTTP answering 301 to it), the S3 gateway (+16), OpenDKIM (+17),
+MariaDB (+30) and Pebble, the local ACME CA (+20 directory, +21 management). The wildcard certificate they
+serve comes from Pebble; trust .desa/services/tls/local-ca.pem (\`desa cluster status\` names it).
+DESA_SERVICES=off leaves them out.
 
 Examples:
   eval "$(desa cluster up)"    start it and point kubectl at it

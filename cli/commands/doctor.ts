@@ -23,9 +23,10 @@ Examples:
   desa doctor --json | jq '.tools[] | select(.found | not)'`,
     )
     .action(async (opts: { file: string; json?: boolean }) => {
-      const [{ findTools, formatTools, verdict }, { clusterStatus }] = await Promise.all([
+      const [{ findTools, formatTools, verdict }, { clusterStatus }, { localCaLine }] = await Promise.all([
         import('../toolchain/doctor.ts'),
         import('../cluster/local-cluster.ts'),
+        import('../cluster/state.ts'),
       ]);
       const [tools, cluster] = await Promise.all([
         findTools(),
@@ -42,6 +43,7 @@ Examples:
               ? `local cluster: running at ${cluster.apiServer} (${cluster.nodes?.ready ?? 0} node(s) Ready); export KUBECONFIG=${cluster.kubeconfig}`
               : `local cluster: ${cluster.problem}; start it with \`desa cluster up\``,
         );
+        if (cluster?.localCa) emit(localCaLine(cluster.localCa));
         if (ok) log.success('Everything `desa up` needs is here.');
       }
       // A report, not an error: it is printed either way, the exit code says whether desa up can run.

@@ -1,7 +1,8 @@
-// Dovecot 2.3 (Debian: dovecot-core, dovecot-imapd, dovecot-lmtpd): IMAP for the desa mailboxes, LMTP for
+// Dovecot 2.3 (Debian: dovecot-core, dovecot-imapd, dovecot-lmtpd): IMAP over TLS for the desa mailboxes, LMTP for
 // Postfix's deliveries and SASL for Postfix's SMTP AUTH. The accounts are mail/users, a passwd-file the
 // sync writes (hashes only) and Dovecot re-reads on change: no reload for them.
 import type { ServerContext, ServerSpec } from './spec.ts';
+import { TLS_FILES } from './tls-files.ts';
 
 /** Kubernetes binary quantities as Dovecot writes them: 2Gi → 2G, 512Mi → 512M; plain bytes stay. */
 export function dovecotQuota(quantity: string): string {
@@ -28,10 +29,11 @@ export const dovecot: ServerSpec<'dovecot'> = {
     { command: 'doveadm', package: 'dovecot-core' },
     { file: '/usr/lib/dovecot/imap', package: 'dovecot-imapd' },
     { file: '/usr/lib/dovecot/lmtp', package: 'dovecot-lmtpd' },
+    { file: '/usr/share/dovecot/dh.pem', package: 'dovecot-core' },
     { users: ['dovenull', 'dovecot', 'nobody'], package: 'dovecot-core' },
   ],
   version: { command: 'dovecot', args: ['--version'], pattern: /^(\d+\.\d+\.\d+)/m },
-  ports: ['imap'],
+  ports: ['imaps', 'imap'],
   folders: (ctx) => [
     { path: 'mail', mode: 0o755 },
     // The Maildirs belong to the mail user, never to root.
@@ -43,12 +45,12 @@ export const dovecot: ServerSpec<'dovecot'> = {
     {
       path: 'mail/dovecot.conf',
       template: 'dovecot.conf',
-      values: { dir: `${ctx.dir}/mail`, log: `${ctx.dir}/log/dovecot.log`, imapPort: ctx.ports.imap, domain: ctx.domain, defaultQuota: dovecotQuota(ctx.values.defaultMailboxQuota), ...users(ctx) },
+      values: { dir: `${ctx.dir}/mail`, log: `${ctx.dir}/log/dovecot.log`, imapPort: ctx.ports.imap, imapsPort: ctx.ports.imaps, cert: `${ctx.dir}/${TLS_FILES.cert}`, key: `${ctx.dir}/${TLS_FILES.key}`, domain: ctx.domain, defaultQuota: dovecotQuota(ctx.values.defaultMailboxQuota), ...users(ctx) },
     },
   ],
   launch: (ctx) => ({ argv: ['dovecot', '-c', `${ctx.dir}/mail/dovecot.conf`, '-F'] }),
   pidFile: 'mail/run/master.pid',
-  ready: (ctx) => [{ tcp: ctx.ports.imap }],
+  ready: (ctx) => [{ tcp: ctx.ports.imap }, { tcp: ctx.ports.imaps }],
   // The master re-reads dovecot.conf on SIGHUP (doveadm reload does the same).
   reload: { signal: 'SIGHUP' },
 };

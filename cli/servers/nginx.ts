@@ -1,18 +1,20 @@
-// nginx 1.22 (Debian: nginx): every desa's profile page, <slug>.<domain> → web/sites/<slug>/index.html,
+// nginx 1.22 (Debian: nginx): every desa's profile page over HTTPS (plain HTTP answers 301 to it), <slug>.<domain> → web/sites/<slug>/index.html,
 // which the sync writes (adding or removing a site needs no reload), and each OpenSID desa's server block
 // (web/opensid/<slug>.conf, to its PHP-FPM pool), and webmail (web/webmail.conf, to Roundcube's pool).
 // SIGHUP re-reads nginx.conf and those blocks.
 import { webmailHost } from '../../core/contract.ts';
 import type { ConfigFile, ServerContext, ServerSpec } from './spec.ts';
+import { TLS_FILES } from './tls-files.ts';
 import { ROUNDCUBE_PUBLIC, WEB_USER, WEBMAIL_SOCKET, WEBMAIL_UPLOAD_MB } from './web.ts';
 
 export { WEB_USER };
 
 /**
- * How a server block of the front door listens: the one place the sites' protocol is chosen. Plain HTTP
- * on the sites' port today; TLS (issue 13) makes it `listen … ssl;` with the certificate lines.
+ * How a server block of the front door listens: the one place the sites' protocol is chosen. HTTPS, with
+ * the wildcard certificate named once in nginx.conf's http block; plain HTTP to any <label>.<domain>
+ * answers 301 to it (nginx.conf).
  */
-export const frontDoor = (ctx: ServerContext): string => `listen 127.0.0.1:${ctx.ports.http};`;
+export const frontDoor = (ctx: ServerContext): string => `listen 127.0.0.1:${ctx.ports.https} ssl;`;
 
 /** Webmail's server block (webmail.<domain> → Roundcube's PHP-FPM pool), rendered with nginx.conf. */
 export function webmailSite(ctx: ServerContext): ConfigFile {
@@ -36,7 +38,7 @@ export const nginx: ServerSpec<'nginx'> = {
     { users: [WEB_USER], package: 'base-passwd' },
   ],
   version: { command: 'nginx', args: ['-v'], pattern: /nginx\/(\S+)/ },
-  ports: ['http'],
+  ports: ['https', 'http'],
   // It passes requests to the OpenSID pools and to webmail's: it stops first.
   uses: ['php-fpm', 'roundcube'],
   folders: () => ['web', 'web/run', 'web/log', 'web/tmp', 'web/sites', 'web/conf.d', 'web/opensid'].map((path) => ({ path, mode: 0o755 })),
@@ -44,7 +46,7 @@ export const nginx: ServerSpec<'nginx'> = {
     {
       path: 'web/nginx.conf',
       template: 'nginx.conf',
-      values: { dir: `${ctx.dir}/web`, httpPort: ctx.ports.http, errorLog: `${ctx.dir}/log/nginx.log`, domainRe: ctx.domain.replaceAll('.', '\\.'), workerUser: workerUser(ctx) },
+      values: { dir: `${ctx.dir}/web`, httpPort: ctx.ports.http, httpsPort: ctx.ports.https, cert: `${ctx.dir}/${TLS_FILES.cert}`, key: `${ctx.dir}/${TLS_FILES.key}`, errorLog: `${ctx.dir}/log/nginx.log`, domainRe: ctx.domain.replaceAll('.', '\\.'), workerUser: workerUser(ctx) },
     },
     webmailSite(ctx),
   ],
@@ -54,6 +56,6 @@ export const nginx: ServerSpec<'nginx'> = {
   },
   pidFile: 'web/run/nginx.pid',
   // nginx writes its own pid file once every listener is bound (it retries a busy one for 2 s).
-  ready: (ctx) => [{ pidFile: 'web/run/nginx.pid' }, { tcp: ctx.ports.http }],
+  ready: (ctx) => [{ pidFile: 'web/run/nginx.pid' }, { tcp: ctx.ports.http }, { tcp: ctx.ports.https }],
   reload: { signal: 'SIGHUP' },
 };

@@ -19,7 +19,15 @@ export const PORT_PLAN = {
   s3: 6,
   /** OpenDKIM: the milter Postfix signs through. */
   dkim: 7,
-  // 8-19: reserved for the servers of another issue (TLS, webmail, file sharing).
+  /** nginx: the sites over HTTPS (the wildcard certificate of the local CA). */
+  https: 8,
+  /** Dovecot: IMAP over implicit TLS. */
+  imaps: 9,
+  /** Pebble, the local ACME CA: its directory (HTTPS). */
+  acme: 10,
+  /** Pebble: its management API (the CA's root and intermediate). */
+  acmeManagement: 11,
+  // 12-19: reserved for the servers of another issue (webmail, file sharing).
   /** MariaDB: the OpenSID databases (its admin client uses the unix socket). */
   mariadb: 20,
   // 21-24: reserved for OpenSID's servers (PHP-FPM listens on one unix socket per desa, no port).

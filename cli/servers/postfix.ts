@@ -2,6 +2,7 @@
 // through Dovecot's auth socket, delivery to Dovecot over LMTP, and OpenDKIM as its signing milter. The
 // sync writes its texthash maps (postfix/etc/vmailbox, valias, senders); `postfix reload` re-reads them.
 import type { ConfigFile, ServerSpec } from './spec.ts';
+import { TLS_FILES } from './tls-files.ts';
 
 export const postfix: ServerSpec<'postfix'> = {
   name: 'postfix',
@@ -26,7 +27,7 @@ export const postfix: ServerSpec<'postfix'> = {
   ],
   seeds: [{ path: 'postfix/etc/vmailbox' }, { path: 'postfix/etc/valias' }, { path: 'postfix/etc/senders' }],
   config: (ctx): ConfigFile[] => [
-    { path: 'postfix/etc/main.cf', template: 'postfix-main.cf', values: { dir: `${ctx.dir}/postfix`, domain: ctx.domain, dovecotRun: `${ctx.dir}/mail/run`, dkimPort: ctx.ports.dkim } },
+    { path: 'postfix/etc/main.cf', template: 'postfix-main.cf', values: { dir: `${ctx.dir}/postfix`, domain: ctx.domain, dovecotRun: `${ctx.dir}/mail/run`, dkimPort: ctx.ports.dkim, cert: `${ctx.dir}/${TLS_FILES.cert}`, key: `${ctx.dir}/${TLS_FILES.key}` } },
     { path: 'postfix/etc/master.cf', template: 'postfix-master.cf', values: { smtpPort: ctx.ports.smtp, submissionPort: ctx.ports.submission } },
   ],
   // `postfix start-fg` keeps its shell script as the parent of master (SIGTERM to it would orphan

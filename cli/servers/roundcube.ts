@@ -10,6 +10,7 @@
 import { webmailHost } from '../../core/contract.ts';
 import type { ConfigFile, ServerContext, ServerSpec } from './spec.ts';
 import { lookupOwner } from './system.ts';
+import { TLS_FILES } from './tls-files.ts';
 import { ROUNDCUBE_PUBLIC, WEB_USER, WEBMAIL_SOCKET, WEBMAIL_UPLOAD_MB } from './web.ts';
 
 /** The system user Roundcube's PHP runs as (root only): it owns its database, temp files and logs. */
@@ -38,8 +39,12 @@ export function roundcubeSettings(ctx: ServerContext) {
   return {
     // Four slashes: sqlite:/// and an absolute path.
     dbDsn: phpString(`sqlite:///${ctx.dir}/${WEBMAIL_DATABASE}?mode=0600`),
-    imapHost: phpString(`127.0.0.1:${ctx.ports.imap}`),
-    smtpHost: phpString(`127.0.0.1:${ctx.ports.submission}`),
+    // Over TLS, as every client: IMAPS, and submission with STARTTLS (AUTH before it is refused), the
+    // certificate checked against the local CA for mail.<domain> (the servers listen on loopback only).
+    imapHost: phpString(`ssl://127.0.0.1:${ctx.ports.imaps}`),
+    smtpHost: phpString(`tls://127.0.0.1:${ctx.ports.submission}`),
+    caFile: phpString(`${ctx.dir}/${TLS_FILES.ca}`),
+    peerName: phpString(`mail.${ctx.domain}`),
     // `<slug>.<role>` logs in as `<slug>.<role>@<domain>`; a full address is taken as it is.
     usernameDomain: phpString(ctx.domain),
     productName: phpString(`Webmail ${ctx.kabupaten}`),
@@ -55,7 +60,7 @@ export function roundcubeSettings(ctx: ServerContext) {
 function fpmValues(ctx: ServerContext) {
   const dir = `${ctx.dir}/roundcube`;
   // Debian's Roundcube and the libraries and assets it links to (PHP libraries, skins' scripts and styles).
-  const readable = [`${ROUNDCUBE_SHARE}/`, '/var/lib/roundcube/', '/etc/roundcube/', '/usr/share/php/', '/usr/share/javascript/', '/usr/share/nodejs/', '/etc/mime.types', `${dir}/`];
+  const readable = [`${ctx.dir}/${TLS_FILES.ca}`, `${ROUNDCUBE_SHARE}/`, '/var/lib/roundcube/', '/etc/roundcube/', '/usr/share/php/', '/usr/share/javascript/', '/usr/share/nodejs/', '/etc/mime.types', `${dir}/`];
   return {
     pidFile: `${ctx.dir}/${PID_FILE}`,
     errorLog: `${ctx.dir}/log/roundcube.log`,
@@ -125,7 +130,7 @@ export const roundcube: ServerSpec<'roundcube'> = {
   },
   pidFile: PID_FILE,
   // Ready when the login page answers through nginx: the pool, its config and its database all work.
-  ready: (ctx) => [{ pidFile: PID_FILE }, { http: `http://127.0.0.1:${ctx.ports.http}/`, headers: { host: webmailHost(ctx.domain) } }],
+  ready: (ctx) => [{ pidFile: PID_FILE }, { https: `https://127.0.0.1:${ctx.ports.https}/`, host: webmailHost(ctx.domain), trust: [TLS_FILES.cert, TLS_FILES.ca] }],
   reload: { signal: 'SIGUSR2' },
   logs: ['roundcube/log/errors.log'],
 };

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dovecotQuota } from './dovecot.ts';
+import { pebble } from './pebble.ts';
 import { statusesOf } from './host.ts';
 import { PORT_PLAN, parsePortBase, portsFrom } from './ports.ts';
 import { render, renderTemplate } from './render.ts';
@@ -37,7 +38,7 @@ const rendered = (ctx: ServerContext) => new Map(SERVERS.flatMap((s) => s.config
 describe('local servers', () => {
   it('reads the ports services.sh remembers, S3_PORT included', async () => {
     const env = 'SMTP_PORT=25800\nSUBMISSION_PORT=25801\nIMAP_PORT=25802\nDNS_PORT=25803\nDNS_API_PORT=25804\nHTTP_PORT=25805\nS3_PORT=25806\nDOMAIN=desa.bekasikab.go.id\n';
-    expect(parseServicesEnv(env)).toEqual({ ports: { smtp: 25800, submission: 25801, imap: 25802, dns: 25803, dnsApi: 25804, http: 25805, s3: 25806, dkim: 25807, mariadb: 25820 }, domain: D });
+    expect(parseServicesEnv(env)).toEqual({ ports: { smtp: 25800, submission: 25801, imap: 25802, dns: 25803, dnsApi: 25804, http: 25805, s3: 25806, dkim: 25807, https: 25808, imaps: 25809, acme: 25810, acmeManagement: 25811, mariadb: 25820 }, domain: D });
     expect(parseServicesEnv(`${env}DKIM_PORT=26000\n`)?.ports.dkim).toBe(26000);
     expect(parseServicesEnv(env.replace('S3_PORT=25806\n', ''))).toBeNull();
     expect(statusesOf(SERVERS, { pids: { dovecot: 12 }, unavailable: { postfix: 'postfix needs root' } })).toEqual([
@@ -50,6 +51,7 @@ describe('local servers', () => {
       { name: 'mariadb', state: 'stopped', pid: null, reason: null },
       { name: 'php-fpm', state: 'stopped', pid: null, reason: null },
       { name: 'roundcube', state: 'stopped', pid: null, reason: null },
+      { name: 'pebble', state: 'stopped', pid: null, reason: null },
     ]);
   });
 
@@ -107,9 +109,12 @@ describe('local servers', () => {
   it('webmail: Roundcube at webmail.<domain> in Bahasa Indonesia, logging in to Dovecot and sending through submission, password plugin off', () => {
     const asRoot = rendered(context(D, true));
     const config = asRoot.get('roundcube/config/config.inc.php')!;
-    expect(config).toContain("$config['imap_host'] = '127.0.0.1:23802';");
-    expect(config).toContain("$config['smtp_host'] = '127.0.0.1:23801';");
+    expect(config).toContain("$config['imap_host'] = 'ssl://127.0.0.1:23809';");
+    expect(config).toContain("$config['smtp_host'] = 'tls://127.0.0.1:23801';");
     expect(config).toContain("$config['smtp_user'] = '%u';");
+    // Both over TLS, verified against the local CA for the mail host; PHP may read that file.
+    expect(config).toContain("'cafile' => '/srv/desa/.desa/services/tls/local-ca.pem', 'peer_name' => 'mail.desa.bekasikab.go.id'");
+    expect(config).toContain("$config['smtp_conn_options'] = $tls;");
     expect(config).toContain("$config['username_domain'] = 'desa.bekasikab.go.id';");
     expect(config).toContain("$config['language'] = 'id_ID';");
     expect(config).toContain("$config['skin'] = 'elastic';");
@@ -126,15 +131,42 @@ describe('local servers', () => {
     expect(fpm).toMatch(/^user = desa-webmail\ngroup = desa-webmail$/m);
     expect(fpm).toMatch(/^listen\.owner = www-data$/m);
     expect(rendered(context(D, false)).get('roundcube/php-fpm.conf')).not.toMatch(/^(user|listen\.owner) =/m);
-    // nginx serves it at webmail.<domain>, to that pool's socket, on the sites' port.
+    // nginx serves it at webmail.<domain>, to that pool's socket, on the HTTPS port.
     const site = asRoot.get('web/webmail.conf')!;
-    expect(site).toMatch(/^ {4}listen 127\.0\.0\.1:23805;$/m);
+    expect(site).toMatch(/^ {4}listen 127\.0\.0\.1:23808 ssl;$/m);
     expect(site).toContain('server_name webmail.desa.bekasikab.go.id;');
     expect(site).toContain('fastcgi_pass unix:/srv/desa/.desa/services/roundcube/run/fpm.sock;');
     expect(asRoot.get('web/nginx.conf')).toContain('include /srv/desa/.desa/services/web/webmail.conf;');
     // A quote in the Kabupaten's name cannot end the PHP string.
     const odd = SERVERS.find((s) => s.name === 'roundcube')!.config({ ...context(D, true), kabupaten: "Kota O'Neil \\" })[0]!;
     expect(render(odd.template, odd.values)).toContain("$config['product_name'] = 'Webmail Kota O\\'Neil \\\\';");
+  });
+
+  it('every front door serves the wildcard certificate: HTTPS with a redirect, IMAPS, STARTTLS before AUTH (issue 13)', () => {
+    const r = rendered(context(D, true));
+    const dir = '/srv/desa/.desa/services';
+    const nginx = r.get('web/nginx.conf')!;
+    expect(nginx).toContain(`ssl_certificate ${dir}/tls/site.pem;`);
+    expect(nginx).toContain(`ssl_certificate_key ${dir}/tls/site.key;`);
+    // The sites on the HTTPS port; a desa's name over plain HTTP answers 301 to the HTTPS port.
+    expect(nginx).toMatch(/listen 127\.0\.0\.1:23808 ssl;\n\s+server_name "~\^\(\?<desa>/);
+    expect(nginx).toMatch(/listen 127\.0\.0\.1:23805;\n\s+server_name "~\^\[a-z0-9\]\+\(-\[a-z0-9\]\+\)\*\\\.desa\\\.bekasikab\\\.go\\\.id\$";\n\s+return 301 https:\/\/\$host:23808\$request_uri;/);
+    const dovecot = r.get('mail/dovecot.conf')!;
+    expect(dovecot).toMatch(/^ssl = required$/m);
+    expect(dovecot).toMatch(/^disable_plaintext_auth = yes$/m);
+    expect(dovecot).toContain(`ssl_key = <${dir}/tls/site.key`);
+    expect(dovecot).toMatch(/inet_listener imaps \{\n\s+address = 127\.0\.0\.1\n\s+port = 23809\n\s+ssl = yes/);
+    const master = r.get('postfix/etc/master.cf')!;
+    const submission = master.slice(master.indexOf('127.0.0.1:23801'), master.indexOf('pickup'));
+    expect(submission).toContain('-o smtpd_tls_security_level=encrypt');
+    expect(submission).toContain('-o smtpd_tls_auth_only=yes');
+    // The MX port keeps taking mail from servers without TLS: offered, not required.
+    expect(r.get('postfix/etc/main.cf')).toMatch(/^smtpd_tls_security_level = may$/m);
+    expect(r.get('postfix/etc/main.cf')).toContain(`smtpd_tls_chain_files = ${dir}/tls/site.key, ${dir}/tls/site.pem`);
+    // Pebble: its directory and management API on loopback, resolving the challenges in PowerDNS.
+    const pebbleConf = JSON.parse(r.get('tls/pebble.json')!) as { pebble: Record<string, unknown> };
+    expect(pebbleConf.pebble).toMatchObject({ listenAddress: '127.0.0.1:23810', managementListenAddress: '127.0.0.1:23811' });
+    expect(pebble.launch(context(D, true)).argv.slice(-2)).toEqual(['-dnsserver', '127.0.0.1:23803']);
   });
 
   it("renders Dovecot's default quota from the inventory's fallback, in Dovecot's units", () => {
@@ -176,6 +208,8 @@ describe('local servers', () => {
     expect(at('nginx')).toBeLessThan(at('roundcube'));
     expect(at('roundcube')).toBeLessThan(at('postfix'));
     expect(at('php-fpm')).toBeLessThan(at('mariadb'));
+    // Pebble resolves its challenges in PowerDNS.
+    expect(at('pebble')).toBeLessThan(at('pdns'));
     expect(order.flat().sort()).toEqual(SERVERS.map((s) => s.name).sort());
   });
 });

@@ -70,6 +70,12 @@ export type Probe =
   | { udp: number }
   /** An HTTP GET that answers 2xx (headers may hold a key: this runs in-process). */
   | { http: string; headers?: Record<string, string> }
+  /**
+   * An HTTPS GET that answers 2xx, the certificate verified for `host` against the PEM files `trust`
+   * (relative to the services folder; those that exist): the server's own certificate file covers the
+   * self-signed stand-in before the local CA has issued one, the local CA's root the issued one.
+   */
+  | { https: string; host: string; trust: readonly string[] }
   /** The server wrote its own pid file with the pid desa started (nginx does once every listener is bound). */
   | { pidFile: string };
 
@@ -90,7 +96,7 @@ export interface Launch {
 }
 
 /** The platform service a server stands in for on the local cluster (how `desa doctor` groups them). */
-export type Service = 'mail' | 'dns' | 'site' | 'storage';
+export type Service = 'mail' | 'dns' | 'site' | 'storage' | 'tls';
 
 export interface ServerSpec<N extends string = string> {
   name: N;

@@ -18,6 +18,7 @@ import { alive, findCommand, identity, listening, lookupOwner, lookupUser, ours,
 import { placeServersFolder, realServersDir } from './place.ts';
 import { SERVERS } from './table.ts';
 import { render, templatePath } from './render.ts';
+import { ensureServingCertificate, TLS_FILES } from './tls-files.ts';
 
 export interface SupervisorOptions {
   /** .desa/services. */
@@ -229,6 +230,8 @@ export async function startServers(o: StartOptions): Promise<StartReport> {
   writeState(h.dir, state);
   for (const spec of h.servers) for (const s of spec.secrets ?? []) ensureSecret(h.dir, s.name, s.bytes);
   const ctx = serverContext(h, state.ports, { domain: o.domain, kabupaten: o.kabupaten });
+  // The front doors start with TLS on: before the local CA has issued anything, with a stand-in.
+  if (await ensureServingCertificate(h.dir, o.domain)) log.step(`a self-signed stand-in certificate for *.${o.domain} until the local CA issues one (${join(h.dir, TLS_FILES.cert)})`);
   const memo = new Map<string, string | null>();
   const available = h.servers.filter((spec) => !unavailable(h, spec, memo));
   const outcomes = await Promise.all(available.map((spec) => bringUp(h, spec, ctx, state)));
@@ -261,6 +264,20 @@ export async function startServers(o: StartOptions): Promise<StartReport> {
   report.servers = statuses(h, readState(h.dir));
   report.ok = report.failed.length === 0;
   return report;
+}
+
+/** Makes the named running servers re-read their files (a renewed certificate); the names of those that did. */
+export async function reloadServers(o: SupervisorOptions & { domain: string }, names: readonly string[]): Promise<string[]> {
+  const h = hostOf(o);
+  const state = readState(h.dir);
+  if (!state) return [];
+  const ctx = serverContext(h, state.ports, { domain: o.domain, kabupaten: '' /* a reload renders no config */ });
+  const done: string[] = [];
+  for (const spec of h.servers.filter((s) => names.includes(s.name))) {
+    const pid = pidOf(h, spec, state);
+    if (pid !== null && (await reloadServer(h, spec, ctx, pid)) === 'reloaded') done.push(spec.name);
+  }
+  return done;
 }
 
 /** The order to stop in: a server stops before those it uses (Postfix before Dovecot and OpenDKIM). */

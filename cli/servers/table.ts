@@ -6,13 +6,14 @@ import { mariadb } from './mariadb.ts';
 import { nginx } from './nginx.ts';
 import { opendkim } from './opendkim.ts';
 import { pdns } from './pdns.ts';
+import { pebble } from './pebble.ts';
 import { phpFpm } from './php-fpm.ts';
 import { postfix } from './postfix.ts';
 import { roundcube } from './roundcube.ts';
 import type { Service, ServerSpec } from './spec.ts';
 import { versitygw } from './versitygw.ts';
 
-export const SERVERS = [dovecot, postfix, pdns, nginx, versitygw, opendkim, mariadb, phpFpm, roundcube] as const;
+export const SERVERS = [dovecot, postfix, pdns, nginx, versitygw, opendkim, mariadb, phpFpm, roundcube, pebble] as const;
 
 export type ServerName = (typeof SERVERS)[number]['name'];
 
@@ -20,7 +21,7 @@ export function serverSpec(name: string): ServerSpec | undefined {
   return SERVERS.find((s) => s.name === name);
 }
 
-const SERVICE_ORDER: readonly Service[] = ['mail', 'dns', 'site', 'storage'];
+const SERVICE_ORDER: readonly Service[] = ['mail', 'dns', 'site', 'storage', 'tls'];
 
 /** The servers by the service they stand in for (mail, DNS, sites, storage), then in table order: `desa doctor`'s order. */
 export function byService(): ServerSpec[] {

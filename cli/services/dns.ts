@@ -102,6 +102,21 @@ async function retireOtherZones(api: PowerDns, keep: string): Promise<number> {
   return deleted;
 }
 
+/**
+ * Writes rrsets the sync does not own (their comment's account is `account`, not desa's): the sync
+ * neither keeps nor deletes them, so a challenge record lives only while its order does.
+ */
+export async function replaceRrsets(api: PowerDns, zone: string, records: readonly DnsRecord[], account: string): Promise<void> {
+  await zoneRrsets(api, zone);
+  const rrsets = records.map((d) => ({ name: d.name, type: d.type, ttl: d.ttl, changetype: 'REPLACE', records: d.values.map((content) => ({ content, disabled: false })), comments: [{ content: 'ACME challenge (desa)', account }] }));
+  await call(api, 'PATCH', `/zones/${zone}`, { rrsets });
+}
+
+/** Deletes rrsets by name and type. */
+export async function deleteRrsets(api: PowerDns, zone: string, records: readonly Pick<DnsRecord, 'name' | 'type'>[]): Promise<void> {
+  await call(api, 'PATCH', `/zones/${zone}`, { rrsets: records.map((d) => ({ name: d.name, type: d.type, changetype: 'DELETE', records: [] })) });
+}
+
 /** Applies the desired records; returns how many rrsets changed and were deleted (in other zones too). */
 export async function applyDns(api: PowerDns, zone: string, desired: readonly DnsRecord[]): Promise<{ changed: number; deleted: number }> {
   const changes = planRrsets(desired, await zoneRrsets(api, zone));

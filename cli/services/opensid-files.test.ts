@@ -33,8 +33,10 @@ describe('one OpenSID desa on the local servers', () => {
   });
 
   it('its server block answers for its host only, runs PHP only through index.php, and denies what .htaccess denies', () => {
-    const conf = serverConf(site, l, 23805);
+    const conf = serverConf(site, l, { http: 23805, https: 23808 });
     expect(conf).toMatch(/^\s+listen 127\.0\.0\.1:23805;$/m);
+    // Served over HTTPS with the wildcard certificate nginx.conf names for every server block.
+    expect(conf).toMatch(/^\s+listen 127\.0\.0\.1:23808 ssl;$/m);
     expect(conf).toMatch(/^\s+server_name lambangjaya\.desa\.bekasikab\.go\.id;$/m);
     expect(conf).toMatch(/^\s+root \/srv\/desa\/\.desa\/services\/opensid\/sites\/lambangjaya\/app;$/m);
     expect(conf).toContain('fastcgi_pass unix:/srv/desa/.desa/services/php/run/lambangjaya.sock;');

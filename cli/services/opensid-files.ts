@@ -55,8 +55,8 @@ export function poolConf(site: OpensidSite, l: SiteLayout): string {
   return render('opensid-pool.conf', { pool: site.slug, host: site.host, user: site.username, socket: l.socket, webUser: WEB_USER, root: l.root, app: l.app, maxChildren: MAX_CHILDREN });
 }
 
-export function serverConf(site: OpensidSite, l: SiteLayout, httpPort: number): string {
-  return render('opensid-site.conf', { httpPort, host: site.host, app: l.app, socket: l.socket });
+export function serverConf(site: OpensidSite, l: SiteLayout, ports: { http: number; https: number }): string {
+  return render('opensid-site.conf', { httpPort: ports.http, httpsPort: ports.https, host: site.host, app: l.app, socket: l.socket });
 }
 
 /** A PHP single-quoted string literal (the values are ours, but quote them properly all the same). */

@@ -327,7 +327,7 @@ export async function applyOpensid(o: OpensidOptions): Promise<OpensidReport> {
   // 3. Their pools and server blocks; those of desa no longer served are pruned. The servers re-read them.
   const supervisor = { dir, env: o.env };
   await applyFiles(supervisor, 'php-fpm', 'pools', prepared.map((p) => ({ path: p.l.pool, content: poolConf(p.site, p.l), mode: 0o644 })), { domain: o.domain, prune: join('php', 'pools') });
-  await applyFiles(supervisor, 'nginx', 'opensid', prepared.map((p) => ({ path: p.l.server, content: serverConf(p.site, p.l, o.services.ports.http), mode: 0o644 })), {
+  await applyFiles(supervisor, 'nginx', 'opensid', prepared.map((p) => ({ path: p.l.server, content: serverConf(p.site, p.l, o.services.ports), mode: 0o644 })), {
     domain: o.domain,
     prune: join('web', 'opensid'),
   });

@@ -21,7 +21,7 @@ import { identity } from '../servers/system.ts';
 
 export interface SyncReport {
   /** Endpoints on 127.0.0.1, for people and tests. */
-  endpoints: { smtp: number; submission: number; imap: number; dns: number; http: number; s3: number };
+  endpoints: { smtp: number; submission: number; imap: number; imaps: number; dns: number; http: number; https: number; s3: number };
   mailboxes: number;
   aliases: number;
   /** The DKIM selector outgoing mail is signed with, or null when nothing signs. */
@@ -135,7 +135,7 @@ export async function applyServices(objects: ClusterObjects, o: Omit<SyncOptions
     buckets = await applyBuckets(s, desired.buckets, deleteData, env);
   }
   return {
-    endpoints: { smtp: s.ports.smtp, submission: s.ports.submission, imap: s.ports.imap, dns: s.ports.dns, http: s.ports.http, s3: s.ports.s3 },
+    endpoints: { smtp: s.ports.smtp, submission: s.ports.submission, imap: s.ports.imap, imaps: s.ports.imaps, dns: s.ports.dns, http: s.ports.http, https: s.ports.https, s3: s.ports.s3 },
     mailboxes: desired.mailboxes.length,
     aliases: desired.mailboxes.reduce((n, m) => n + m.aliases.length, 0),
     dkimSelector,

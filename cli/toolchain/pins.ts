@@ -45,6 +45,7 @@ const VERSION_KEY = {
   kubernetes: 'KUBERNETES_VERSION',
   kwok: 'KWOK_VERSION',
   versitygw: 'VERSITYGW_VERSION',
+  pebble: 'PEBBLE_VERSION',
 } as const;
 
 export type Piece = keyof typeof VERSION_KEY;

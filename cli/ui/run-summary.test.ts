@@ -3,7 +3,7 @@ import type { SyncReport } from '../services/sync.ts';
 import { servicesLines } from './run-summary.ts';
 
 const report: SyncReport = {
-  endpoints: { smtp: 23800, submission: 23801, imap: 23802, dns: 23803, http: 23805, s3: 23806 },
+  endpoints: { smtp: 23800, submission: 23801, imap: 23802, imaps: 23809, dns: 23803, http: 23805, https: 23808, s3: 23806 },
   mailboxes: 537,
   aliases: 0,
   dkimSelector: 'mail',
@@ -17,13 +17,13 @@ const report: SyncReport = {
 describe('servicesLines', () => {
   it('says what each server serves and where', () => {
     expect(servicesLines(report)).toEqual([
-      'services on this machine: 537 mailbox(es) (IMAP 127.0.0.1:23802, SMTP submission 127.0.0.1:23801, signed with DKIM selector mail), 178 bucket(s) + 1 kept with access revoked (S3 http://127.0.0.1:23806), 191 DNS record set(s) (127.0.0.1:23803), 186 site(s) (HTTP 127.0.0.1:23805).',
+      'services on this machine: 537 mailbox(es) (IMAPS 127.0.0.1:23809, SMTP submission with STARTTLS 127.0.0.1:23801, signed with DKIM selector mail), 178 bucket(s) + 1 kept with access revoked (S3 http://127.0.0.1:23806), 191 DNS record set(s) (127.0.0.1:23803), 186 site(s) (HTTPS 127.0.0.1:23808).',
     ]);
   });
 
   it('claims nothing for a server that did not run', () => {
     const lines = servicesLines({ ...report, dkimSelector: null, skipped: [{ server: 'postfix', reason: 'postfix needs root' }, { server: 'versitygw', reason: 'stopped' }] });
-    expect(lines[0]).toBe('services on this machine: 537 mailbox(es) (IMAP 127.0.0.1:23802), 191 DNS record set(s) (127.0.0.1:23803), 186 site(s) (HTTP 127.0.0.1:23805).');
+    expect(lines[0]).toBe('services on this machine: 537 mailbox(es) (IMAPS 127.0.0.1:23809), 191 DNS record set(s) (127.0.0.1:23803), 186 site(s) (HTTPS 127.0.0.1:23808).');
     expect(lines[1]).toBe('services not applied: postfix (postfix needs root), versitygw (stopped); `desa cluster status` shows the servers.');
     const none = servicesLines({ ...report, skipped: ['dovecot', 'postfix', 'pdns', 'nginx', 'versitygw'].map((server) => ({ server, reason: 'stopped' })) });
     expect(none).toHaveLength(1);

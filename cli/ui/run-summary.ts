@@ -129,12 +129,12 @@ export function servicesLines(r: LocalExtras['services']): string[] {
     ...(skipped.has('dovecot')
       ? []
       : [
-          `${r.mailboxes} mailbox(es) (IMAP ${at(r.endpoints.imap)}${skipped.has('postfix') ? '' : `, SMTP submission ${at(r.endpoints.submission)}`}` +
+          `${r.mailboxes} mailbox(es) (IMAPS ${at(r.endpoints.imaps)}${skipped.has('postfix') ? '' : `, SMTP submission with STARTTLS ${at(r.endpoints.submission)}`}` +
             `${r.dkimSelector ? `, signed with DKIM selector ${r.dkimSelector}` : ''})`,
         ]),
     ...(skipped.has('versitygw') ? [] : [`${b.active} bucket(s)${b.revoked ? ` + ${b.revoked} kept with access revoked` : ''} (S3 http://${at(r.endpoints.s3)})`]),
     ...(skipped.has('pdns') ? [] : [`${r.records} DNS record set(s) (${at(r.endpoints.dns)})`]),
-    ...(skipped.has('nginx') ? [] : [`${r.sites} site(s) (HTTP ${at(r.endpoints.http)})`]),
+    ...(skipped.has('nginx') ? [] : [`${r.sites} site(s) (HTTPS ${at(r.endpoints.https)})`]),
   ];
   const lines = parts.length > 0 ? [`services on this machine: ${parts.join(', ')}.`] : [];
   if (r.opensid) lines.push(...opensidLines(r.opensid));

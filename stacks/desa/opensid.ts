@@ -51,7 +51,7 @@ export function opensidAccountPlan(
       [d.identity]: JSON.stringify(opensidIdentity(unit, inventory.kabupaten)),
     },
     generated: [d.password, d.adminPassword, ...(!o.outside && o.databaseInCluster ? [d.rootPassword] : [])],
-    // https, as the site's own url output: the platform's certificate (on the loopback servers, plain http until TLS lands there).
+    // https, as the site's own url output: the platform's certificate (on the loopback servers too: the local CA's wildcard).
     loginUrl: `https://${host}${OPENSID.loginPath}`,
   };
 }

@@ -16,6 +16,10 @@ $config['login_lc'] = 2;
 $config['smtp_host'] = {{smtpHost}};
 $config['smtp_user'] = '%u';
 $config['smtp_pass'] = '%p';
+// Both over TLS, the certificate verified against the local CA (the file a user trusts) for the mail host.
+$tls = ['ssl' => ['verify_peer' => true, 'verify_peer_name' => true, 'cafile' => {{caFile}}, 'peer_name' => {{peerName}}]];
+$config['imap_conn_options'] = $tls;
+$config['smtp_conn_options'] = $tls;
 $config['max_message_size'] = {{maxMessageSize}};
 
 // What people see: Bahasa Indonesia, the elastic skin, the Kabupaten's name.
