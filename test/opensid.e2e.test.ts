@@ -143,7 +143,7 @@ describe.skipIf(missing)('OpenSID for real: two desa on OpenSID and one on profi
     inventory(['lambangjaya', 'sumberjaya']);
     clusterStarted = true;
     const r = await desa(['up', '--file', file, '--json']);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.code, `${r.stderr}\n${r.stdout.slice(-3000)}`).toBe(0);
     firstRun = JSON.parse(r.stdout);
     ports = readLocalServices(services)!.ports;
     kubeconfig = join(dir, '.desa', 'cluster', 'admin.kubeconfig');

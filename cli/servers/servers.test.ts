@@ -4,6 +4,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ACME_PROFILE } from '../services/tls.ts';
 import { describe, expect, it } from 'vitest';
 import { dovecotQuota } from './dovecot.ts';
 import { pebble } from './pebble.ts';
@@ -167,6 +168,9 @@ describe('local servers', () => {
     const pebbleConf = JSON.parse(r.get('tls/pebble.json')!) as { pebble: Record<string, unknown> };
     expect(pebbleConf.pebble).toMatchObject({ listenAddress: '127.0.0.1:23810', managementListenAddress: '127.0.0.1:23811' });
     expect(pebble.launch(context(D, true)).argv.slice(-2)).toEqual(['-dnsserver', '127.0.0.1:23803']);
+    // desa's orders name the profile (given none, Pebble picks one at random): 90 days, as Let's Encrypt's.
+    const profiles = pebbleConf.pebble.profiles as Record<string, { validityPeriod: number }>;
+    expect(profiles[ACME_PROFILE]?.validityPeriod).toBe(90 * 24 * 3600);
   });
 
   it("renders Dovecot's default quota from the inventory's fallback, in Dovecot's units", () => {
