@@ -217,8 +217,9 @@ function logTail(l: SiteLayout): string {
 /**
  * Seeds the empty database with OpenSID's own seeder: the first request of its login page runs it (it
  * creates desa/'s folders too, as the desa's user); on a new release, the same request runs its
- * migrations. Retried while the reloaded servers take the new server block and pool (404 from the
- * default server, 502 before the socket).
+ * migrations. Retried while the reloaded servers take the new server block and pool (301 from the
+ * HTTP-to-HTTPS server every other name of the domain meets, 404 from the default server, 502 before the
+ * socket).
  */
 async function seed(o: OpensidOptions, site: OpensidSite, l: SiteLayout): Promise<void> {
   const deadline = Date.now() + 30_000;
@@ -231,7 +232,7 @@ async function seed(o: OpensidOptions, site: OpensidSite, l: SiteLayout): Promis
       error = (e as Error).message;
     }
     if (status === 200) return;
-    if ((status === 0 || status === 404 || status === 502) && Date.now() < deadline) {
+    if ((status === 0 || status === 301 || status === 404 || status === 502) && Date.now() < deadline) {
       await sleep(250);
       continue;
     }
