@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { LocalExtras } from '../cluster/target.ts';
 import type { EngineOptions } from '../engine/context.ts';
-import { concurrencyOption, lockWaitOption, runStacks, type StackFlags } from './run-stacks.ts';
+import { concurrencyOption, lockWaitOption, runStacks, shardOption, type StackFlags } from './run-stacks.ts';
 import { fileOption, jsonOption } from './options.ts';
 
 export function registerPlan(program: Command): void {
@@ -12,6 +12,7 @@ export function registerPlan(program: Command): void {
     .option('--only <slug...>', 'only these desa (slugs); the platform stack is always previewed first')
     .addOption(concurrencyOption())
     .addOption(lockWaitOption())
+    .addOption(shardOption())
     .option('--kubeconfig <path>', 'preview against this cluster instead of the local one')
     .option('--context <name>', 'the kubeconfig context to use')
     .addOption(jsonOption())

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { LocalExtras } from '../cluster/target.ts';
 import type { UpOptions } from '../engine/up.ts';
-import { concurrencyOption, lockWaitOption, runStacks, type StackFlags } from './run-stacks.ts';
+import { concurrencyOption, lockWaitOption, runStacks, shardOption, type StackFlags } from './run-stacks.ts';
 import { fileOption, jsonOption } from './options.ts';
 
 export function registerUp(program: Command): void {
@@ -12,6 +12,7 @@ export function registerUp(program: Command): void {
     .option('--only <slug...>', 'only these desa (slugs); the platform stack always runs first')
     .addOption(concurrencyOption())
     .addOption(lockWaitOption())
+    .addOption(shardOption())
     .option('--refresh', "refresh each stack's state from the cluster before updating it")
     .option('--kubeconfig <path>', 'deploy to this cluster instead of the local one')
     .option('--context <name>', 'the kubeconfig context to use')

@@ -9,7 +9,9 @@ import * as pulumi from '@pulumi/pulumi';
 import type { EngineEvent, PulumiCommand, PulumiFn, Stack } from '@pulumi/pulumi/automation/index.js';
 import { AbortError, EXIT } from '../../core/errors.ts';
 import { cacheDir, PROJECT, type StateDirs } from '../paths.ts';
-import { backendAt, type Deployment, managedResources, pendingOperations, staleLocks } from './checkpoint.ts';
+import { backendAt, type Deployment, managedResources } from './checkpoint.ts';
+import type { BackendStore } from './backend-store.ts';
+import { latestIn, lockHoldersIn, staleHolders } from './backend-state.ts';
 import type { Changes, Operation } from './progress.ts';
 import { defaultContext, engineTools, verdict } from '../toolchain/doctor.ts';
 
@@ -190,15 +192,15 @@ export async function unsetConfig(stack: Stack, keys: readonly string[]): Promis
  * operations were left pending, refreshes with --clear-pending-creates (objects created meanwhile are
  * adopted by the next update: server-side apply upserts). Returns what was done, for a progress line.
  */
-export async function recover(stack: Stack, backendDir: string | null, signal?: AbortSignal): Promise<string | null> {
-  // Other backends keep their own leases; only a file backend's lock files and checkpoint are read here.
-  if (backendDir === null) return null;
+export async function recover(stack: Stack, store: BackendStore | null, signal?: AbortSignal): Promise<string | null> {
+  // Other backends keep their own leases; only a file or S3 backend's lock objects and checkpoint are read here.
+  if (store === null) return null;
   const done: string[] = [];
-  if (staleLocks(backendDir, stack.name).length > 0) {
+  if (staleHolders(await lockHoldersIn(store, stack.name)).length > 0) {
     await stack.cancel();
     done.push('cancelled the lock left by a run that was killed');
   }
-  const pending = pendingOperations(backendDir, stack.name);
+  const pending = (await latestIn(store, stack.name))?.pending_operations?.length ?? 0;
   if (pending > 0) {
     await stack.refresh({ clearPendingCreates: true, ...(signal ? { signal } : {}) });
     done.push(`refreshed to clear ${pending} operation(s) it left pending`);
