@@ -62,8 +62,8 @@ export async function prepare<X extends object>(o: EngineOptions<X>, check: (inv
   const opened = await o.target.open(inventory, dirs);
   // Every stack records the cluster it is applied to (identity.ts): in its config, so in its fingerprint.
   const target = opened.identity ? { ...opened, config: { ...opened.config, [CLUSTER_KEY]: opened.identity } } : opened;
-  // Loaded here, once the inventory is valid and the engine found: @pulumi/kubernetes is large.
-  const program = (await import('../../stacks/index.ts')).default;
+  // Loaded when a program first runs (@pulumi/kubernetes is large, 0.3 s): a no-change run opens no stack.
+  const program: PulumiFn = async () => (await import('../../stacks/index.ts')).default();
   const backend = backendFor(o.file, o.env);
   return { inventory, dirs, engine, program, target, backendDir: backend.kind === 'file' ? backend.dir : null, store: await storeOf(backend, o.env) };
 }
