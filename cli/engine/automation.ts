@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import * as pulumi from '@pulumi/pulumi';
+import type * as pulumi from '@pulumi/pulumi';
 import type { EngineEvent, PulumiCommand, PulumiFn, Stack } from '@pulumi/pulumi/automation/index.js';
 import { AbortError, EXIT } from '../../core/errors.ts';
 import { cacheDir, PROJECT, type StateDirs } from '../paths.ts';
@@ -113,9 +113,12 @@ export function engineEnv(dirs: StateDirs, engine: Engine, env: NodeJS.ProcessEn
 
 const commands = new Map<string, Promise<PulumiCommand>>();
 
+/** @pulumi/pulumi, loaded on first use (0.7 s): a no-change `desa up` opens no stack and never needs it. */
+const sdk = () => import('@pulumi/pulumi');
+
 function pulumiCommand(root: string): Promise<PulumiCommand> {
   let command = commands.get(root);
-  if (!command) commands.set(root, (command = pulumi.automation.PulumiCommand.get({ root, skipVersionCheck: true })));
+  if (!command) commands.set(root, (command = sdk().then((p) => p.automation.PulumiCommand.get({ root, skipVersionCheck: true }))));
   return command;
 }
 
@@ -125,7 +128,7 @@ export async function openStack(o: OpenOptions): Promise<Stack> {
   mkdirSync(workDir, { recursive: true });
   const url = backendUrl(o.dirs, env);
   if (url.startsWith('file://')) mkdirSync(url.slice('file://'.length), { recursive: true });
-  const stack = await pulumi.automation.LocalWorkspace.createOrSelectStack(
+  const stack = await (await sdk()).automation.LocalWorkspace.createOrSelectStack(
     { stackName: o.stack, projectName: PROJECT, program: o.program },
     {
       workDir,
@@ -144,7 +147,7 @@ export async function openStack(o: OpenOptions): Promise<Stack> {
 export async function listingWorkspace(dirs: StateDirs, engine: Engine, env: NodeJS.ProcessEnv): Promise<pulumi.automation.LocalWorkspace> {
   const workDir = join(dirs.work, '.list');
   mkdirSync(workDir, { recursive: true });
-  return pulumi.automation.LocalWorkspace.create({
+  return (await sdk()).automation.LocalWorkspace.create({
     workDir,
     pulumiCommand: await pulumiCommand(engine.cliRoot),
     projectSettings: { name: PROJECT, runtime: 'nodejs' },
