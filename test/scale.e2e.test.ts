@@ -7,14 +7,14 @@
 // each other, in order.
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { execa } from 'execa';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s3Store } from '../cli/engine/backend-store.ts';
 import { shardOf } from '../cli/engine/shard.ts';
 import { readLocalServices, readServiceSecret } from '../cli/servers/state.ts';
 import { STACK_TRACE } from './helpers/cli.ts';
-import { DESA_BIN, keepUnits, shippedText, tempInventory } from './helpers/inventory.ts';
+import { DESA_BIN, edit, keepUnits, shippedText, tempInventory } from './helpers/inventory.ts';
 
 const ENV = { NO_COLOR: '1', CI: 'true', DESA_CLUSTER_PORT_BASE: '39790', DESA_ETCD_UNSAFE_NO_FSYNC: 'true' };
 const UNITS = ['setia-asih', 'segarajaya', 'pusaka-rakyat', 'sagara-makmur', 'setia-mulya', 'samudra-jaya'];
@@ -38,6 +38,20 @@ async function desa(args: string[], env: Record<string, string> = {}, timeout = 
   const r = await execa(DESA_BIN, args, { env: { ...ENV, ...env }, extendEnv: true, reject: false, stdin: 'ignore', timeout });
   expect(String(r.stderr)).not.toMatch(STACK_TRACE);
   return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+/** A process and all its descendants (per thread: the Pulumi CLI starts plugins from any of them). */
+function tree(pid: number): number[] {
+  const children = (p: number): number[] => {
+    try {
+      return readdirSync(`/proc/${p}/task`).flatMap((t) => readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
+    } catch {
+      return [];
+    }
+  };
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) out.push(...children(out[i]!));
+  return out;
 }
 
 describe('--shard: usage errors before anything starts', () => {
@@ -151,5 +165,31 @@ describe('two shards at once on the S3 backend', () => {
     const n = UNITS.filter((u) => shardOf(u, 2) === 2).length;
     expect(r.stdout).toContain(`shard 2/2: ${n} of 6 desa (the platform stack is shard 1's).`);
     expect(r.stdout).toContain(`${n + 1} stack(s): 0 changed, ${n + 1} unchanged`);
+  }, 600_000);
+
+  it('a run killed mid-update on the S3 backend: the next one cancels its lock and goes on', async () => {
+    writeFileSync(file, edit(readFileSync(file, 'utf8'), 'slug: setia-asih\n', 'slug: setia-asih\n    programmes: [desa-digital-2022]\n'));
+    const p = execa(DESA_BIN, ['up', '--file', file, '--concurrency', '1'], { env: { ...ENV, ...s3env }, extendEnv: true, reject: false, stdin: 'ignore', timeout: 300_000 });
+    let seen = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`setia-asih never started updating; saw:\n${seen}`)), 120_000);
+      p.stderr!.on('data', (d: Buffer) => {
+        seen += d.toString();
+        if (/\[setia-asih\] updating/.test(seen)) (clearTimeout(timer), resolve());
+      });
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    // Like a machine that loses power: freeze the whole tree until no new child appears, then kill it all.
+    const signal = (pids: number[], sig: NodeJS.Signals) => pids.forEach((pid) => { try { process.kill(pid, sig); } catch { /* gone */ } });
+    let frozen: number[] = [];
+    for (let pids = tree(p.pid!); pids.length > frozen.length; pids = tree(p.pid!)) (signal(pids, 'SIGSTOP'), (frozen = pids));
+    signal(frozen, 'SIGKILL');
+    await p;
+    const store = await s3Store(s3env.PULUMI_BACKEND_URL!, s3env);
+    expect((await store.list('.pulumi/locks/')).map((o) => o.key).filter((k) => k.includes('/setia-asih/'))).toHaveLength(1);
+    const r = await desa(['up', '--file', file], s3env);
+    expect(r.code, r.stderr.slice(-3000)).toBe(0);
+    expect(r.stderr).toMatch(/\[setia-asih\].*cancelled the lock left by a run that was killed/);
+    expect((await store.list('.pulumi/locks/')).filter((o) => o.key.endsWith('.json'))).toEqual([]);
   }, 600_000);
 });
