@@ -21,7 +21,8 @@ export function registerPlan(program: Command): void {
       `
 A real Pulumi preview of each stack against the cluster (the local one is started if it is not
 running). Stacks of desa no longer in desa.yaml are listed with what \`desa up\` would delete.
-The summary names every stack that would change; --json gives the changes of each.
+The summary names every stack that would change; --json gives the changes of each. --shard K/N
+previews this runner's share, as \`desa up --shard K/N\` would run it (shard 1 also the platform).
 
 Exit codes: 0 the preview ran (whether or not there are changes), 2 wrong usage, 3 invalid desa.yaml,
 4 a preview failed, 130 interrupted.

@@ -35,16 +35,22 @@ since when) and what to do. A stack last applied to another cluster (the local o
 \`desa cluster down --reset\`, or a kubeconfig now naming another) is refreshed before it is updated, so
 what that cluster lacks is created again; its summary line says so.
 
+--shard K/N runs this runner's share of the desa (N runners, CI matrix jobs, with the same commit,
+desa.yaml, flags, PULUMI_BACKEND_URL and passphrase): a desa's shard depends only on its name and N.
+Shard 1 runs the platform stack; the others wait (up to --lock-wait) until the backend shows it in place
+for their inputs. A last line says what the shard ran (--json: .shard). Not with --only.
+
 Progress: an ink view on a terminal, "[stack] …" lines on stderr otherwise; then a summary on stdout
 (--json: the whole result). Ctrl-C stops cleanly: no new stack starts, running ones stop and release
 their locks; a second Ctrl-C quits at once.
 
-Exit codes: 0 every stack succeeded, 2 wrong usage (unknown --only slug), 3 invalid desa.yaml,
+Exit codes: 0 every stack succeeded, 2 wrong usage (unknown --only slug, --shard not K/N), 3 invalid desa.yaml,
 4 a stack failed, 130 interrupted.
 
 Examples:
   desa up
   desa up --only sumberjaya sukamaju --json
+  desa up --shard 2/3 --lock-wait 900
   desa up --kubeconfig ~/.kube/diskominfo --context prod --concurrency 8`,
     )
     .action(async (opts: StackFlags & { refresh?: boolean }) => {
