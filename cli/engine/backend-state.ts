@@ -37,11 +37,14 @@ export type Latest = Deployment & { pending_operations?: unknown[] };
 /** The latest deployment of a stack, undefined when it has none (or it cannot be read). */
 export async function latestIn(store: BackendStore, stack: string): Promise<Latest | undefined> {
   try {
-    const found = checkpointKeys(await store.list(`${STACKS_PREFIX}${stack}.json`)).get(stack);
-    if (!found) return undefined;
-    const raw = await store.get(found.key);
-    if (!raw) return undefined;
-    return (JSON.parse(text(found.key, raw)) as { checkpoint?: { latest?: Latest | null } }).checkpoint?.latest ?? undefined;
+    // Both names read at once (one of them is usually absent): no listing of a folder of 750 files.
+    const key = `${STACKS_PREFIX}${stack}.json`;
+    const [plain, gz] = await Promise.all([store.get(key), store.get(`${key}.gz`)]);
+    let chosen = plain ? key : gz ? `${key}.gz` : null;
+    if (plain && gz) chosen = checkpointKeys(await store.list(key)).get(stack)?.key ?? key;
+    if (!chosen) return undefined;
+    const raw = chosen === key ? plain! : gz!;
+    return (JSON.parse(text(chosen, raw)) as { checkpoint?: { latest?: Latest | null } }).checkpoint?.latest ?? undefined;
   } catch {
     return undefined;
   }
