@@ -162,6 +162,20 @@ export function engineError(e: unknown): string {
 }
 
 /**
+ * The stack's settings file, or none yet: a runner that never opened a stack the backend already holds
+ * (a fresh CI machine, another shard) selects it without one. Its encryption salt then comes from the
+ * state, where the engine keeps the secrets provider too.
+ */
+async function settingsOrNone(stack: Stack): Promise<pulumi.automation.StackSettings> {
+  try {
+    return await stack.workspace.stackSettings(stack.name);
+  } catch (e) {
+    if (/failed to find stack settings file/.test(e instanceof Error ? e.message : String(e))) return {};
+    throw e;
+  }
+}
+
+/**
  * Sets configuration values of the stack (plain values; objects as JSON, which Config.getObject parses)
  * in its settings file, as `pulumi config set-all` would: other keys (set by hand with `pulumi config`)
  * and what Pulumi put there (the encryption salt) are kept. No CLI process; unchanged files are not
@@ -169,7 +183,7 @@ export function engineError(e: unknown): string {
  */
 export async function writeConfig(stack: Stack, values: Record<string, unknown>): Promise<void> {
   const ws = stack.workspace;
-  const settings = await ws.stackSettings(stack.name);
+  const settings = await settingsOrNone(stack);
   const config = { ...(settings.config ?? {}) };
   let changed = false;
   for (const [k, v] of Object.entries(values)) {
@@ -183,7 +197,7 @@ export async function writeConfig(stack: Stack, values: Record<string, unknown>)
 /** Removes configuration keys from the stack's settings file, when there. */
 export async function unsetConfig(stack: Stack, keys: readonly string[]): Promise<void> {
   const ws = stack.workspace;
-  const settings = await ws.stackSettings(stack.name);
+  const settings = await settingsOrNone(stack);
   const config = { ...(settings.config ?? {}) };
   if (!keys.some((k) => k in config)) return;
   for (const k of keys) delete config[k];
