@@ -32,6 +32,8 @@ export function contractKeys(domain: string) {
     quota: `${domain}/quota`,
     /** A mailbox's aliases, comma-separated addresses. */
     aliases: `${domain}/aliases`,
+    /** On a bucket claim: the name of the Secret whose presence grants its key (BUCKET_ACCESS). */
+    access: `${domain}/access`,
     name: `${domain}/name`,
     kecamatanName: `${domain}/kecamatan-name`,
     host: `${domain}/host`,
@@ -42,7 +44,7 @@ export function contractKeys(domain: string) {
 export const DEFAULT_PLATFORM_NAMESPACE = 'desa-platform';
 
 /** Values of the consumer label: who reads the object. */
-export const CONSUMER = { mailbox: 'mailbox', bucket: 'bucket', dkim: 'dkim', dns: 'dns', opensid: 'opensid' } as const;
+export const CONSUMER = { mailbox: 'mailbox', bucket: 'bucket', bucketAccess: 'bucket-access', dkim: 'dkim', dns: 'dns', opensid: 'opensid' } as const;
 
 /** A mailbox Secret (platform namespace): one per account. */
 export const MAILBOX = {
@@ -50,10 +52,25 @@ export const MAILBOX = {
   data: { address: 'address', role: 'role', password: 'password' },
 } as const;
 
-/** A bucket Secret (platform namespace): one per desa with storage; the claim on its bucket. */
+/**
+ * A bucket Secret (platform namespace): one per desa with storage; the claim on its bucket, which stands
+ * for its data and outlives an offboarding. It also keeps the generated key's value, so that the key
+ * survives a re-run; whether the key is granted is BUCKET_ACCESS's to say.
+ */
 export const BUCKET = {
   name: (slug: string) => `bucket-${slug}`,
   data: { bucket: 'bucket', accessKeyId: 'accessKeyId', secretAccessKey: 'secretAccessKey', policy: 'policy' },
+} as const;
+
+/**
+ * A bucket's access (platform namespace): the key a storage server grants, a copy of the claim's. It is
+ * not data, so offboarding deletes it while the claim stays: a claim whose `access` annotation names a
+ * Secret that is gone is a kept bucket whose key is revoked. A claim without that annotation was made
+ * before this Secret existed: its key is granted while its desa is in desa.yaml.
+ */
+export const BUCKET_ACCESS = {
+  name: (slug: string) => `bucket-access-${slug}`,
+  data: BUCKET.data,
 } as const;
 
 /** The platform's DKIM key pair (platform namespace), generated once. */

@@ -48,6 +48,7 @@ export function runStack(stack: string, inventory: Inventory, config: StackConfi
     images: config.settings.images,
     opensid: config.settings.opensid,
     rotate: config.settings.rotate,
+    ...(config.settings.siteTransition ? { siteTransition: config.settings.siteTransition } : {}),
     provider,
   });
   return desa.outputs();

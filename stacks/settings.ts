@@ -39,6 +39,11 @@ export const settingsSchema = z.strictObject({
    * mailbox roles, or `storage` for the bucket key. Listed ones take a freshly generated value once.
    */
   rotate: z.array(z.string().min(1)).default([]),
+  /**
+   * What a desa's namespace ran before this update, during a switch of site template (`desa up` sets it
+   * for one update, then removes it): the quota admits both until the old site is gone.
+   */
+  siteTransition: z.enum(['profil', 'opensid', 'none']).optional(),
   /** Off on a bare control plane without cert-manager/Traefik CRDs: skips every CustomResource. */
   customResources: z.boolean().default(true),
   ingress: z
@@ -176,7 +181,7 @@ export function settingsFromConfig(config: Record<string, unknown>): Settings {
       throw new pulumi.RunError(`Invalid stack configuration:\n  desa:${key}: not valid JSON`);
     }
   };
-  for (const key of ['inventory', 'platformNamespace'] as const) if (config[`desa:${key}`] !== undefined) raw[key] = config[`desa:${key}`];
+  for (const key of ['inventory', 'platformNamespace', 'siteTransition'] as const) if (config[`desa:${key}`] !== undefined) raw[key] = config[`desa:${key}`];
   const cr = config['desa:customResources'];
   if (cr !== undefined) raw.customResources = cr === 'true' ? true : cr === 'false' ? false : cr;
   for (const key of ['rotate', ...OBJECT_KEYS]) if (config[`desa:${key}`] !== undefined) raw[key] = parsed(key, config[`desa:${key}`]);
@@ -192,6 +197,7 @@ export function readStackConfig(): StackConfig {
   };
   put('inventory', desa.get('inventory'));
   put('platformNamespace', desa.get('platformNamespace'));
+  put('siteTransition', desa.get('siteTransition'));
   put('customResources', desa.getBoolean('customResources'));
   put('rotate', desa.getObject<unknown>('rotate'));
   for (const key of OBJECT_KEYS) put(key, desa.getObject<unknown>(key));

@@ -26,6 +26,8 @@ const state = (slug: string, o: Partial<StackState> = {}, outputs: Record<string
   lastUpdate: '2026-12-01T00:00:00.000Z',
   resourceCount: 20,
   updateInProgress: false,
+  lastOperation: null,
+  siteRunning: [],
   cluster: null,
   outputs: {
     host: `${slug}.${D}`,

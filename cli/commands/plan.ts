@@ -21,15 +21,21 @@ export function registerPlan(program: Command): void {
       `
 A real Pulumi preview of each stack against the cluster (the local one is started if it is not
 running). Stacks of desa no longer in desa.yaml are listed with what \`desa up\` would delete.
-The summary names every stack that would change; --json gives the changes of each. --shard K/N
-previews this runner's share, as \`desa up --shard K/N\` would run it (shard 1 also the platform).
+The summary names every stack that would change and, under it, every resource it would delete,
+replace, update or create (deletes first), with a warning where a change means more than its line: a
+mailbox removed stops working while its Maildir is kept. A preview that fails shows its whole cause.
+--json gives each stack's changes, steps ({ op, kind, name, type, urn, object: { name, namespace } })
+and warnings.
+--shard K/N previews this runner's share, as \`desa up --shard K/N\` would run it (shard 1 also the
+platform).
 
 Exit codes: 0 the preview ran (whether or not there are changes), 2 wrong usage, 3 invalid desa.yaml,
 4 a preview failed, 130 interrupted.
 
 Examples:
   desa plan
-  desa plan --only sumberjaya --json | jq '.stacks[] | {stack, changes}'`,
+  desa plan --only sumberjaya --json | jq '.stacks[] | {stack, changes}'
+  desa plan --json | jq '.stacks[].steps[]? | select(.op == "delete")'`,
     )
     .action(async (opts: StackFlags) => {
       const { plan } = await import('../engine/offboard.ts');

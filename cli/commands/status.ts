@@ -13,19 +13,23 @@ export function registerStatus(program: Command): void {
     .addHelpText(
       'after',
       `
-One row per desa of desa.yaml: slug, kecamatan, state (provisioned, not provisioned, updating, data
-kept, or "cluster reset": applied to this checkout's local cluster, which was reset or re-created since,
-so its objects are not there and \`desa up\` provisions it again), last update, URL, site template,
-mailboxes; then stacks whose desa is no longer in desa.yaml. Reads the
+One row per desa of desa.yaml: slug, kecamatan, state (provisioned, not provisioned, data kept,
+updating, "update FAILED" when its last operation failed, or "cluster reset": applied to this
+checkout's local cluster, which was reset or re-created since, so its objects are not there and
+\`desa up\` provisions it again), last update, URL, site template (with what actually serves when that
+differs), mailboxes; then stacks whose desa is no longer in desa.yaml, and a line for each stack whose
+last operation failed, with its log. Reads the
 checkpoint files of the file backend (.desa/state, or PULUMI_BACKEND_URL=file://…) directly, in well
 under a second; other backends go through the Pulumi engine. Secrets show as "[secret]"; with
 --show-secrets they are decrypted through the engine (slower) and printed under each row.
 
---json prints { ok, file, backend, platform, counts: { units, provisioned, updating, clusterGone, stacks,
-notInInventory }, units: [...], notInInventory: [...] }. Each stack: stack, provisioned,
-updateInProgress, clusterGone, cluster (the API server of its last update), lastUpdate (ISO 8601 or
-null), resourceCount, outputs (null without a stack); each
-unit adds slug, code, name, kecamatan, url, siteTemplate, mailboxes (a count).
+--json prints { ok, file, backend, platform, counts: { units, provisioned, updating, failed,
+clusterGone, stacks, notInInventory }, units: [...], notInInventory: [...] }. Each stack: stack,
+provisioned, dataKept, updateInProgress, clusterGone, cluster (the API server of its last update),
+lastUpdate (ISO 8601 or null), lastOperation ({ kind, result: succeeded | failed | in-progress,
+startedAt, endedAt } from the engine's history, or null; file backends only), errorLog, resourceCount,
+outputs (null without a stack); each unit adds slug, code, name, kecamatan, url, siteTemplate (asked
+for), siteRunning (templates with a ready workload, or served outside the cluster), mailboxes (a count).
 
 Exit code 0 (also when nothing is provisioned yet), 2 for an unknown --only slug, 3 when desa.yaml is
 invalid, 4 when the engine could not be used (another backend, or --show-secrets).

@@ -7,7 +7,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { AbortError } from '../../core/errors.ts';
 import { DESA_YAML } from '../../test/fixtures/report.ts';
 import { checkpoint, desaOutputs, PLATFORM_OUTPUTS, writeStacks } from '../../test/fixtures/credentials.ts';
-import { gatherSheetData } from './gather.ts';
+import { gatherSheetData, servingTemplate } from './gather.ts';
 
 const { reveal } = vi.hoisted(() => ({ reveal: vi.fn<typeof import('../engine/state-engine.ts').readSecretOutputs>() }));
 vi.mock('../engine/state-engine.ts', () => ({ readSecretOutputs: reveal }));
@@ -52,6 +52,14 @@ describe('gatherSheetData', () => {
     // The engine decrypts this desa's stack only; the platform's outputs are plain and read from the file.
     expect(reveal).toHaveBeenCalledTimes(1);
     expect(reveal).toHaveBeenCalledWith(DESA_YAML, ['sumberjaya'], env);
+  });
+
+  it('announces the site that serves: after a failed switch to opensid, profil still runs (issue 10, item 8)', () => {
+    expect(servingTemplate('opensid', ['profil'])).toBe('profil');
+    expect(servingTemplate('opensid', ['opensid'])).toBe('opensid');
+    expect(servingTemplate('opensid', ['opensid', 'profil'])).toBe('opensid');
+    // Nothing known to serve (another backend, a state without the workloads): what was asked for.
+    expect(servingTemplate('profil', [])).toBe('profil');
   });
 
   it('a desa on OpenSID: its administrator login from the decrypted outputs', async () => {

@@ -57,6 +57,14 @@ function quotaOf(unit: Unit, address: string): string {
   return unit.services.email.accounts.find((a) => a.address === address)?.quota ?? unit.services.email.quota;
 }
 
+/**
+ * The template the sheet announces: the one asked for, unless the state shows another one serving
+ * instead (a switch that failed left the old site running): then that one, which is what people get.
+ */
+export function servingTemplate(asked: string, running: readonly string[]): string {
+  return running.length === 1 && !running.includes(asked) ? running[0]! : asked;
+}
+
 /** SheetData from a desa's state with its secrets revealed and the platform's state: pure, for tests. */
 export function sheetData(inventory: Inventory, unit: Unit, desa: StackState, platform: StackState): SheetData {
   if (hasSecret(desa.outputs)) throw new Error(`the secrets of stack ${desa.name} were not revealed`);
@@ -76,7 +84,7 @@ export function sheetData(inventory: Inventory, unit: Unit, desa: StackState, pl
     // Quotas are desa.yaml's, which the stack applied (the outputs do not repeat them).
     mail: mailboxes.length ? { host: p.mailHost!, mailboxes: mailboxes.map((address) => ({ role: roleOf(unit, address), address, password: passwords[address]!, quota: quotaOf(unit, address) })) } : null,
     storage: creds ? { endpoint: p.storageEndpoint!, ...creds, quota: unit.services.storage.quota } : null,
-    site: d.data.url ? { url: d.data.url, template: d.data.siteTemplate ?? 'profil' } : null,
+    site: d.data.url ? { url: d.data.url, template: servingTemplate(d.data.siteTemplate ?? 'profil', desa.siteRunning) } : null,
     opensid: d.data.opensidAdmin ?? null,
     stack: { name: desa.name, lastUpdate: desa.lastUpdate },
   };

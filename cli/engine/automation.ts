@@ -12,6 +12,7 @@ import { cacheDir, PROJECT, type StateDirs } from '../paths.ts';
 import { backendAt, type Deployment, managedResources } from './checkpoint.ts';
 import type { BackendStore } from './backend-store.ts';
 import { latestIn, lockHoldersIn, staleHolders } from './backend-state.ts';
+import { causeOf, type Diagnostic, protectedDeletes, type Step, stepOf } from './diagnostics.ts';
 import type { Changes, Operation } from './progress.ts';
 import { defaultContext, engineTools, verdict } from '../toolchain/doctor.ts';
 
@@ -225,15 +226,42 @@ export async function recover(stack: Stack, store: BackendStore | null, signal?:
   return done.length > 0 ? done.join('; ') : null;
 }
 
+/** A resource of a stack's state, as exported: its URN, type, protection and outputs. */
+export interface StateResource {
+  urn: string;
+  type: string;
+  protect?: boolean;
+  outputs?: Record<string, unknown>;
+}
+
+/** The resources of the stack's state (`pulumi stack export`: any backend). */
+export async function stateResources(stack: Stack): Promise<StateResource[]> {
+  const state = await stack.exportStack();
+  return ((state.deployment as { resources?: StateResource[] }).resources ?? []);
+}
+
+/**
+ * Marks the protected resources `which` selects unprotected in the stack's state (every one before
+ * `destroy --delete-data`; the named or empty ones a change would delete). Returns their URNs.
+ */
+export async function unprotect(stack: Stack, which: (r: StateResource) => boolean): Promise<string[]> {
+  const state = await stack.exportStack();
+  const resources = (state.deployment as { resources?: StateResource[] }).resources ?? [];
+  const chosen = resources.filter((r) => r.protect && which(r));
+  if (chosen.length === 0) return [];
+  for (const r of chosen) r.protect = false;
+  await stack.importStack(state);
+  return chosen.map((r) => r.urn);
+}
+
 /** Marks every resource of the stack unprotected (before `destroy --delete-data`). */
 export async function unprotectAll(stack: Stack): Promise<number> {
-  const state = await stack.exportStack();
-  const resources = ((state.deployment as { resources?: { protect?: boolean }[] }).resources ?? []);
-  const protectedOnes = resources.filter((r) => r.protect);
-  if (protectedOnes.length === 0) return 0;
-  for (const r of protectedOnes) r.protect = false;
-  await stack.importStack(state);
-  return protectedOnes.length;
+  return (await unprotect(stack, () => true)).length;
+}
+
+/** Reads these resources again from the cluster into the state (a targeted refresh). */
+export async function refreshResources(stack: Stack, urns: readonly string[], signal?: AbortSignal): Promise<void> {
+  await stack.refresh({ target: [...urns], ...(signal ? { signal } : {}) });
 }
 
 /** The resources a stack holds besides its root and providers, and how many of those are protected. */
@@ -244,9 +272,22 @@ export async function heldResources(stack: Stack): Promise<{ total: number; prot
 }
 
 export type Outcome =
-  | { ok: true; changes: Changes }
-  /** error: one line (the engine's first error diagnostic); detail: every error diagnostic and the CLI's output. */
-  | { ok: false; changes: Changes | null; error: string; detail: string; cancelled: boolean };
+  | { ok: true; changes: Changes; steps: Step[] }
+  | {
+      ok: false;
+      changes: Changes | null;
+      /** One line: the cause's first. */
+      error: string;
+      /** The engine's diagnostics for the failing resources, every line (diagnostics.ts causeOf). */
+      cause: string[];
+      /** Every error diagnostic and the CLI's whole output. */
+      detail: string;
+      cancelled: boolean;
+      /** The steps that completed before it failed (a preview: every step it planned). */
+      steps: Step[];
+      /** Protected resources the change would have had to delete (URNs). */
+      protectedDeletes: string[];
+    };
 
 export interface RunHooks {
   onEvent?: (e: EngineEvent) => void;
@@ -257,13 +298,21 @@ export interface RunHooks {
   excludeProtected?: boolean;
 }
 
-/** Runs one operation; the changes come from the engine's summary event, the error from its diagnostics. */
+/**
+ * Runs one operation; the changes come from the engine's summary event, the resources it changed from
+ * its step events (planned ones for a preview, completed ones otherwise), the cause of a failure from
+ * its error diagnostics.
+ */
 export async function runOperation(stack: Stack, op: Operation, hooks: RunHooks = {}): Promise<Outcome> {
-  const diagnostics: string[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const steps = new Map<string, Step>();
   let summary: Record<string, number> | undefined;
   const onEvent = (e: EngineEvent) => {
     const d = e.diagnosticEvent;
-    if (d && d.severity === 'error') diagnostics.push(d.message.trim());
+    if (d && d.severity === 'error') diagnostics.push({ urn: d.urn, message: d.message });
+    const planned = op === 'preview' ? e.resourcePreEvent : e.resOutputsEvent;
+    const step = planned ? stepOf(planned.metadata) : null;
+    if (step) steps.set(step.urn, step);
     if (e.summaryEvent) summary = e.summaryEvent.resourceChanges as Record<string, number>;
     hooks.onEvent?.(e);
   };
@@ -273,12 +322,21 @@ export async function runOperation(stack: Stack, op: Operation, hooks: RunHooks 
     else if (op === 'preview') await stack.preview({ onEvent, ...signal, ...(hooks.refresh ? { refresh: true } : {}) });
     else if (op === 'refresh') await stack.previewRefresh({ onEvent, ...signal });
     else await stack.destroy({ onEvent, ...signal, ...(hooks.excludeProtected ? { excludeProtected: true } : {}) });
-    return { ok: true, changes: countChanges(summary) };
+    return { ok: true, changes: countChanges(summary), steps: [...steps.values()] };
   } catch (e) {
     const cancelled = hooks.signal?.aborted === true;
-    const headline = diagnostics[0]?.split('\n').map((l) => l.trim()).find(Boolean);
-    const detail = [...diagnostics, e instanceof Error ? e.message.trim() : String(e)].join('\n\n');
-    return { ok: false, changes: summary ? countChanges(summary) : null, error: cancelled ? 'interrupted' : (headline ?? engineError(e)), detail, cancelled };
+    const cause = causeOf(diagnostics);
+    const detail = [...diagnostics.map((d) => d.message.trim()), e instanceof Error ? e.message.trim() : String(e)].join('\n\n');
+    return {
+      ok: false,
+      changes: summary ? countChanges(summary) : null,
+      error: cancelled ? 'interrupted' : (cause[0] ?? engineError(e)),
+      cause: cancelled ? [] : cause,
+      detail,
+      cancelled,
+      steps: [...steps.values()],
+      protectedDeletes: protectedDeletes([...diagnostics, { message: e instanceof Error ? e.message : String(e) }]),
+    };
   }
 }
 

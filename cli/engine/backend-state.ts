@@ -8,7 +8,6 @@ import { PROJECT } from '../paths.ts';
 import type { BackendStore } from './backend-store.ts';
 import { type Deployment, parseCheckpoint, type StackState } from './checkpoint.ts';
 import type { LockHolder } from './locks.ts';
-import { pool } from './run-loop.ts';
 
 export const STACKS_PREFIX = `.pulumi/stacks/${PROJECT}/`;
 export const locksPrefix = (stack?: string) => `.pulumi/locks/organization/${PROJECT}/${stack === undefined ? '' : `${stack}/`}`;
@@ -88,7 +87,10 @@ export function staleHolders(holders: readonly LockHolder[], host = hostname(), 
 export async function readStoreStates(store: BackendStore): Promise<StackState[]> {
   const [objects, locks] = await Promise.all([store.list(STACKS_PREFIX), store.list(locksPrefix())]);
   const locked = new Set(locks.filter((o) => o.key.endsWith('.json')).map((o) => o.key.slice(locksPrefix().length).split('/')[0]!));
-  const states = await pool([...checkpointKeys(objects)], 16, async ([name, o]) => {
+  // A few reads at a time (no import of run-loop.ts: automation.ts reads this module, run-loop.ts reads that).
+  const entries = [...checkpointKeys(objects)];
+  const states: (StackState | null)[] = [];
+  const read = async ([name, o]: (typeof entries)[number]): Promise<StackState | null> => {
     try {
       const raw = await store.get(o.key);
       if (!raw) return null; // removed meanwhile
@@ -100,6 +102,7 @@ export async function readStoreStates(store: BackendStore): Promise<StackState[]
         nextStep: `Check the object; \`pulumi stack export --stack ${name}\` shows what the engine makes of it.`,
       });
     }
-  });
+  };
+  for (let i = 0; i < entries.length; i += 16) states.push(...(await Promise.all(entries.slice(i, i + 16).map(read))));
   return states.filter((s): s is StackState => s !== null).sort((a, b) => a.name.localeCompare(b.name));
 }

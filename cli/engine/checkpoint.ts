@@ -32,6 +32,10 @@ export interface StackState {
   outputs: Record<string, unknown>;
   /** An update holds the stack's lock (it may also be a lock left by a killed run). */
   updateInProgress: boolean;
+  /** The last operation the engine recorded (update, destroy, refresh) and how it ended; null when unknown. */
+  lastOperation: LastOperation | null;
+  /** The site templates whose workload is in the state with at least one ready pod: what actually serves. */
+  siteRunning: string[];
   /** The cluster its last update was applied to (identity.ts); null when not recorded. */
   cluster: ClusterIdentity | null;
   /**
@@ -39,6 +43,17 @@ export interface StackState {
    * them is there (provisioned and dataKept are then false). Set by state.ts.
    */
   clusterGone?: true;
+}
+
+/** One entry of the engine's update history, as desa shows it. */
+export interface LastOperation {
+  /** `update`, `destroy`, `refresh`, … (Pulumi's kind). */
+  kind: string;
+  /** `succeeded`, `failed`, or `in-progress`. */
+  result: string;
+  /** ISO 8601; null when not recorded. */
+  startedAt: string | null;
+  endedAt: string | null;
 }
 
 export type Backend = { kind: 'file'; url: string; dir: string } | { kind: 'engine'; url: string };
@@ -78,7 +93,7 @@ export function hasSecret(value: unknown): boolean {
 /** A deployment as the checkpoint's `latest` and `pulumi stack export`'s `deployment` hold it. */
 export interface Deployment {
   manifest?: { time?: string };
-  resources?: { type?: string; custom?: boolean; protect?: boolean; outputs?: Record<string, unknown> }[];
+  resources?: { urn?: string; type?: string; custom?: boolean; protect?: boolean; outputs?: Record<string, unknown> }[];
 }
 
 type Resource = NonNullable<Deployment['resources']>[number];
@@ -88,8 +103,40 @@ export function managedResources<R extends Resource>(resources: readonly R[]): R
   return resources.filter((r) => r.type !== 'pulumi:pulumi:Stack' && !r.type?.startsWith('pulumi:providers:') && r.custom !== false);
 }
 
+const SITE_WORKLOADS = new Set(['kubernetes:apps/v1:Deployment', 'kubernetes:apps/v1:StatefulSet']);
+
+type SiteObject = { metadata?: { labels?: Record<string, string> }; status?: { readyReplicas?: number }; spec?: { selector?: unknown } };
+
+const siteName = (r: Resource): string | undefined => {
+  const labels = (r.outputs as SiteObject | undefined)?.metadata?.labels ?? {};
+  return labels['app.kubernetes.io/component'] === 'site' ? labels['app.kubernetes.io/name'] : undefined;
+};
+
+/** The site templates whose workload (Deployment, StatefulSet) is in the state, ready or not: what runs in the namespace. */
+export function siteWorkloads(resources: readonly Resource[]): string[] {
+  return [...new Set(resources.filter((r) => r.type && SITE_WORKLOADS.has(r.type)).map(siteName).filter((n): n is string => Boolean(n)))].sort();
+}
+
+/**
+ * The site templates that serve, as far as the state knows: a workload labelled
+ * app.kubernetes.io/component=site with a ready pod, or a site Service that selects no pod (the site runs
+ * outside the cluster, as OpenSID on the local servers: whether it is ready is `desa up`'s and
+ * `desa check`'s to say).
+ */
+export function siteRunning(resources: readonly Resource[]): string[] {
+  const running = new Set<string>();
+  for (const r of resources) {
+    const o = r.outputs as SiteObject | undefined;
+    const name = siteName(r);
+    if (!name || !r.type) continue;
+    if (SITE_WORKLOADS.has(r.type) && (o?.status?.readyReplicas ?? 0) > 0) running.add(name);
+    if (r.type === 'kubernetes:core/v1:Service' && o?.spec?.selector === undefined) running.add(name);
+  }
+  return [...running].sort();
+}
+
 /** The state of one stack from its deployment. */
-export function parseDeployment(d: Deployment | null | undefined, name: string, updateInProgress = false): StackState {
+export function parseDeployment(d: Deployment | null | undefined, name: string, updateInProgress = false, lastOperation: LastOperation | null = null): StackState {
   const resources = d?.resources ?? [];
   const root = resources.find((r) => r.type === 'pulumi:pulumi:Stack');
   const managed = managedResources(resources);
@@ -102,14 +149,47 @@ export function parseDeployment(d: Deployment | null | undefined, name: string, 
     resourceCount: resources.length,
     outputs: maskSecrets(root?.outputs ?? {}) as Record<string, unknown>,
     updateInProgress,
+    lastOperation,
+    siteRunning: siteRunning(resources),
     cluster: recordedIdentity(root?.outputs),
   };
 }
 
 /** The state of one stack from the text of its checkpoint file ({ version, checkpoint: { stack, latest } }). */
-export function parseCheckpoint(text: string, name: string, updateInProgress = false): StackState {
+export function parseCheckpoint(text: string, name: string, updateInProgress = false, lastOperation: LastOperation | null = null): StackState {
   const j = JSON.parse(text) as { checkpoint?: { latest?: Deployment | null } };
-  return parseDeployment(j.checkpoint?.latest, name, updateInProgress);
+  return parseDeployment(j.checkpoint?.latest, name, updateInProgress, lastOperation);
+}
+
+/** One history entry of a file backend (Pulumi's UpdateInfo: kind, result, startTime and endTime in Unix seconds). */
+export function parseHistory(text: string): LastOperation | null {
+  const j = JSON.parse(text) as { kind?: unknown; result?: unknown; startTime?: unknown; endTime?: unknown };
+  if (typeof j.kind !== 'string' || typeof j.result !== 'string') return null;
+  const iso = (t: unknown) => (typeof t === 'number' && t > 0 ? new Date(t * 1000).toISOString() : null);
+  return { kind: j.kind, result: j.result, startedAt: iso(j.startTime), endedAt: iso(j.endTime) };
+}
+
+/**
+ * The last operation of `stack` in a file backend: its newest history entry
+ * (.pulumi/history/<project>/<stack>/<stack>-<unix nanoseconds>.history.json[.gz]); null when none.
+ */
+export function lastOperationOf(dir: string, stack: string): LastOperation | null {
+  const historyDir = join(dir, '.pulumi', 'history', PROJECT, stack);
+  let names: string[];
+  try {
+    names = readdirSync(historyDir).filter((n) => /\.history\.json(\.gz)?$/.test(n));
+  } catch {
+    return null;
+  }
+  const stamp = (n: string) => BigInt(/-(\d+)\.history\./.exec(n)?.[1] ?? '0');
+  const newest = names.sort((a, b) => (stamp(a) < stamp(b) ? -1 : stamp(a) > stamp(b) ? 1 : 0)).at(-1);
+  if (!newest) return null;
+  try {
+    const raw = readFileSync(join(historyDir, newest));
+    return parseHistory(newest.endsWith('.gz') ? gunzipSync(raw).toString('utf8') : raw.toString('utf8'));
+  } catch {
+    return null;
+  }
 }
 
 /** Checkpoint files by stack: <stack>.json, or <stack>.json.gz (PULUMI_SELF_MANAGED_STATE_GZIP); the newer when both. */
@@ -159,7 +239,7 @@ export function readFileBackend(dir: string): StackState[] {
     try {
       const raw = readFileSync(path);
       const text = path.endsWith('.gz') ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
-      states.push(parseCheckpoint(text, name, lockHeld(dir, name)));
+      states.push(parseCheckpoint(text, name, lockHeld(dir, name), lastOperationOf(dir, name)));
     } catch (e) {
       throw new AbortError(`cannot read the state of stack ${name} (${path}): ${(e as Error).message}`, {
         exitCode: EXIT.failure,

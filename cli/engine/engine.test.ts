@@ -10,7 +10,9 @@ import { localClusterConfig, localOpensid } from '../cluster/target.ts';
 import { backendUrl, countChanges, passphraseEnv } from './automation.ts';
 import { parseLock, pendingOperations, staleLocks } from './checkpoint.ts';
 import { exitCodeOf } from './outcome.ts';
-import { accountsToRotate, describeAccount, rotatable } from './rotate.ts';
+import { accountsToRotate, describeAccount, rotatable, rotatedAccounts } from './rotate.ts';
+import { siteSwitch } from './up.ts';
+import type { Step } from './diagnostics.ts';
 import { pool } from './run-loop.ts';
 import { orphanStacks, selectStacks } from './selection.ts';
 
@@ -222,3 +224,69 @@ describe('rotate: which accounts', () => {
     expect(() => accountsToRotate(unit(false, false), [])).toThrow(/no mailboxes, storage or OpenSID/);
   });
 });
+
+describe('rotate: what changed when the update failed elsewhere (issue 10, item 7)', () => {
+  const unit = { slug: 'lambangjaya', services: { email: { enabled: true, accounts: [{ role: 'operator' }, { role: 'kepala-desa' }] }, storage: { enabled: true, bucket: 'desa-lambangjaya' } } } as unknown as Unit;
+  const secret = (op: Step['op'], name: string): Step => ({ op, urn: `urn:x::${name}`, type: 'kubernetes:core/v1:Secret', kind: 'Secret', name, object: { name, namespace: 'desa-platform' } });
+  const failed = (steps: Step[]) => ({ result: 'failed' as const, steps });
+
+  it('an account whose Secret the engine updated before the failure is rotated: its new credential is live', () => {
+    expect(rotatedAccounts(unit, ['operator'], failed([secret('update', 'mailbox-lambangjaya-operator')]))).toEqual({ live: ['operator'], unchanged: [] });
+    expect(rotatedAccounts(unit, ['operator', 'kepala-desa'], failed([secret('replace', 'mailbox-lambangjaya-operator')]))).toEqual({ live: ['operator'], unchanged: ['kepala-desa'] });
+  });
+
+  it('storage is rotated only when both its claim and the access that grants the key changed', () => {
+    expect(rotatedAccounts(unit, ['storage'], failed([secret('update', 'bucket-lambangjaya')])).live).toEqual([]);
+    expect(rotatedAccounts(unit, ['storage'], failed([secret('update', 'bucket-lambangjaya'), secret('create', 'bucket-access-lambangjaya')])).live).toEqual(['storage']);
+  });
+
+  it("an OpenSID password is rotated when OpenSID's Secret changed, outside the cluster or in it", () => {
+    expect(rotatedAccounts(unit, ['opensid-admin'], failed([secret('update', 'opensid-lambangjaya')])).live).toEqual(['opensid-admin']);
+    expect(rotatedAccounts(unit, ['opensid-db'], failed([{ ...secret('update', 'opensid'), object: { name: 'opensid', namespace: 'desa-lambangjaya' } }])).live).toEqual(['opensid-db']);
+    expect(rotatedAccounts(unit, ['opensid-db'], failed([secret('update', 'mailbox-lambangjaya-operator')]))).toEqual({ live: [], unchanged: ['opensid-db'] });
+  });
+
+  it('a succeeded update rotated everything asked', () => {
+    expect(rotatedAccounts(unit, ['operator', 'storage'], { result: 'succeeded' })).toEqual({ live: ['operator', 'storage'], unchanged: [] });
+  });
+
+  it('the summary says what was rotated before it says what failed', () => {
+    const lines = summaryLines({
+      verb: 'up',
+      ok: true,
+      interrupted: false,
+      stacks: [{ stack: 'lambangjaya', operation: 'up', result: 'failed', changes: { create: 0, update: 1, delete: 0, same: 20 }, seconds: 3.1, error: 'PersistentVolumeClaim lambangjaya-site-opensid-files: cannot be deleted', note: 'rotated: new operator password live' }],
+    });
+    expect(lines[0]).toBe('lambangjaya  rotated: new operator password live; the rest of the update FAILED after 3.1s: PersistentVolumeClaim lambangjaya-site-opensid-files: cannot be deleted');
+  });
+});
+
+describe('a switch of site template (issue 10)', () => {
+  const unit = (template: string) => ({ services: { site: { enabled: true, template } } }) as unknown as Unit;
+  const workload = (name: string) => ({ type: 'kubernetes:apps/v1:Deployment', outputs: { metadata: { labels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'site' } } } });
+  const state = (siteTemplate?: string, running: string[] = siteTemplate === 'profil' || siteTemplate === 'opensid' ? [siteTemplate] : []) => ({
+    resources: [{ type: 'pulumi:pulumi:Stack', outputs: siteTemplate ? { siteTemplate } : {} }, ...running.map(workload)],
+  });
+  it("is seen from the state's site workloads: what ran before, when the unit now asks for something else", () => {
+    expect(siteSwitch(state('opensid'), unit('profil'))).toBe('opensid');
+    expect(siteSwitch(state('profil'), unit('opensid'))).toBe('profil');
+    // Nothing ran before (an external site): no pod to make room for.
+    expect(siteSwitch(state('external'), unit('profil'))).toBeNull();
+    expect(siteSwitch(state('profil'), unit('profil'))).toBeNull();
+    expect(siteSwitch(state('external'), unit('external'))).toBeNull();
+    // A stack never run, or outputs without a template: no switch.
+    expect(siteSwitch(undefined, unit('profil'))).toBeNull();
+    expect(siteSwitch(state(), unit('profil'))).toBeNull();
+  });
+  it('OpenSID served outside the cluster runs nothing in the namespace: only what does run counts', () => {
+    const outside = { opensidOutside: true };
+    // On the local servers' OpenSID, an update that stays there is no switch.
+    expect(siteSwitch(state('opensid', []), unit('opensid'), outside)).toBeNull();
+    expect(siteSwitch(state('opensid', []), unit('profil'), outside)).toBeNull();
+    // From profil to OpenSID outside: the profil pod runs until it is gone.
+    expect(siteSwitch(state('profil'), unit('opensid'), outside)).toBe('profil');
+    // OpenSID in the cluster (deploy mode) still running, the desa now served outside it.
+    expect(siteSwitch(state('opensid', ['opensid']), unit('opensid'), outside)).toBe('opensid');
+  });
+});
+

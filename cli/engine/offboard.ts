@@ -5,7 +5,7 @@ import { AbortError, EXIT } from '../../core/errors.ts';
 import { PLATFORM_STACK } from '../../core/inventory/model.ts';
 import { heldResources, openStack, unprotectAll } from './automation.ts';
 import { backendFor, readFileBackend } from './checkpoint.ts';
-import { type Context, type EngineOptions, existingStacks, finish, latestState, open, operate, prepare, staleCluster, withTarget } from './context.ts';
+import { type Context, type EngineOptions, existingStacks, finish, latestState, open, operate, type OperateExtra, prepare, staleCluster, warned, withTarget } from './context.ts';
 import { listStacks } from './platform-step.ts';
 import { forgetRecord } from './records.ts';
 import { checkShard, ofShard, runsPlatform, type ShardSummary, shardSummary } from './shard.ts';
@@ -49,11 +49,13 @@ export function offboardJob(ctx: Context, stack: string, o: EngineOptions, delet
   };
 }
 
+const slugOf = (ctx: Context, stack: string) => ctx.inventory.units.find((u) => u.stack === stack)?.slug ?? stack;
+
 /** A preview; of the cluster as it is (refreshed first) when the stack was last applied to another one. */
-async function preview(ctx: Context, s: Stack, t: Tracker, o: EngineOptions, before: Deployment | undefined): Promise<StackResult> {
+async function preview(ctx: Context, s: Stack, t: Tracker, o: EngineOptions, before: Deployment | undefined, extra: OperateExtra = {}): Promise<StackResult> {
   const why = await staleCluster(ctx, before, s);
-  const r = await operate(ctx, s, 'preview', t, o, why ? { refresh: true } : {});
-  return why && r.result === 'succeeded' ? { ...r, note: `previewed against the cluster as it is: ${why}` } : r;
+  const r = await operate(ctx, s, 'preview', t, o, { ...extra, ...(why ? { refresh: true } : {}) });
+  return why && r.result === 'succeeded' ? { ...r, note: [r.note, `previewed against the cluster as it is: ${why}`].filter(Boolean).join('; ') } : r;
 }
 
 /** `desa plan`: a preview of the platform and each selected desa; removed desa show what `up` would destroy. */
@@ -84,7 +86,7 @@ export async function plan<X extends object>(o: EngineOptions<X>): Promise<RunSu
   const jobs = (): Job[] => [
     ...desas.map((stack): Job => ({ stack, operation: 'preview', run: async (t) => {
       const before = latestState(ctx, stack);
-      return preview(ctx, await open(ctx, stack, o, t), t, o, before);
+      return warned(ctx, stack, await preview(ctx, await open(ctx, stack, o, t), t, o, before, { protectedData: { slug: slugOf(ctx, stack) } }));
     } })),
     ...orphans().map(
       (stack): Job => ({

@@ -5,7 +5,17 @@ import { loadInventory } from '../../core/inventory/load.ts';
 import type { Inventory } from '../../core/inventory/model.ts';
 import { PLATFORM_STACK } from '../../core/inventory/model.ts';
 import { findByName } from '../../core/inventory/lookup.ts';
+import type { LastOperation } from './checkpoint.ts';
 import { readStates, revealSecrets, type StackState, type States } from './state.ts';
+import { errorLogs } from './failure-log.ts';
+
+/** YYYY-MM-DD HH:MM in local time; "-" when unknown. */
+export function shortTime(iso: string | null): string {
+  if (!iso) return '-';
+  const d = new Date(iso);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
 
 /** An output value on one line: strings as they are, anything else as JSON. */
 export const formatValue = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
@@ -30,7 +40,25 @@ export interface OutputsDocument {
   ok: true;
   stack: string;
   lastUpdate: string | null;
+  /** The last operation the engine recorded and how it ended (status.ts StackStatus); null when unknown. */
+  lastOperation: LastOperation | null;
+  /** When it failed: the file with its whole log, if desa kept one. */
+  errorLog: string | null;
   outputs: Record<string, unknown>;
+}
+
+/** One line on the last operation: its result and when; for a failure, that the outputs may not be what runs. */
+export function lastOperationLine(doc: Pick<OutputsDocument, 'stack' | 'lastUpdate' | 'lastOperation' | 'errorLog'>): { failed: boolean; text: string } {
+  const op = doc.lastOperation;
+  if (!op) return { failed: false, text: `${doc.stack}: state of ${shortTime(doc.lastUpdate)}.` };
+  const at = shortTime(op.endedAt ?? op.startedAt ?? doc.lastUpdate);
+  if (op.result !== 'failed') return { failed: false, text: `${doc.stack}: last ${op.kind} ${op.result} at ${at}.` };
+  return {
+    failed: true,
+    text:
+      `${doc.stack}: the last ${op.kind} FAILED at ${at}; these outputs are what it registered and may not match what runs. ` +
+      (doc.errorLog ? `Its log: ${doc.errorLog}.` : `\`desa up --only ${doc.stack}\` shows the cause.`),
+  };
 }
 
 /** The stack `name` designates; a usage error with a suggestion when none. */
@@ -63,5 +91,6 @@ export async function readOutputs(o: OutputsOptions): Promise<OutputsDocument> {
   const stack = resolveStack(inventory, states.stacks.map((s) => s.name), o.name);
   const state = requireProvisioned(inventory, states, stack);
   const [shown] = o.showSecrets ? await revealSecrets(o.file, [state], o.env) : [state];
-  return { ok: true, stack, lastUpdate: state.lastUpdate, outputs: shown!.outputs };
+  const errorLog = state.lastOperation?.result === 'failed' ? errorLogs(o.file, o.env)(stack) : null;
+  return { ok: true, stack, lastUpdate: state.lastUpdate, lastOperation: state.lastOperation, errorLog, outputs: shown!.outputs };
 }

@@ -2,6 +2,7 @@
 // stack config key desa:rotate names the accounts for one update; the program then lets the fresh
 // candidate value through (stacks/desa/mailboxes.ts, storage.ts) and the key is removed again. The new
 // values exist only in the cluster's Secrets and, encrypted, in the state; nothing here prints them.
+import { BUCKET, BUCKET_ACCESS, MAILBOX, OPENSID } from '../../core/contract.ts';
 import { AbortError, EXIT } from '../../core/errors.ts';
 import type { Inventory, Unit } from '../../core/inventory/model.ts';
 import { findByName } from '../../core/inventory/lookup.ts';
@@ -10,7 +11,7 @@ import { unsetConfig, writeConfig } from './automation.ts';
 import { readCheckpoint } from './checkpoint.ts';
 import { type EngineOptions, finish, open, operate, prepare, ROTATE_KEY } from './context.ts';
 import { forgetRecord } from './records.ts';
-import { type Job, type RunSummary, runAll } from './run-loop.ts';
+import { type Job, type RunSummary, runAll, type StackResult } from './run-loop.ts';
 
 export interface RotateOptions<X extends object = object> extends EngineOptions<X> {
   /** Mailbox roles and/or `storage`; empty: every generated credential of the desa. */
@@ -35,7 +36,7 @@ export function describeAccount(unit: Unit, account: string): string {
   if (account === 'storage') return `storage (${unit.services.storage.bucket})`;
   if (account === 'opensid-db') return `OpenSID database (${unit.slug})`;
   if (account === 'opensid-admin') return `OpenSID administrator (${unit.services.subdomain.host})`;
-  return unit.services.email.accounts.find((x) => x.role === account)!.address;
+  return unit.services.email.accounts.find((x) => x.role === account)?.address ?? account;
 }
 
 /** The accounts to rotate, checked against the unit: a usage error naming the valid ones otherwise. */
@@ -56,7 +57,38 @@ export function accountsToRotate(unit: Unit, asked: readonly string[]): string[]
   return asked.length > 0 ? [...new Set(asked)] : valid;
 }
 
-export async function rotate<X extends object>(o: RotateOptions<X>): Promise<RunSummary & Partial<X> & { rotated: string[] }> {
+/**
+ * The Secrets (their Kubernetes names) that carry an account's credential to its server: each entry must
+ * change, and an entry lists the names its Secret may have (OpenSID's is `opensid-<slug>` in the platform
+ * namespace when served outside the cluster, `opensid` in the desa's namespace otherwise).
+ */
+export function credentialSecrets(unit: Unit, account: string): string[][] {
+  if (account === 'storage') return [[BUCKET.name(unit.slug)], [BUCKET_ACCESS.name(unit.slug)]];
+  if ((OPENSID_ROTATABLE as readonly string[]).includes(account)) return [[OPENSID.name(unit.slug), OPENSID.inCluster]];
+  return [[MAILBOX.name(unit.slug, account)]];
+}
+
+/**
+ * Which of the accounts got their new credential: all of them when the update succeeded; after a failed
+ * one, those whose every Secret the engine updated (or replaced) before the failure. A stack made before
+ * bucket access Secrets gets its access created in the same update: that counts too.
+ */
+export function rotatedAccounts(unit: Unit, accounts: readonly string[], r: Pick<StackResult, 'result' | 'steps'>): { live: string[]; unchanged: string[] } {
+  if (r.result === 'succeeded') return { live: [...accounts], unchanged: [] };
+  const changed = new Set((r.steps ?? []).filter((s) => s.kind === 'Secret' && s.op !== 'delete').map((s) => s.object?.name));
+  const live = accounts.filter((a) => credentialSecrets(unit, a).every((names) => names.some((name) => changed.has(name))));
+  return { live, unchanged: accounts.filter((a) => !live.includes(a)) };
+}
+
+/** What `desa rotate` adds to its summary (--json): the accounts whose new credential is live, and those not changed. */
+export interface Rotation {
+  rotated: string[];
+  notRotated: string[];
+  /** Why the stack's update failed, when it did (the new credentials may be live all the same). */
+  stackError: string | null;
+}
+
+export async function rotate<X extends object>(o: RotateOptions<X>): Promise<RunSummary & Partial<X> & Rotation> {
   const slug = o.only[0] ?? '';
   const unitOf = (inventory: Inventory): Unit => findByName(inventory, slug, { nextStep: 'Run `desa status` to list the slugs.' }).unit!;
   // Slug and accounts are checked before anything starts.
@@ -78,13 +110,26 @@ export async function rotate<X extends object>(o: RotateOptions<X>): Promise<Run
       await forgetRecord(ctx.store, unit.stack);
       await writeConfig(s, { [ROTATE_KEY]: accounts });
       try {
-        return await operate(ctx, s, 'up', t, o);
+        return await operate(ctx, s, 'up', t, o, { protectedData: { slug: unit.slug } });
       } finally {
         await unsetConfig(s, [ROTATE_KEY]);
       }
     },
   };
-  // The new password or key reaches the local servers at once: the old one stops working.
-  const summary = await finish(ctx, await runAll('up', o, null, () => [job], () => new Map()));
-  return { ...summary, rotated: accounts.map((a) => describeAccount(unit, a)) };
+  // The new password or key reaches the local servers at once: the old one stops working. That holds for
+  // an account whose Secrets the engine updated even when the update failed elsewhere (a protected
+  // resource it could not delete, a workload that did not become ready): the run then says so.
+  const ran = await runAll('up', o, null, () => [job], () => new Map());
+  const r = ran.stacks[0]!;
+  const { live, unchanged } = r.result === 'failed' ? rotatedAccounts(unit, accounts, r) : r.result === 'succeeded' ? { live: accounts, unchanged: [] } : { live: [], unchanged: accounts };
+  const what = (list: readonly string[]) => list.map((a) => (a === 'storage' ? 'storage key' : `${a} password`)).join(', ');
+  const note = r.result === 'failed' && live.length > 0 ? `rotated: new ${what(live)} live` : undefined;
+  const stacks = ran.stacks.map((x) => (note ? { ...x, note } : x));
+  const summary = await finish(ctx, { ...ran, stacks, ok: !ran.interrupted && live.length === accounts.length });
+  return {
+    ...summary,
+    rotated: live.map((a) => describeAccount(unit, a)),
+    notRotated: unchanged.map((a) => describeAccount(unit, a)),
+    stackError: r.result === 'failed' ? (r.error ?? 'failed') : null,
+  };
 }

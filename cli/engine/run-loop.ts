@@ -4,6 +4,8 @@
 // data. No engine calls here: a Job is whatever the verb made of its stack.
 import { performance } from 'node:perf_hooks';
 import { describeError } from '../../core/errors.ts';
+import type { Step } from './diagnostics.ts';
+import type { ProtectedData } from './release.ts';
 import type { DriftItem } from './drift-model.ts';
 import type { Changes, Operation, ProgressListener, StackPhase, StackProgress } from './progress.ts';
 
@@ -17,10 +19,20 @@ export interface StackResult {
   seconds: number;
   /** Why it failed or was skipped: one line. */
   error?: string;
+  /** Why it failed, whole: the engine's diagnostics for the failing resources, every line (the first is `error`). */
+  cause?: string;
   /** The whole diagnostic behind `error`, when there is more than that line. */
   detail?: string;
+  /** The file that keeps the whole log of its failure (.desa/work/<stack>/last-error.log). */
+  log?: string;
+  /** The resources it created, updated, replaced or deleted (a preview: would); for a failure, those done before. */
+  steps?: Step[];
   /** Something the user should know besides the changes ("not in desa.yaml: destroyed, data kept"). */
   note?: string;
+  /** Protected data the change would have had to delete, and did not (release.ts): what would be lost, and its name for --release-data. */
+  protectedData?: ProtectedData[];
+  /** What a person must know about its steps (a mailbox removed keeps its Maildir): diagnostics.ts stepWarnings. */
+  warnings?: string[];
   /** Not run: its inputs and its state are those of its last successful update (cli/engine/fingerprint.ts). */
   unchangedInputs?: true;
   /** desa drift: what differs between its state and the cluster (drift-model.ts); empty when nothing. */
@@ -54,7 +66,7 @@ export class Tracker {
   readonly p: StackProgress;
   /** performance.now() when the stack left the queue. */
   private t0: number | null = null;
-  private detail: string | undefined;
+  private extra: Pick<StackResult, 'cause' | 'detail' | 'steps'> = {};
   private readonly listener: ProgressListener | undefined;
   constructor(stack: string, operation: Operation, expected: number | null, listener: ProgressListener | undefined) {
     this.listener = listener;
@@ -73,12 +85,25 @@ export class Tracker {
     if (['succeeded', 'failed', 'skipped', 'cancelled'].includes(this.p.phase)) this.p.endedAt = Date.now();
     this.listener?.({ ...this.p });
   }
-  end(phase: StackPhase & StackResult['result'], change: Partial<StackProgress> & { detail?: string | undefined } = {}): StackResult {
-    const { detail, ...progress } = change;
-    if (detail) this.detail = detail;
+  end(phase: StackPhase & StackResult['result'], change: Partial<StackProgress> & Pick<StackResult, 'cause' | 'detail' | 'steps'> = {}): StackResult {
+    const { detail, cause, steps, ...progress } = change;
+    if (detail) this.extra.detail = detail;
+    if (cause) this.extra.cause = cause;
+    if (steps && steps.length > 0) this.extra.steps = steps;
     this.set({ ...progress, phase });
     const { stack, operation, changes, error } = this.p;
-    return { stack, operation, result: phase, changes, seconds: this.seconds(), ...(error ? { error } : {}), ...(error && this.detail ? { detail: this.detail } : {}) };
+    const { detail: d, cause: c, steps: st } = this.extra;
+    return {
+      stack,
+      operation,
+      result: phase,
+      changes,
+      seconds: this.seconds(),
+      ...(error ? { error } : {}),
+      ...(error && c ? { cause: c } : {}),
+      ...(error && d ? { detail: d } : {}),
+      ...(st ? { steps: st } : {}),
+    };
   }
 }
 

@@ -59,6 +59,8 @@ describe('parseCheckpoint', () => {
       resourceCount: 4,
       outputs: { ...desaOutputs, mailPasswords: SECRET, storageCredentials: SECRET },
       updateInProgress: false,
+      lastOperation: null,
+      siteRunning: [],
       cluster: null,
     });
     expect(JSON.stringify(s)).not.toContain('made-up');
@@ -147,6 +149,44 @@ describe('readFileBackend', () => {
       ['a', true],
       ['b', false],
     ]);
+  });
+
+  it('the last operation is the newest entry of the engine\'s history: a failed update says so, with when (issue 10, item 8)', () => {
+    const dir = backend();
+    writeFileSync(join(stacksDir(dir), 'lambangjaya.json'), provisioned('lambangjaya'));
+    writeFileSync(join(stacksDir(dir), 'sumberjaya.json'), provisioned('sumberjaya'));
+    const history = join(dir, '.pulumi', 'history', 'desa', 'lambangjaya');
+    mkdirSync(history, { recursive: true });
+    const entry = (result: string, start: number) => JSON.stringify({ kind: 'update', startTime: start, message: '', environment: {}, config: {}, version: 3, result, endTime: start + 304 });
+    // Names sort as numbers, not as text: 999… is older than 1000….
+    writeFileSync(join(history, 'lambangjaya-999999999999999999.history.json'), entry('succeeded', 1764000000));
+    writeFileSync(join(history, 'lambangjaya-1764580000000000000.history.json.gz'), gzipSync(entry('failed', 1764580000)));
+    writeFileSync(join(history, 'lambangjaya-1764580000000000000.checkpoint.json'), '{}');
+    const [lambangjaya, sumberjaya] = readFileBackend(dir);
+    expect(lambangjaya!.lastOperation).toEqual({ kind: 'update', result: 'failed', startedAt: '2025-12-01T09:06:40.000Z', endedAt: '2025-12-01T09:11:44.000Z' });
+    expect(sumberjaya!.lastOperation).toBeNull();
+  });
+
+  it('what serves: the site templates whose workload has a ready pod in the state', () => {
+    const workload = (name: string, template: string, ready: number) => ({
+      ...resource('x', 'kubernetes:apps/v1:Deployment', name),
+      outputs: { metadata: { labels: { 'app.kubernetes.io/name': template, 'app.kubernetes.io/component': 'site' } }, status: { readyReplicas: ready } },
+    });
+    const db = { ...resource('x', 'kubernetes:apps/v1:StatefulSet', 'x-db'), outputs: { metadata: { labels: { 'app.kubernetes.io/name': 'mariadb', 'app.kubernetes.io/component': 'database' } }, status: { readyReplicas: 1 } } };
+    const text = checkpoint('x', [root('x', { siteTemplate: 'opensid' }), workload('x-site-profil', 'profil', 1), workload('x-site-opensid', 'opensid', 0), db]);
+    expect(parseCheckpoint(text, 'x').siteRunning).toEqual(['profil']);
+  });
+
+  it('what serves: a site Service that selects no pod is a site served outside the cluster (OpenSID on the local servers)', () => {
+    const service = (template: string, selector?: Record<string, string>) => ({
+      ...resource('x', 'kubernetes:core/v1:Service', template),
+      outputs: { metadata: { labels: { 'app.kubernetes.io/name': template, 'app.kubernetes.io/component': 'site' } }, spec: { ports: [{ port: 80 }], ...(selector ? { selector } : {}) } },
+    });
+    const outside = checkpoint('x', [root('x', { siteTemplate: 'opensid' }), service('opensid')]);
+    expect(parseCheckpoint(outside, 'x').siteRunning).toEqual(['opensid']);
+    // In the cluster, a Service is not what serves: its pods are (none ready here).
+    const inside = checkpoint('x', [root('x', { siteTemplate: 'opensid' }), service('opensid', { 'app.kubernetes.io/name': 'opensid' })]);
+    expect(parseCheckpoint(inside, 'x').siteRunning).toEqual([]);
   });
 
   it('a checkpoint that is not JSON is a clear error naming the stack and file', () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realInventory } from '../../test/fixtures/report.ts';
 import { SECRET, type StackState, type States, withoutGone } from './state.ts';
+import { lastOperationLine } from './outputs.ts';
 import { buildStatus, headerLine, secretKeysOf, shortTime, statusLines } from './status.ts';
 
 const TZ = process.env.TZ;
@@ -20,6 +21,8 @@ const state = (name: string, o: Partial<StackState> = {}): StackState => ({
     mailPasswords: SECRET,
   },
   updateInProgress: false,
+  lastOperation: null,
+  siteRunning: ['profil'],
   cluster: null,
   ...o,
 });
@@ -35,7 +38,7 @@ describe('buildStatus', () => {
       states(state('platform', { resourceCount: 9, outputs: {} }), state('sumberjaya'), state('lambangsari', { provisioned: false, updateInProgress: true, outputs: {} }), state('desa-lama')),
       false,
     );
-    expect(doc.counts).toEqual({ units: 187, provisioned: 1, updating: 1, clusterGone: 0, stacks: 4, notInInventory: 1 });
+    expect(doc.counts).toEqual({ units: 187, provisioned: 1, updating: 1, failed: 0, clusterGone: 0, stacks: 4, notInInventory: 1 });
     expect(doc.platform).toMatchObject({ stack: 'platform', provisioned: true, resourceCount: 9 });
     expect(doc.units.find((u) => u.slug === 'sumberjaya')).toMatchObject({
       code: '32.16.06.2010',
@@ -54,6 +57,45 @@ describe('buildStatus', () => {
     const doc = buildStatus(realInventory(), ['sumberjaya'], states(state('sumberjaya'), state('desa-lama')), true);
     expect(doc.units.map((u) => u.slug)).toEqual(['sumberjaya']);
     expect(doc.notInInventory).toEqual([]);
+  });
+});
+
+describe('a stack whose last operation failed (issue 10, item 8)', () => {
+  const failedUpdate = { kind: 'update', result: 'failed', startedAt: '2026-11-22T14:05:00.000Z', endedAt: '2026-11-22T14:10:04.000Z' };
+  const lambangjaya = state('lambangjaya', {
+    lastOperation: failedUpdate,
+    outputs: { ...state('lambangjaya').outputs, siteTemplate: 'opensid' },
+    siteRunning: ['profil'],
+  });
+  const doc = () => buildStatus(realInventory(), ['lambangjaya', 'sumberjaya'], states(lambangjaya, state('sumberjaya', { siteRunning: ['profil'] })), true, (s) => `/x/.desa/work/${s}/last-error.log`);
+
+  it('is not counted or shown as provisioned: its state says FAILED, with when, and what actually serves', () => {
+    const d = doc();
+    expect(d.counts).toMatchObject({ provisioned: 1, failed: 1 });
+    const u = d.units.find((x) => x.slug === 'lambangjaya')!;
+    expect(u).toMatchObject({ lastOperation: failedUpdate, errorLog: '/x/.desa/work/lambangjaya/last-error.log', siteTemplate: 'opensid', siteRunning: ['profil'] });
+    expect(d.units.find((x) => x.slug === 'sumberjaya')).toMatchObject({ errorLog: null, siteRunning: ['profil'] });
+    const lines = statusLines(d);
+    expect(lines[0]).toContain('1 of 2 desa provisioned; 1 whose last operation FAILED');
+    const row = lines.find((l) => l.startsWith('lambangjaya '))!.split(/\s{2,}/);
+    expect(row[2]).toBe('update FAILED');
+    expect(row[3]).toBe('2026-11-22 21:10');
+    expect(row[5]).toBe('opensid (serving: profil)');
+    expect(lines.find((l) => l.startsWith('sumberjaya '))!.split(/\s{2,}/)[5]).toBe('profil');
+    expect(lines.at(-1)).toBe(
+      'lambangjaya: the last update FAILED at 2026-11-22 21:10; what it shows is what that update got to, not what was asked for. Its log: /x/.desa/work/lambangjaya/last-error.log.',
+    );
+  });
+
+  it('desa outputs says so beside the outputs', () => {
+    expect(lastOperationLine({ stack: 'lambangjaya', lastUpdate: null, lastOperation: failedUpdate, errorLog: null })).toEqual({
+      failed: true,
+      text: 'lambangjaya: the last update FAILED at 2026-11-22 21:10; these outputs are what it registered and may not match what runs. `desa up --only lambangjaya` shows the cause.',
+    });
+    expect(lastOperationLine({ stack: 'sumberjaya', lastUpdate: null, lastOperation: { ...failedUpdate, result: 'succeeded' }, errorLog: null })).toEqual({
+      failed: false,
+      text: 'sumberjaya: last update succeeded at 2026-11-22 21:10.',
+    });
   });
 });
 

@@ -28,6 +28,8 @@ const state = (name: string, o: Partial<StackState> = {}): StackState => ({
   resourceCount: 21,
   outputs: outputs(name),
   updateInProgress: false,
+  lastOperation: null,
+  siteRunning: [],
   cluster: null,
   ...o,
 });

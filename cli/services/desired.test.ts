@@ -63,10 +63,29 @@ describe('desiredServices', () => {
     expect(desiredServices({ ...objects, secrets: objects.secrets.slice(1) }, { domain: D, units: new Set(), address: '127.0.0.1', ttl: 300 }).dkim).toBeNull();
   });
 
-  it('keeps the bucket of a desa no longer in desa.yaml, with its key revoked', () => {
+  it('keeps the bucket of a desa no longer in desa.yaml, with its key revoked (a claim made before access Secrets: granted while in desa.yaml)', () => {
     expect(desired.buckets.map((b) => [b.bucket, b.active])).toEqual([
       ['desa-pantai-makmur', false],
       ['desa-sumberjaya', true],
+    ]);
+  });
+
+  it('revokes the key of a desa offboarded while still in desa.yaml: its claim stays, its access Secret is gone', () => {
+    // issue 10: `desa destroy --only SLUG` keeps the claim (protected data) and deletes the access.
+    const claim = (slug: string, secret: string): KubeObject => {
+      const c = bucket(slug, secret);
+      c.metadata.annotations = { ...c.metadata.annotations, [`${D}/access`]: `bucket-access-${slug}` };
+      return c;
+    };
+    const access = (slug: string, secret: string): KubeObject => ({
+      metadata: { name: `bucket-access-${slug}`, namespace: 'desa-platform', labels: { [`${D}/consumer`]: 'bucket-access', [`${D}/slug`]: slug } },
+      data: { bucket: b64(`desa-${slug}`), accessKeyId: b64(`desa-${slug}`), secretAccessKey: b64(secret) },
+    });
+    const cluster: ClusterObjects = { secrets: [claim('sumberjaya', 'claim-1'), access('sumberjaya', 'granted-1'), claim('karangmukti', 'claim-2')], configMaps: [], ingresses: [] };
+    const d = desiredServices(cluster, { domain: D, units: new Set(['sumberjaya', 'karangmukti']), address: '127.0.0.1', ttl: 300 });
+    expect(d.buckets.map((b) => [b.bucket, b.active, b.secretAccessKey])).toEqual([
+      ['desa-karangmukti', false, 'claim-2'],
+      ['desa-sumberjaya', true, 'granted-1'],
     ]);
   });
 

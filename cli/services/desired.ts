@@ -3,7 +3,7 @@
 // page. Plain data in, plain data out: no I/O, so the rules (who gets an account, which names exist,
 // what an offboarded desa keeps) are tested without servers. Values read from Secrets stay in memory.
 import { dovecotQuota } from '../servers/dovecot.ts';
-import { BUCKET, CONSUMER, contractKeys, DEFAULT_MAILBOX_QUOTA, DKIM, type DnsRecord, MAIL_DNS, MAILBOX, OPENSID, SITE_PAGE } from '../../core/contract.ts';
+import { BUCKET, BUCKET_ACCESS, CONSUMER, contractKeys, DEFAULT_MAILBOX_QUOTA, DKIM, type DnsRecord, MAIL_DNS, MAILBOX, OPENSID, SITE_PAGE } from '../../core/contract.ts';
 import type { OpensidIdentity } from '../../core/opensid.ts';
 
 /** The part of a Kubernetes object the sync reads. */
@@ -38,7 +38,10 @@ export interface Bucket {
   secretAccessKey: string;
   /** The quota as the desa stack annotated it (20Gi); reported against usage. */
   quota: string;
-  /** False for the kept bucket of a desa no longer in desa.yaml: the data stays, the key is revoked. */
+  /**
+   * False for a kept bucket whose desa was offboarded (its access Secret deleted, or its desa gone from
+   * desa.yaml): the data stays, the key is revoked.
+   */
   active: boolean;
 }
 
@@ -108,8 +111,9 @@ export function desiredServices(objects: ClusterObjects, o: DesiredOptions): Des
   const slugOf = (obj: KubeObject) => obj.metadata.labels?.[k.slug] ?? '';
   const zone = `${domain}.`;
   const mailboxes: Mailbox[] = [];
-  const buckets: Bucket[] = [];
   const opensid: OpensidSite[] = [];
+  const claims: KubeObject[] = [];
+  const access = new Map<string, KubeObject>();
   let dkim: Desired['dkim'] = null;
   for (const s of objects.secrets) {
     const kind = consumer(s);
@@ -121,16 +125,9 @@ export function desiredServices(objects: ClusterObjects, o: DesiredOptions): Des
     } else if (kind === CONSUMER.dkim) {
       dkim = { selector: decode(s, DKIM.data.selector), privateKey: decode(s, DKIM.data.privateKey) };
     } else if (kind === CONSUMER.bucket) {
-      const slug = slugOf(s);
-      const d = BUCKET.data;
-      buckets.push({
-        slug,
-        bucket: decode(s, d.bucket),
-        accessKeyId: decode(s, d.accessKeyId),
-        secretAccessKey: decode(s, d.secretAccessKey),
-        quota,
-        active: o.units.has(slug),
-      });
+      claims.push(s);
+    } else if (kind === CONSUMER.bucketAccess) {
+      access.set(s.metadata.name, s);
     } else if (kind === CONSUMER.opensid && o.units.has(slugOf(s))) {
       // A desa gone from desa.yaml is not served, whatever Secret a failed offboarding left behind.
       const d = OPENSID.data;
@@ -150,6 +147,22 @@ export function desiredServices(objects: ClusterObjects, o: DesiredOptions): Des
       });
     }
   }
+  // A bucket is its claim; its key is granted by the access Secret the claim names, while that exists.
+  // A claim that names none predates the access Secrets: granted while its desa is in desa.yaml.
+  const buckets: Bucket[] = claims.map((claim) => {
+    const slug = slugOf(claim);
+    const named = claim.metadata.annotations?.[k.access];
+    const grant = named === undefined ? claim : access.get(named);
+    const key = grant ?? claim;
+    return {
+      slug,
+      bucket: decode(claim, BUCKET.data.bucket),
+      accessKeyId: decode(key, BUCKET_ACCESS.data.accessKeyId),
+      secretAccessKey: decode(key, BUCKET_ACCESS.data.secretAccessKey),
+      quota: claim.metadata.annotations?.[k.quota] ?? '',
+      active: o.units.has(slug) && grant !== undefined,
+    };
+  });
 
   // Names: every desa Ingress host, the mail host, and the mail records the platform published.
   const hosts = new Map<string, string>(); // host → namespace

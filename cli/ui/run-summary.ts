@@ -1,9 +1,11 @@
 // The summary a run of up / plan / destroy ends with, on stdout: a line for every stack that changed,
 // failed, was skipped or carries a note, then the totals. Unchanged stacks are only counted, so a
 // no-change run of 188 stacks prints two lines, not 188.
+import { isAbsolute, relative } from 'node:path';
 import type { SyncReport } from '../services/sync.ts';
 import type { LocalExtras } from '../cluster/target.ts';
 import type { RunSummary, StackResult } from '../engine/run-loop.ts';
+import { describeStep, sortedSteps, type Step } from '../engine/diagnostics.ts';
 import type { Changes } from '../engine/progress.ts';
 import { PLATFORM_STACK } from '../../core/inventory/model.ts';
 import { driftLines } from '../engine/drift-model.ts';
@@ -11,13 +13,21 @@ import { describeChanges, formatSeconds } from './stack-lines.ts';
 
 const changed = (c: Changes | null) => c !== null && c.create + c.update + c.delete > 0;
 
+const STEP_WORD: Record<Step['op'], string> = { delete: 'delete ', replace: 'replace', update: 'update ', create: 'create ' };
+
+/** For a plan: each resource the stack would change, deletes first. */
+function stepLines(r: StackResult, indent: string): string[] {
+  return sortedSteps(r.steps ?? []).map((st) => `${indent}${STEP_WORD[st.op]}  ${describeStep(st)}`);
+}
+
 function describe(r: StackResult): string {
   const note = r.note ? ` (${r.note})` : '';
   switch (r.result) {
     case 'succeeded':
       return `${describeChanges(r.changes ?? { create: 0, update: 0, delete: 0, same: 0 }, r.seconds, r.operation)}${note}`;
     case 'failed':
-      return `FAILED after ${formatSeconds(r.seconds)}: ${r.error ?? 'failed'}`;
+      // A note says what did take effect (a rotation whose new credentials are live): the rest failed.
+      return `${r.note ? `${r.note}; the rest of the ${r.operation === 'preview' ? 'preview' : r.operation === 'destroy' ? 'destroy' : 'update'} ` : ''}FAILED after ${formatSeconds(r.seconds)}: ${r.error ?? 'failed'}`;
     case 'cancelled':
       return `cancelled after ${formatSeconds(r.seconds)}${r.changes && changed(r.changes) ? `, ${describeChanges(r.changes, null, r.operation)} before it stopped` : ''}`;
     case 'skipped':
@@ -25,11 +35,30 @@ function describe(r: StackResult): string {
   }
 }
 
-export function summaryLines(s: RunSummary & Partial<LocalExtras>): string[] {
-  if (s.verb === 'drift') return driftSummaryLines(s);
+/** A path as the user would type it from here: relative when under the working directory. */
+function shownPath(path: string, cwd: string): string {
+  const r = relative(cwd, path);
+  return r && !r.startsWith('..') && !isAbsolute(r) ? r : path;
+}
+
+/** Under a failed stack's line: the rest of its cause, every line, and the file with its whole log. */
+function failureLines(r: StackResult, indent: string, cwd: string): string[] {
+  if (r.result !== 'failed') return [];
+  const cause = (r.cause ?? '').split('\n').slice(1).filter((l) => l.trim());
+  return [...cause.map((l) => `${indent}${l}`), ...(r.log ? [`${indent}full log: ${shownPath(r.log, cwd)}`] : [])];
+}
+
+export function summaryLines(s: RunSummary & Partial<LocalExtras>, cwd: string = process.cwd()): string[] {
+  if (s.verb === 'drift') return driftSummaryLines(s, cwd);
   const shown = s.stacks.filter((r) => r.result !== 'succeeded' || changed(r.changes) || r.note);
   const width = Math.max(0, ...shown.map((r) => r.stack.length));
-  const lines = shown.map((r) => `${r.stack.padEnd(width)}  ${describe(r)}`);
+  const indent = ' '.repeat(width + 2);
+  const lines = shown.flatMap((r) => [
+    `${r.stack.padEnd(width)}  ${describe(r)}`,
+    ...failureLines(r, indent, cwd),
+    ...(s.verb === 'plan' ? stepLines(r, indent) : []),
+    ...(r.warnings ?? []).map((w) => `${indent}warning: ${w}`),
+  ]);
   const count = (result: StackResult['result']) => s.stacks.filter((r) => r.result === result).length;
   const ok = s.stacks.filter((r) => r.result === 'succeeded');
   const totals: Changes = { create: 0, update: 0, delete: 0, same: 0 };
@@ -52,13 +81,13 @@ export function summaryLines(s: RunSummary & Partial<LocalExtras>): string[] {
  * desa drift: per stack that differs, what is gone, changed or added (one line each), then the totals and
  * what repairs it.
  */
-export function driftSummaryLines(s: RunSummary): string[] {
+export function driftSummaryLines(s: RunSummary, cwd: string = process.cwd()): string[] {
   const drifted = s.stacks.filter((r) => r.result === 'succeeded' && (r.drift?.length ?? 0) > 0);
   const other = s.stacks.filter((r) => r.result !== 'succeeded');
   const width = Math.max(0, ...[...drifted, ...other].map((r) => r.stack.length));
   const lines: string[] = [];
   for (const r of s.stacks) {
-    if (r.result !== 'succeeded') lines.push(`${r.stack.padEnd(width)}  ${describe(r)}`);
+    if (r.result !== 'succeeded') lines.push(`${r.stack.padEnd(width)}  ${describe(r)}`, ...failureLines(r, ' '.repeat(width + 2), cwd));
     else if (r.drift?.length) driftLines(r.drift).forEach((l, i) => lines.push(`${(i === 0 ? r.stack : '').padEnd(width)}  ${l}`));
   }
   const checked = s.stacks.filter((r) => r.result === 'succeeded').length;

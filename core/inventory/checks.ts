@@ -5,6 +5,7 @@ import { kindOfCode, type OfficialList } from './official.ts';
 import type { Locator, Problem } from './problems.ts';
 import { didYouMean } from './problems.ts';
 import type { InventoryFile, UnitEntry } from './schema.ts';
+import { slugify } from './slug.ts';
 
 /** Longest pinned slug: `desa-<slug>` must still be a 63-character Kubernetes namespace. */
 export const MAX_PINNED_SLUG = 58;
@@ -85,8 +86,17 @@ export function checkInventory(
 
     if (u.slug !== undefined) {
       const other = slugs.get(u.slug);
-      if (other !== undefined) push(at.at([...path, 'slug'], `slug "${u.slug}" is already used by ${units[other]!.name} (${units[other]!.code})`, 'Slugs name subdomains and stacks and must be unique: qualify one, such as name-kecamatan.'));
-      else slugs.set(u.slug, i);
+      if (other !== undefined) {
+        const [fresh, owner] = newEntryOf([other, units[other]!], [i, u]);
+        const taken = new Set(units.flatMap((x) => (x?.slug ? [x.slug] : [])));
+        push(
+          at.at(
+            ['units', fresh[0], 'slug'],
+            `slug "${u.slug}" is already used by ${owner[1].name} (${owner[1].code}, line ${lineOf(['units', owner[0], 'slug'])})`,
+            `Give ${fresh[1].name} a slug of its own, such as ${freeSlug(fresh[1], taken)}. Keep ${owner[1].name}'s: once a desa is provisioned, its slug names its stack, subdomain, mailboxes and bucket, and must not change.`,
+          ),
+        );
+      } else slugs.set(u.slug, i);
       if (u.slug.length > MAX_PINNED_SLUG) push(at.at([...path, 'slug'], `slug is ${u.slug.length} characters; at most ${MAX_PINNED_SLUG} fit in the namespace desa-<slug>`));
       if (u.slug === PLATFORM_STACK) push(at.at([...path, 'slug'], `"${PLATFORM_STACK}" is reserved for the shared platform stack`));
     }
@@ -115,4 +125,24 @@ export function checkInventory(
     }
   });
   return problems;
+}
+
+type Indexed = [number, UnitEntry];
+
+/** The slug looks made from the unit's own name ("sukamaju", "sukamaju-babelan" for Sukamaju). */
+const slugOfItsName = (u: UnitEntry) => u.slug !== undefined && (u.slug === slugify(u.name) || u.slug.startsWith(`${slugify(u.name)}-`));
+
+/**
+ * Of two entries with the same slug, the new one (the one to change) and the one that holds it: the
+ * slug belongs to the entry whose name it is made from when only one is (a copied entry keeps the slug of
+ * the desa it was copied from); otherwise the later entry is taken as the new one.
+ */
+export function newEntryOf(earlier: Indexed, later: Indexed): [fresh: Indexed, owner: Indexed] {
+  return slugOfItsName(later[1]) && !slugOfItsName(earlier[1]) ? [earlier, later] : [later, earlier];
+}
+
+/** A slug for the new entry that no other entry uses: its name, else its name and kecamatan. */
+function freeSlug(u: UnitEntry, taken: ReadonlySet<string>): string {
+  const own = slugify(u.name);
+  return own && !taken.has(own) ? own : `${own}-${slugify(u.kecamatan)}`;
 }

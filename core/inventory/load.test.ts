@@ -165,7 +165,17 @@ describe('bad input is reported with file, line, field and what to do', () => {
       text: () => edit(text, 'slug: sumberjaya', 'slug: lambangsari'),
       line: lineOf(text, 'slug: sumberjaya'),
       path: 'units.48.slug',
-      message: /slug "lambangsari" is already used by Lambangsari \(32.16.06.2002\)/,
+      message: /slug "lambangsari" is already used by Lambangsari \(32.16.06.2002, line \d+\)/,
+      hint: /^Give Sumberjaya a slug of its own, such as sumberjaya\. Keep Lambangsari's: once a desa is provisioned, its slug names its stack/,
+    },
+    {
+      // issue 10, item 14: a copied entry placed before the desa it was copied from is the new one.
+      name: 'a duplicate slug on a new entry that comes first: the error points at it, never at the provisioned one',
+      text: () => edit(text, 'slug: lambangsari', 'slug: sumberjaya'),
+      line: lineOf(text, 'slug: lambangsari'),
+      path: `units.${unitIndex('32.16.06.2002')}.slug`,
+      message: new RegExp(`slug "sumberjaya" is already used by Sumberjaya \\(32.16.06.2010, line ${lineOf(text, 'slug: sumberjaya')}\\)`),
+      hint: /^Give Lambangsari a slug of its own, such as lambangsari\. Keep Sumberjaya's/,
     },
     {
       name: 'a code outside the official list',

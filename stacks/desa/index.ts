@@ -8,7 +8,7 @@ import { Mailboxes } from './mailboxes.ts';
 import { DesaNamespace } from './namespace.ts';
 import { OpensidAccount, opensidAccountPlan } from './opensid.ts';
 import { Site, sitePlanFor } from './site.ts';
-import { sizingFor } from './sizing.ts';
+import { type Footprint, sizingFor } from './sizing.ts';
 import { StorageSpace } from './storage.ts';
 import { Subdomain, subdomainPlan } from './subdomain.ts';
 
@@ -21,6 +21,8 @@ export interface DesaArgs {
   provider: k8s.Provider;
   /** Accounts whose generated credentials this run replaces (mailbox roles, `storage`, `opensid-db`, `opensid-admin`). */
   rotate?: readonly string[];
+  /** What the namespace ran before, during a switch of site template: the quota admits both (sizing.ts). */
+  siteTransition?: Footprint;
 }
 
 export class Desa extends pulumi.ComponentResource {
@@ -43,7 +45,7 @@ export class Desa extends pulumi.ComponentResource {
     const site = unit.services.site;
     const onOpensid = site.enabled && site.template === 'opensid';
     const outside = args.opensid.mode === 'existing';
-    const sizing = sizingFor(unit, { opensidOutside: outside });
+    const sizing = sizingFor(unit, { opensidOutside: outside, ...(args.siteTransition ? { from: args.siteTransition } : {}) });
     const sitePlan = sitePlanFor({ unit, inventory: args.inventory, images: args.images, opensid: args.opensid, sizing });
     const subPlan = subdomainPlan(unit, platform, sitePlan);
     super('desa:desa:Desa', name, {}, opts);

@@ -62,6 +62,8 @@ describe('Desa resource options', () => {
       'sumberjaya-mail-operator': ['data.password'],
       'sumberjaya-storage-credentials': ['data.secretAccessKey'],
       'sumberjaya-opensid-secret': ['data.password', 'data.adminPassword', 'data.rootPassword'],
+      // A copy of the claim's key: it follows the claim, generates nothing.
+      'sumberjaya-storage-access': undefined,
     });
   });
 
@@ -71,6 +73,13 @@ describe('Desa resource options', () => {
       ['sumberjaya-site-opensid-files', true],
       ['sumberjaya-site-opensid-uploads', true],
     ]);
+  });
+
+  it('protects the bucket claim (data) but not the access that grants its key, so offboarding revokes the key', () => {
+    const secrets = Object.fromEntries(seen.filter((s) => s.type === 'kubernetes:core/v1:Secret').map((s) => [s.name, s.opts.protect ?? false]));
+    expect(secrets['sumberjaya-storage-credentials']).toBe(true);
+    expect(secrets['sumberjaya-storage-access']).toBe(false);
+    expect(secrets['sumberjaya-mail-operator']).toBe(false);
   });
 
   it('creates workloads after what they mount and the OpenSID Secret they read', () => {

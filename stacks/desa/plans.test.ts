@@ -7,7 +7,7 @@ import { parseSettings, platformRefs } from '../settings.ts';
 import { mailboxPlans } from './mailboxes.ts';
 import { networkPolicies } from './network.ts';
 import { sitePlanFor } from './site.ts';
-import { footprintOf, mebibytes, SIZING, sizingFor } from './sizing.ts';
+import { footprintOf, largerQuota, mebibytes, quantity, SIZING, sizingFor } from './sizing.ts';
 import { bucketPlan } from './storage.ts';
 import { subdomainPlan } from './subdomain.ts';
 
@@ -36,6 +36,28 @@ describe('sizing', () => {
     );
     // A switch to a template without pods keeps the old site's Service until the new one exists.
     for (const f of ['none', 'profil'] as const) expect(Number(SIZING[f].quota.services), f).toBeGreaterThanOrEqual(2);
+  });
+
+  it('during a switch of site template, the quota admits both sites; otherwise only its own (issue 10)', () => {
+    // opensid → profil: the profil pod and Service start while OpenSID's still run.
+    const u = unit('sumberjaya');
+    const switching = sizingFor(u, { from: 'opensid' });
+    expect(switching.quota).toEqual(largerQuota(SIZING.profil.quota, SIZING.opensid.quota));
+    expect(switching.quota).toMatchObject({ 'limits.cpu': '3', pods: '8', services: '4', persistentvolumeclaims: '4' });
+    // Everything else is the new template's.
+    expect(switching.limits).toBe(SIZING.profil.limits);
+    expect(switching.podSecurity).toBe('restricted');
+    expect(sizingFor(u, { from: 'profil' })).toBe(SIZING.profil);
+    expect(sizingFor(u)).toBe(SIZING.profil);
+    // OpenSID in the cluster (deploy mode) still running while the desa moves to the local servers' OpenSID.
+    const sidOut = { ...u, services: { ...u.services, site: { ...u.services.site, template: 'opensid' as const } } } as Unit;
+    expect(sizingFor(sidOut, { from: 'opensid', opensidOutside: true }).quota).toEqual(largerQuota(SIZING.none.quota, SIZING.opensid.quota));
+    expect(sizingFor(sidOut, { from: 'none', opensidOutside: true })).toBe(SIZING.none);
+    // profil → OpenSID outside: the namespace keeps room for the profil pod until it is gone.
+    const sid = { ...u, services: { ...u.services, site: { ...u.services.site, template: 'opensid' as const } } } as Unit;
+    expect(sizingFor(sid, { from: 'profil', opensidOutside: true }).quota).toEqual(largerQuota(SIZING.none.quota, SIZING.profil.quota));
+    expect([quantity('100m'), quantity('3'), quantity('64Mi'), quantity('1Gi'), quantity('0')]).toEqual([0.1, 3, 64 * 2 ** 20, 2 ** 30, 0]);
+    expect(largerQuota({ a: '500m', b: '2Gi' }, { a: '1', c: '4' })).toEqual({ a: '1', b: '2Gi', c: '4' });
   });
 
   it('keeps container defaults within the per-container maximum and the quota', () => {
@@ -93,8 +115,9 @@ describe('bucketPlan', () => {
   it('scopes the key to the desa bucket and carries the quota', () => {
     expect(bucketPlan(unit('sumberjaya'), D, 'desa-platform')).toMatchObject({
       bucket: 'desa-sumberjaya',
-      metadata: { name: 'bucket-sumberjaya', namespace: 'desa-platform', annotations: { [`${D}/quota`]: '20Gi' } },
+      metadata: { name: 'bucket-sumberjaya', namespace: 'desa-platform', annotations: { [`${D}/quota`]: '20Gi', [`${D}/access`]: 'bucket-access-sumberjaya' } },
       data: { bucket: 'desa-sumberjaya', accessKeyId: 'desa-sumberjaya', policy: 'readwrite:desa-sumberjaya' },
+      access: { metadata: { name: 'bucket-access-sumberjaya', namespace: 'desa-platform', labels: { [`${D}/consumer`]: 'bucket-access' } } },
     });
     expect(bucketPlan(unit('setia-asih'), D, 'desa-platform')).toBeNull();
   });

@@ -111,8 +111,32 @@ export const SIZING: Record<Footprint, Sizing> = {
   },
 };
 
-export function sizingFor(unit: Unit, o: { opensidOutside?: boolean } = {}): Sizing {
-  return SIZING[footprintOf(unit, o)];
+/**
+ * The sizing of a unit's namespace. `opensidOutside`: OpenSID is served outside the cluster (footprintOf).
+ * `from`: what the namespace ran before this update (its footprint, as `desa up` saw it in the state),
+ * during a switch of site template: the quota then admits both (each limit the larger of the two), since
+ * the new site starts before the old one goes; `desa up` runs a second update without it, which lowers
+ * the quota.
+ */
+export function sizingFor(unit: Unit, o: { opensidOutside?: boolean; from?: Footprint } = {}): Sizing {
+  const own = SIZING[footprintOf(unit, o)];
+  if (!o.from || o.from === footprintOf(unit, o)) return own;
+  return { ...own, quota: largerQuota(own.quota, SIZING[o.from].quota) };
+}
+
+/** A Kubernetes quantity as a number (cpu `100m`, memory `64Mi`, counts `4`); only the suffixes the sizing uses. */
+export function quantity(q: string): number {
+  const m = /^(\d+(?:\.\d+)?)(m|Ki|Mi|Gi|Ti)?$/.exec(q);
+  if (!m) throw new Error(`unsupported quantity ${q}`);
+  const scale: Record<string, number> = { m: 0.001, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+  return Number(m[1]) * (m[2] ? scale[m[2]]! : 1);
+}
+
+/** Each limit of either quota, the larger where both have it. */
+export function largerQuota(a: Record<string, string>, b: Record<string, string>): Record<string, string> {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b)) if (out[k] === undefined || quantity(v) > quantity(out[k]!)) out[k] = v;
+  return out;
 }
 
 const UNIT: Record<string, number> = { Mi: 1, Gi: 1024, Ti: 1024 * 1024 };

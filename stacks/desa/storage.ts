@@ -1,19 +1,29 @@
-// The desa's cloud storage: a bucket named desa-<slug> with its own access key, as a Secret in the
-// platform namespace that the storage service reads (label <domain>/consumer=bucket). The key may
-// only touch its own bucket; the quota is an annotation the storage service applies.
+// The desa's cloud storage: a bucket named desa-<slug> with its own access key, as Secrets in the
+// platform namespace that the storage service reads: the claim (label <domain>/consumer=bucket), which
+// stands for the bucket and its data and is protected, and the access (consumer=bucket-access), a copy
+// of the claim's key that grants it and goes when the desa is offboarded, so the key stops working
+// while the bucket stays. The key may only touch its own bucket; the quota is an annotation the
+// storage service applies.
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { Unit } from '../../core/inventory/model.ts';
-import { BUCKET, CONSUMER, contractKeys } from '../../core/contract.ts';
+import { BUCKET, BUCKET_ACCESS, CONSUMER, contractKeys } from '../../core/contract.ts';
 import { identityLabels } from '../labels.ts';
 import { keepGenerated, secretData, secretValue } from '../secrets.ts';
 
 export const BUCKET_GENERATED = [BUCKET.data.secretAccessKey] as const;
 
+type Metadata = { name: string; namespace: string; labels: Record<string, string>; annotations: Record<string, string> };
+
 export interface BucketPlan {
   bucket: string;
-  metadata: { name: string; namespace: string; labels: Record<string, string>; annotations: Record<string, string> };
+  metadata: Metadata;
   data: Record<string, string>;
+  /**
+   * The access Secret: its data is the claim's, once the claim holds its generated key. No annotations:
+   * an empty map differs from the live object, which has none, at every run.
+   */
+  access: { metadata: Omit<Metadata, 'annotations'> };
 }
 
 export function bucketPlan(unit: Unit, domain: string, namespace: string): BucketPlan | null {
@@ -26,10 +36,13 @@ export function bucketPlan(unit: Unit, domain: string, namespace: string): Bucke
       name: BUCKET.name(unit.slug),
       namespace,
       labels: { ...identityLabels(unit, domain), [k.consumer]: CONSUMER.bucket },
-      annotations: { [k.quota]: storage.quota },
+      annotations: { [k.quota]: storage.quota, [k.access]: BUCKET_ACCESS.name(unit.slug) },
     },
     // The access key id names the desa; only the secret key is secret.
     data: { [BUCKET.data.bucket]: storage.bucket, [BUCKET.data.accessKeyId]: storage.bucket, [BUCKET.data.policy]: `readwrite:${storage.bucket}` },
+    access: {
+      metadata: { name: BUCKET_ACCESS.name(unit.slug), namespace, labels: { ...identityLabels(unit, domain), [k.consumer]: CONSUMER.bucketAccess } },
+    },
   };
 }
 
@@ -55,6 +68,13 @@ export class StorageSpace extends pulumi.ComponentResource {
       { metadata: plan.metadata, type: 'Opaque', data: secretData(plan.data, BUCKET_GENERATED) },
       // The claim stands for the desa's bucket and its archive: data, kept unless --delete-data.
       { parent: this, provider: args.provider, ignoreChanges: args.rotate ? [] : keepGenerated(BUCKET_GENERATED), protect: true },
+    );
+    // The key as granted: the claim's data, copied (base64 as it is). Not protected: offboarding deletes
+    // it, and the storage service then revokes the key. A rotation changes both in the same update.
+    new k8s.core.v1.Secret(
+      `${name}-access`,
+      { metadata: plan.access.metadata, type: 'Opaque', data: pulumi.secret(secret.data.apply((d) => Object.fromEntries(Object.values(BUCKET_ACCESS.data).map((key) => [key, d?.[key] ?? ''])))) },
+      { parent: this, provider: args.provider },
     );
     this.bucket = plan.bucket;
     this.credentials = pulumi.secret(

@@ -75,11 +75,28 @@ describe('Sumberjaya desa stack', () => {
   it('creates the bucket desa-sumberjaya with a scoped key and the inventory quota', () => {
     const bucket = run.one('kubernetes:core/v1:Secret', 'bucket-sumberjaya');
     expect(bucket.inputs.metadata.namespace).toBe('desa-platform');
-    expect(bucket.inputs.metadata.annotations).toEqual({ [`${P}/quota`]: '20Gi' });
+    expect(bucket.inputs.metadata.annotations).toEqual({ [`${P}/quota`]: '20Gi', [`${P}/access`]: 'bucket-access-sumberjaya' });
     expect(decode(bucket.inputs.data.bucket)).toBe('desa-sumberjaya');
     expect(decode(bucket.inputs.data.policy)).toBe('readwrite:desa-sumberjaya');
     expect(decode(bucket.inputs.data.secretAccessKey)).toMatch(/^[2-9a-hjkmnp-z]{40}$/);
     expect(isSecretAt(bucket.raw, ['data', 'secretAccessKey'])).toBe(true);
+  });
+
+  it('grants the bucket key through an access Secret that copies the claim\'s key, as a secret', () => {
+    const bucket = run.one('kubernetes:core/v1:Secret', 'bucket-sumberjaya');
+    expect(bucket.inputs.metadata.annotations[`${P}/access`]).toBe('bucket-access-sumberjaya');
+    const access = run.one('kubernetes:core/v1:Secret', 'bucket-access-sumberjaya');
+    expect(access.inputs.metadata.namespace).toBe('desa-platform');
+    expect(access.inputs.metadata.labels).toMatchObject({ [`${P}/consumer`]: 'bucket-access', [`${P}/slug`]: 'sumberjaya' });
+    // No empty annotations: the live object has none, and `{}` would be an update at every run.
+    expect(access.inputs.metadata.annotations).toBeUndefined();
+    expect(access.inputs.data).toEqual({
+      bucket: bucket.inputs.data.bucket,
+      accessKeyId: bucket.inputs.data.accessKeyId,
+      secretAccessKey: bucket.inputs.data.secretAccessKey,
+      policy: bucket.inputs.data.policy,
+    });
+    expect(isSecretAt(access.raw, ['data', 'secretAccessKey'])).toBe(true);
   });
 
   it('routes sumberjaya.desa.bekasikab.go.id to the profil Service under the wildcard certificate', () => {
