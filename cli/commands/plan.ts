@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { LocalExtras } from '../cluster/target.ts';
 import type { EngineOptions } from '../engine/context.ts';
-import { concurrencyOption, lockWaitOption, runStacks, type StackFlags } from './run-stacks.ts';
+import { concurrencyOption, lockWaitOption, runStacks, shardOption, type StackFlags } from './run-stacks.ts';
 import { fileOption, jsonOption } from './options.ts';
 
 export function registerPlan(program: Command): void {
@@ -12,6 +12,7 @@ export function registerPlan(program: Command): void {
     .option('--only <slug...>', 'only these desa (slugs); the platform stack is always previewed first')
     .addOption(concurrencyOption())
     .addOption(lockWaitOption())
+    .addOption(shardOption())
     .option('--kubeconfig <path>', 'preview against this cluster instead of the local one')
     .option('--context <name>', 'the kubeconfig context to use')
     .addOption(jsonOption())
@@ -25,6 +26,8 @@ replace, update or create (deletes first), with a warning where a change means m
 mailbox removed stops working while its Maildir is kept. A preview that fails shows its whole cause.
 --json gives each stack's changes, steps ({ op, kind, name, type, urn, object: { name, namespace } })
 and warnings.
+--shard K/N previews this runner's share, as \`desa up --shard K/N\` would run it (shard 1 also the
+platform).
 
 Exit codes: 0 the preview ran (whether or not there are changes), 2 wrong usage, 3 invalid desa.yaml,
 4 a preview failed, 130 interrupted.

@@ -11,6 +11,7 @@ import type { Operation, StackProgress } from '../engine/progress.ts';
 import type { Presenter } from '../ui/stack-lines.ts';
 import { emit, emitJson, interactive, log } from '../ui/output.ts';
 import { resolve } from 'node:path';
+import { parseShard, type Shard, shardLine, type ShardSummary } from '../engine/shard.ts';
 
 export const concurrencyOption = () =>
   new Option('--concurrency <n>', 'desa stacks run at the same time (1–32)').default('4').argParser((v) => {
@@ -26,11 +27,15 @@ export const lockWaitOption = () =>
     return String(n);
   });
 
+export const shardOption = () =>
+  new Option('--shard <K/N>', 'run only shard K of N: this runner\'s share of the desa (the same N in every runner; shard 1 also runs the platform)').argParser((v) => parseShard(v));
+
 export interface StackFlags {
   file: string;
   only?: string[];
   concurrency: string;
   lockWait?: string;
+  shard?: Shard;
   kubeconfig?: string;
   context?: string;
   json?: boolean;
@@ -39,7 +44,7 @@ export interface StackFlags {
 const OPERATION: Record<Verb, Operation> = { up: 'up', plan: 'preview', destroy: 'destroy', drift: 'refresh' };
 
 /** The summary of a run, with what the local target adds (nothing with --kubeconfig/--context). */
-export type Summary = RunSummary & Partial<LocalExtras>;
+export type Summary = RunSummary & Partial<LocalExtras> & { shard?: ShardSummary };
 
 /** Where the stacks go: the cluster the flags name, else the local cluster with its servers. */
 async function targetFor(file: string, flags: StackFlags): Promise<Target<LocalExtras>> {
@@ -75,6 +80,7 @@ export async function runStacks<O extends EngineOptions<LocalExtras>>(verb: Verb
         only: flags.only ?? [],
         concurrency: Number(flags.concurrency),
         ...(flags.lockWait !== undefined ? { lockWait: Number(flags.lockWait) } : {}),
+        ...(flags.shard ? { shard: flags.shard } : {}),
         target,
         env: process.env,
         signal,
@@ -87,7 +93,7 @@ export async function runStacks<O extends EngineOptions<LocalExtras>>(verb: Verb
   }
   if (flags.json) emitJson(summary);
   else {
-    emit(summaryLines(summary).join('\n'));
+    emit([...summaryLines(summary), ...(summary.shard ? [shardLine(summary.shard)] : [])].join('\n'));
     if (summary.localKubeconfig) {
       log.info(`The local cluster keeps running: export KUBECONFIG=${summary.localKubeconfig} for kubectl; \`desa cluster down\` stops it.`);
     }

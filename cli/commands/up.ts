@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { LocalExtras } from '../cluster/target.ts';
 import type { UpOptions } from '../engine/up.ts';
-import { concurrencyOption, lockWaitOption, runStacks, type StackFlags } from './run-stacks.ts';
+import { concurrencyOption, lockWaitOption, runStacks, shardOption, type StackFlags } from './run-stacks.ts';
 import { fileOption, jsonOption } from './options.ts';
 
 export function registerUp(program: Command): void {
@@ -12,6 +12,7 @@ export function registerUp(program: Command): void {
     .option('--only <slug...>', 'only these desa (slugs); the platform stack always runs first')
     .addOption(concurrencyOption())
     .addOption(lockWaitOption())
+    .addOption(shardOption())
     .option('--refresh', "refresh each stack's state from the cluster before updating it")
     .option('--release-data <name...>', 'let the update delete these protected resources (data), named as a failed up or plan named them')
     .option('--kubeconfig <path>', 'deploy to this cluster instead of the local one')
@@ -43,17 +44,24 @@ since when) and what to do. A stack last applied to another cluster (the local o
 \`desa cluster down --reset\`, or a kubeconfig now naming another) is refreshed before it is updated, so
 what that cluster lacks is created again; its summary line says so.
 
+--shard K/N runs this runner's share of the desa (N runners, CI matrix jobs, with the same commit,
+desa.yaml, flags, PULUMI_BACKEND_URL and passphrase): a desa's shard depends only on its name and N.
+Shard 1 runs the platform stack; the others wait (up to --lock-wait) until the backend shows it in place
+for their inputs. A last line says what the shard ran (--json: .shard). Not with --only.
+
 Progress: an ink view on a terminal, "[stack] …" lines on stderr otherwise; then a summary on stdout
 (--json: the whole result). Ctrl-C stops cleanly: no new stack starts, running ones stop and release
 their locks; a second Ctrl-C quits at once.
 
 Exit codes: 0 every stack succeeded, 2 wrong usage (unknown --only slug, a --release-data name that is
-no protected resource of the stacks run), 3 invalid desa.yaml, 4 a stack failed, 130 interrupted.
+no protected resource of the stacks run, --shard not K/N), 3 invalid desa.yaml, 4 a stack failed,
+130 interrupted.
 
 Examples:
   desa up
   desa up --only sumberjaya sukamaju --json
   desa up --only lambangjaya --release-data lambangjaya-site-opensid-files
+  desa up --shard 2/3 --lock-wait 900
   desa up --kubeconfig ~/.kube/diskominfo --context prod --concurrency 8`,
     )
     .action(async (opts: StackFlags & { refresh?: boolean; releaseData?: string[] }) => {

@@ -5,11 +5,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import * as pulumi from '@pulumi/pulumi';
+import type * as pulumi from '@pulumi/pulumi';
 import type { EngineEvent, PulumiCommand, PulumiFn, Stack } from '@pulumi/pulumi/automation/index.js';
 import { AbortError, EXIT } from '../../core/errors.ts';
 import { cacheDir, PROJECT, type StateDirs } from '../paths.ts';
-import { backendAt, type Deployment, managedResources, pendingOperations, staleLocks } from './checkpoint.ts';
+import { backendAt, type Deployment, managedResources } from './checkpoint.ts';
+import type { BackendStore } from './backend-store.ts';
+import { latestIn, lockHoldersIn, staleHolders } from './backend-state.ts';
 import { causeOf, type Diagnostic, protectedDeletes, type Step, stepOf } from './diagnostics.ts';
 import type { Changes, Operation } from './progress.ts';
 import { defaultContext, engineTools, verdict } from '../toolchain/doctor.ts';
@@ -112,9 +114,12 @@ export function engineEnv(dirs: StateDirs, engine: Engine, env: NodeJS.ProcessEn
 
 const commands = new Map<string, Promise<PulumiCommand>>();
 
+/** @pulumi/pulumi, loaded on first use (0.7 s): a no-change `desa up` opens no stack and never needs it. */
+const sdk = () => import('@pulumi/pulumi');
+
 function pulumiCommand(root: string): Promise<PulumiCommand> {
   let command = commands.get(root);
-  if (!command) commands.set(root, (command = pulumi.automation.PulumiCommand.get({ root, skipVersionCheck: true })));
+  if (!command) commands.set(root, (command = sdk().then((p) => p.automation.PulumiCommand.get({ root, skipVersionCheck: true }))));
   return command;
 }
 
@@ -124,7 +129,7 @@ export async function openStack(o: OpenOptions): Promise<Stack> {
   mkdirSync(workDir, { recursive: true });
   const url = backendUrl(o.dirs, env);
   if (url.startsWith('file://')) mkdirSync(url.slice('file://'.length), { recursive: true });
-  const stack = await pulumi.automation.LocalWorkspace.createOrSelectStack(
+  const stack = await (await sdk()).automation.LocalWorkspace.createOrSelectStack(
     { stackName: o.stack, projectName: PROJECT, program: o.program },
     {
       workDir,
@@ -143,7 +148,7 @@ export async function openStack(o: OpenOptions): Promise<Stack> {
 export async function listingWorkspace(dirs: StateDirs, engine: Engine, env: NodeJS.ProcessEnv): Promise<pulumi.automation.LocalWorkspace> {
   const workDir = join(dirs.work, '.list');
   mkdirSync(workDir, { recursive: true });
-  return pulumi.automation.LocalWorkspace.create({
+  return (await sdk()).automation.LocalWorkspace.create({
     workDir,
     pulumiCommand: await pulumiCommand(engine.cliRoot),
     projectSettings: { name: PROJECT, runtime: 'nodejs' },
@@ -158,6 +163,20 @@ export function engineError(e: unknown): string {
 }
 
 /**
+ * The stack's settings file, or none yet: a runner that never opened a stack the backend already holds
+ * (a fresh CI machine, another shard) selects it without one. Its encryption salt then comes from the
+ * state, where the engine keeps the secrets provider too.
+ */
+async function settingsOrNone(stack: Stack): Promise<pulumi.automation.StackSettings> {
+  try {
+    return await stack.workspace.stackSettings(stack.name);
+  } catch (e) {
+    if (/failed to find stack settings file/.test(e instanceof Error ? e.message : String(e))) return {};
+    throw e;
+  }
+}
+
+/**
  * Sets configuration values of the stack (plain values; objects as JSON, which Config.getObject parses)
  * in its settings file, as `pulumi config set-all` would: other keys (set by hand with `pulumi config`)
  * and what Pulumi put there (the encryption salt) are kept. No CLI process; unchanged files are not
@@ -165,7 +184,7 @@ export function engineError(e: unknown): string {
  */
 export async function writeConfig(stack: Stack, values: Record<string, unknown>): Promise<void> {
   const ws = stack.workspace;
-  const settings = await ws.stackSettings(stack.name);
+  const settings = await settingsOrNone(stack);
   const config = { ...(settings.config ?? {}) };
   let changed = false;
   for (const [k, v] of Object.entries(values)) {
@@ -179,7 +198,7 @@ export async function writeConfig(stack: Stack, values: Record<string, unknown>)
 /** Removes configuration keys from the stack's settings file, when there. */
 export async function unsetConfig(stack: Stack, keys: readonly string[]): Promise<void> {
   const ws = stack.workspace;
-  const settings = await ws.stackSettings(stack.name);
+  const settings = await settingsOrNone(stack);
   const config = { ...(settings.config ?? {}) };
   if (!keys.some((k) => k in config)) return;
   for (const k of keys) delete config[k];
@@ -191,15 +210,15 @@ export async function unsetConfig(stack: Stack, keys: readonly string[]): Promis
  * operations were left pending, refreshes with --clear-pending-creates (objects created meanwhile are
  * adopted by the next update: server-side apply upserts). Returns what was done, for a progress line.
  */
-export async function recover(stack: Stack, backendDir: string | null, signal?: AbortSignal): Promise<string | null> {
-  // Other backends keep their own leases; only a file backend's lock files and checkpoint are read here.
-  if (backendDir === null) return null;
+export async function recover(stack: Stack, store: BackendStore | null, signal?: AbortSignal): Promise<string | null> {
+  // Other backends keep their own leases; only a file or S3 backend's lock objects and checkpoint are read here.
+  if (store === null) return null;
   const done: string[] = [];
-  if (staleLocks(backendDir, stack.name).length > 0) {
+  if (staleHolders(await lockHoldersIn(store, stack.name)).length > 0) {
     await stack.cancel();
     done.push('cancelled the lock left by a run that was killed');
   }
-  const pending = pendingOperations(backendDir, stack.name);
+  const pending = (await latestIn(store, stack.name))?.pending_operations?.length ?? 0;
   if (pending > 0) {
     await stack.refresh({ clearPendingCreates: true, ...(signal ? { signal } : {}) });
     done.push(`refreshed to clear ${pending} operation(s) it left pending`);

@@ -7,7 +7,9 @@ import type { Inventory } from '../../core/inventory/model.ts';
 import { type StateDirs, stateDirs } from '../paths.ts';
 import { AbortError, OperationFailedError } from '../../core/errors.ts';
 import { type Engine, engineError, findEngine, openStack, type Outcome, recover, runOperation, stateResources, unsetConfig, writeConfig } from './automation.ts';
-import { describeHolder, holdersInError, isLockError, liveHolders, type LockHolder, readLockHolders, StackLockedError } from './locks.ts';
+import { describeHolder, holdersInError, isLockError, liveHolders, type LockHolder, StackLockedError } from './locks.ts';
+import { type BackendStore, storeOf } from './backend-store.ts';
+import { lockHoldersIn } from './backend-state.ts';
 import { backendFor, type Deployment, managedResources, readCheckpoint } from './checkpoint.ts';
 import { CLUSTER_KEY, clusterChange, recordedIdentity } from './identity.ts';
 import { resourceOf, type Step, stepWarnings } from './diagnostics.ts';
@@ -16,6 +18,7 @@ import { keepFailureLogs } from './failure-log.ts';
 import type { Changes, Operation, ProgressListener } from './progress.ts';
 import type { RunSummary, StackResult, Tracker } from './run-loop.ts';
 import { selectStacks } from './selection.ts';
+import type { Shard } from './shard.ts';
 import type { OpenedTarget, Target } from './target.ts';
 
 export interface EngineOptions<X extends object = object> {
@@ -31,6 +34,8 @@ export interface EngineOptions<X extends object = object> {
   listener?: ProgressListener;
   /** Seconds to wait for a stack another run holds before giving up (default 300; 0: refuse at once). */
   lockWait?: number;
+  /** This runner's share of the desa stacks (shard.ts); all of them when absent. */
+  shard?: Shard;
 }
 
 export const DEFAULT_LOCK_WAIT = 300;
@@ -50,6 +55,8 @@ export interface Context<X extends object = object> {
   target: OpenedTarget<X>;
   /** The file backend's directory (lock files, checkpoints); null for other backends. */
   backendDir: string | null;
+  /** The backend's objects, read directly (a folder or an S3 bucket: backend-store.ts); null for others. */
+  store: BackendStore | null;
 }
 
 export async function prepare<X extends object>(o: EngineOptions<X>, check: (inventory: Inventory) => void = (inv) => void selectStacks(inv, o.only)): Promise<Context<X>> {
@@ -61,10 +68,10 @@ export async function prepare<X extends object>(o: EngineOptions<X>, check: (inv
   const opened = await o.target.open(inventory, dirs);
   // Every stack records the cluster it is applied to (identity.ts): in its config, so in its fingerprint.
   const target = opened.identity ? { ...opened, config: { ...opened.config, [CLUSTER_KEY]: opened.identity } } : opened;
-  // Loaded here, once the inventory is valid and the engine found: @pulumi/kubernetes is large.
-  const program = (await import('../../stacks/index.ts')).default;
+  // Loaded when a program first runs (@pulumi/kubernetes is large, 0.3 s): a no-change run opens no stack.
+  const program: PulumiFn = async () => (await import('../../stacks/index.ts')).default();
   const backend = backendFor(o.file, o.env);
-  return { inventory, dirs, engine, program, target, backendDir: backend.kind === 'file' ? backend.dir : null };
+  return { inventory, dirs, engine, program, target, backendDir: backend.kind === 'file' ? backend.dir : null, store: await storeOf(backend, o.env) };
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -74,20 +81,20 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 /**
- * Waits, up to `deadline`, while a live run holds the stack (a file backend's lock files; a lock whose
- * process is gone is left to recover()), saying who in the stack's progress; then a StackLockedError.
- * Other backends are not read here: `seen` (what the engine's error named) is waited on once, and the
+ * Waits, up to `deadline`, while a live run holds the stack (the lock objects of a file or S3 backend; a
+ * lock whose process is gone is left to recover()), saying who in the stack's progress; then a
+ * StackLockedError. Other backends are not read here: `seen` (what the engine's error named) is waited on once, and the
  * caller asks the engine again.
  */
 async function waitForLock(ctx: Context, name: string, o: EngineOptions, t: Tracker, deadline: number, seen: LockHolder[] = []): Promise<void> {
   const start = Date.now();
   for (;;) {
-    const live = ctx.backendDir === null ? seen : liveHolders(readLockHolders(ctx.backendDir, name));
+    const live = ctx.store === null ? seen : liveHolders(await lockHoldersIn(ctx.store, name));
     if (live.length === 0) return;
     if (Date.now() >= deadline || o.signal?.aborted) throw new StackLockedError(name, live, { waited: Math.round((Date.now() - start) / 1000) });
     if (!t.p.message?.startsWith('waiting for')) t.set({ message: `waiting for another run that holds it: ${describeHolder(live[0]!)}` });
-    await sleep(ctx.backendDir === null ? 2000 : 500, o.signal);
-    if (ctx.backendDir === null) return;
+    await sleep(ctx.store === null ? 2000 : 500, o.signal);
+    if (ctx.store === null) return;
   }
 }
 
@@ -111,7 +118,7 @@ export async function open(ctx: Context, name: string, o: EngineOptions, t: Trac
     await unsetConfig(stack, [ROTATE_KEY, TRANSITION_KEY]);
     // Never recover a stack another run is working on: the operations it has pending are its own.
     await waitForLock(ctx, name, o, t, deadline);
-    const recovered = await recover(stack, ctx.backendDir, o.signal);
+    const recovered = await recover(stack, ctx.store, o.signal);
     if (recovered) t.set({ message: recovered });
     return stack;
   } catch (e) {
@@ -134,7 +141,7 @@ export function latestState(ctx: Context, stack: string): (Deployment & { pendin
  */
 export async function staleCluster(ctx: Context, d: Deployment | undefined, s?: Stack): Promise<string | null> {
   if (!ctx.target.identity) return null;
-  const deployment = ctx.backendDir === null && s ? ((await s.exportStack()).deployment as Deployment) : d;
+  const deployment = d ?? (ctx.backendDir === null && s ? ((await s.exportStack()).deployment as Deployment) : undefined);
   const resources = deployment?.resources ?? [];
   const root = resources.find((r) => r.type === 'pulumi:pulumi:Stack');
   return clusterChange(recordedIdentity(root?.outputs), ctx.target.identity, managedResources(resources).length > 0);

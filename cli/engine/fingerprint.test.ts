@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { codeHash, fingerprint, forgetLastUpdate, readLastUpdate, unchanged, writeLastUpdate } from './fingerprint.ts';
+import { fileStore } from './backend-store.ts';
+import { codeHash, fingerprint, unchanged } from './fingerprint.ts';
+import { readRecord } from './records.ts';
 
 describe('fingerprint of a stack’s inputs', () => {
   it('does not depend on key order, does on any value', () => {
@@ -39,17 +41,10 @@ describe('skipping an unchanged stack', () => {
     expect(unchanged(last, { ...now, cluster: null })).toBe(false); // this run's cluster could not be identified
     expect(unchanged({ ...last, cluster: null }, now)).toBe(false); // recorded before desa knew clusters
   });
-  it('a record written before clusters were recorded reads with no cluster', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'work-'));
-    writeFileSync(join(dir, 'desa-last-update.json'), JSON.stringify({ fingerprint: 'f', stateTime: 't' }));
-    expect(readLastUpdate(dir)).toEqual({ fingerprint: 'f', stateTime: 't', cluster: null });
-  });
-  it('the record is kept beside the stack’s settings, and forgotten', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'work-'));
-    expect(readLastUpdate(dir)).toBeNull();
-    writeLastUpdate(dir, last);
-    expect(readLastUpdate(dir)).toEqual(last);
-    forgetLastUpdate(dir);
-    expect(readLastUpdate(dir)).toBeNull();
+  it('a record written before clusters were recorded reads with no cluster', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'state-'));
+    mkdirSync(join(dir, '.desa/last-update/desa'), { recursive: true });
+    writeFileSync(join(dir, '.desa/last-update/desa/x.json'), JSON.stringify({ fingerprint: 'f', stateTime: 't' }));
+    expect(await readRecord(fileStore(dir), 'x')).toEqual({ fingerprint: 'f', stateTime: 't', cluster: null });
   });
 });

@@ -8,7 +8,7 @@
 // reset, a kubeconfig now pointing elsewhere) is never skipped, nor is any stack when the cluster of this
 // run could not be identified.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../paths.ts';
 
@@ -43,32 +43,13 @@ export function fingerprint(parts: Record<string, unknown>): string {
   return createHash('sha256').update(JSON.stringify(stable(parts))).digest('hex');
 }
 
+/** The record of a stack's last successful update (kept beside its state: records.ts). */
 export interface LastUpdate {
   fingerprint: string;
   /** The state's manifest time right after that update. */
   stateTime: string;
   /** The UID of the cluster that update was applied to (identity.ts); null when it was not known. */
   cluster: string | null;
-}
-
-const recordFile = (workDir: string) => join(workDir, 'desa-last-update.json');
-
-export function readLastUpdate(workDir: string): LastUpdate | null {
-  try {
-    const j = JSON.parse(readFileSync(recordFile(workDir), 'utf8')) as Partial<LastUpdate>;
-    if (typeof j.fingerprint !== 'string' || typeof j.stateTime !== 'string') return null;
-    return { fingerprint: j.fingerprint, stateTime: j.stateTime, cluster: typeof j.cluster === 'string' ? j.cluster : null };
-  } catch {
-    return null;
-  }
-}
-
-export function writeLastUpdate(workDir: string, record: LastUpdate): void {
-  writeFileSync(recordFile(workDir), `${JSON.stringify(record)}\n`);
-}
-
-export function forgetLastUpdate(workDir: string): void {
-  rmSync(recordFile(workDir), { force: true });
 }
 
 /**

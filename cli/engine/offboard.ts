@@ -3,11 +3,12 @@
 // --delete-data; `desa plan` previews every stack, saying what `up` would destroy.
 import { AbortError, EXIT } from '../../core/errors.ts';
 import { PLATFORM_STACK } from '../../core/inventory/model.ts';
-import { join } from 'node:path';
 import { heldResources, openStack, unprotectAll } from './automation.ts';
 import { backendFor, readFileBackend } from './checkpoint.ts';
 import { type Context, type EngineOptions, existingStacks, finish, latestState, open, operate, type OperateExtra, prepare, staleCluster, warned, withTarget } from './context.ts';
-import { forgetLastUpdate } from './fingerprint.ts';
+import { listStacks } from './platform-step.ts';
+import { forgetRecord } from './records.ts';
+import { checkShard, ofShard, runsPlatform, type ShardSummary, shardSummary } from './shard.ts';
 import type { Stack } from '@pulumi/pulumi/automation/index.js';
 import type { Deployment } from './checkpoint.ts';
 import { type Job, type RunSummary, runAll, type StackResult, type Tracker } from './run-loop.ts';
@@ -35,7 +36,7 @@ export function offboardJob(ctx: Context, stack: string, o: EngineOptions, delet
       if (!deleteData && held.total === held.protected) {
         return { ...t.end('succeeded', { changes: none }), note: `already destroyed; ${held.protected} resource(s) of data kept` };
       }
-      forgetLastUpdate(join(ctx.dirs.work, stack));
+      await forgetRecord(ctx.store, stack);
       if (deleteData) await unprotectAll(s);
       const r = await operate(ctx, s, 'destroy', t, o, deleteData ? {} : { excludeProtected: true });
       if (r.result !== 'succeeded') return r;
@@ -58,26 +59,36 @@ async function preview(ctx: Context, s: Stack, t: Tracker, o: EngineOptions, bef
 }
 
 /** `desa plan`: a preview of the platform and each selected desa; removed desa show what `up` would destroy. */
-export async function plan<X extends object>(o: EngineOptions<X>): Promise<RunSummary & Partial<X>> {
+export async function plan<X extends object>(o: EngineOptions<X>): Promise<RunSummary & Partial<X> & { shard?: ShardSummary }> {
+  checkShard(o);
   const ctx = await prepare(o);
-  const desas = selectStacks(ctx.inventory, o.only);
+  const all = selectStacks(ctx.inventory, o.only);
+  const desas = ofShard(all, o.shard);
   let existing = new Map<string, number>();
+  let names: string[] = [];
   const platform: Job = {
     stack: PLATFORM_STACK,
     operation: 'preview',
     run: async (t) => {
+      if (!runsPlatform(o.shard)) {
+        // Shard 1 previews the platform; this one only needs the stacks there.
+        names = await listStacks(ctx, o.env);
+        return { ...t.end('succeeded', { changes: null }), note: 'previewed by shard 1' };
+      }
       const before = latestState(ctx, PLATFORM_STACK);
       const s = await open(ctx, PLATFORM_STACK, o, t);
       existing = await existingStacks(s);
+      names = [...existing.keys()];
       return preview(ctx, s, t, o, before);
     },
   };
+  const orphans = () => (o.only.length === 0 ? ofShard(orphanStacks(ctx.inventory, names), o.shard) : []);
   const jobs = (): Job[] => [
     ...desas.map((stack): Job => ({ stack, operation: 'preview', run: async (t) => {
       const before = latestState(ctx, stack);
       return warned(ctx, stack, await preview(ctx, await open(ctx, stack, o, t), t, o, before, { protectedData: { slug: slugOf(ctx, stack) } }));
     } })),
-    ...(o.only.length === 0 ? orphanStacks(ctx.inventory, [...existing.keys()]) : []).map(
+    ...orphans().map(
       (stack): Job => ({
         stack,
         operation: 'preview',
@@ -89,7 +100,8 @@ export async function plan<X extends object>(o: EngineOptions<X>): Promise<RunSu
       }),
     ),
   ];
-  return withTarget(ctx, await runAll('plan', o, platform, jobs, () => existing));
+  const summary = withTarget(ctx, await runAll('plan', o, platform, jobs, () => existing));
+  return o.shard ? { ...summary, shard: shardSummary(o.shard, desas.length, all.length, orphans().length) } : summary;
 }
 
 /** `desa destroy --only …`: offboards the named desa (or stacks left by removed desa). Never the platform. */

@@ -2,7 +2,6 @@
 // stack config key desa:rotate names the accounts for one update; the program then lets the fresh
 // candidate value through (stacks/desa/mailboxes.ts, storage.ts) and the key is removed again. The new
 // values exist only in the cluster's Secrets and, encrypted, in the state; nothing here prints them.
-import { join } from 'node:path';
 import { BUCKET, BUCKET_ACCESS, MAILBOX, OPENSID } from '../../core/contract.ts';
 import { AbortError, EXIT } from '../../core/errors.ts';
 import type { Inventory, Unit } from '../../core/inventory/model.ts';
@@ -11,7 +10,7 @@ import { didYouMean } from '../../core/inventory/problems.ts';
 import { unsetConfig, writeConfig } from './automation.ts';
 import { readCheckpoint } from './checkpoint.ts';
 import { type EngineOptions, finish, open, operate, prepare, ROTATE_KEY } from './context.ts';
-import { forgetLastUpdate } from './fingerprint.ts';
+import { forgetRecord } from './records.ts';
 import { type Job, type RunSummary, runAll, type StackResult } from './run-loop.ts';
 
 export interface RotateOptions<X extends object = object> extends EngineOptions<X> {
@@ -108,7 +107,7 @@ export async function rotate<X extends object>(o: RotateOptions<X>): Promise<Run
       // stands for the desa's archive): for this update only, Secrets are updated in place. Not for
       // every run: after a killed run, a create must be able to take over the Secret it left behind.
       const s = await open(ctx, unit.stack, o, t, { PULUMI_K8S_ENABLE_SECRET_MUTABLE: 'true' });
-      forgetLastUpdate(join(ctx.dirs.work, unit.stack));
+      await forgetRecord(ctx.store, unit.stack);
       await writeConfig(s, { [ROTATE_KEY]: accounts });
       try {
         return await operate(ctx, s, 'up', t, o, { protectedData: { slug: unit.slug } });

@@ -1,7 +1,7 @@
 // What the Pulumi stacks hold, for status, outputs, the report and the credential sheet: a file backend
 // (the default, .desa/state beside desa.yaml, or PULUMI_BACKEND_URL=file://…) is read from its checkpoint
-// files (checkpoint.ts: no CLI process, no decryption); other backends (s3://, Pulumi Cloud) and secret
-// values go through the engine (state-engine.ts, loaded only then). Nothing here imports @pulumi/pulumi.
+// files (checkpoint.ts: no CLI process, no decryption), an S3 one from the same objects in its bucket
+// (backend-state.ts); other backends (Pulumi Cloud) and secret values go through the engine (state-engine.ts, loaded only then). Nothing here imports @pulumi/pulumi.
 import { stateDirs } from '../paths.ts';
 import { backendFor, type Backend, hasSecret, readFileBackend, type StackState } from './checkpoint.ts';
 import { type ClusterIdentity, presentLocally, readLocalIdentity } from './identity.ts';
@@ -36,6 +36,11 @@ export async function readStates(file: string, env: NodeJS.ProcessEnv = process.
   const backend = backendFor(file, env);
   const local = readLocalIdentity(stateDirs(file, env));
   if (backend.kind === 'file') return { backend, stacks: withoutGone(readFileBackend(backend.dir), local) };
+  if (backend.url.startsWith('s3://')) {
+    // An S3 bucket holds the same objects as a folder: read them directly, no engine.
+    const [{ s3Store }, { readStoreStates }] = await Promise.all([import('./backend-store.ts'), import('./backend-state.ts')]);
+    return { backend, stacks: withoutGone(await readStoreStates(await s3Store(backend.url, env)), local) };
+  }
   const { listStackStates } = await import('./state-engine.ts');
   return { backend, stacks: withoutGone(await listStackStates(file, env), local) };
 }

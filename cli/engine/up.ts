@@ -3,23 +3,24 @@
 // successful update is not run (fingerprint.ts). A stack last applied to another cluster (the local one
 // reset, a kubeconfig now naming another) is refreshed before it is updated (identity.ts), so what that
 // cluster lacks is created again, and its summary line says so.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Stack } from '@pulumi/pulumi/automation/index.js';
 import { PLATFORM_STACK } from '../../core/inventory/model.ts';
 import { AbortError, EXIT } from '../../core/errors.ts';
 import type { Unit } from '../../core/inventory/model.ts';
 import { type Footprint, footprintOf } from '../../stacks/desa/sizing.ts';
 import { unsetConfig, writeConfig } from './automation.ts';
-import { type Deployment, lockHeld, managedResources, readCheckpoint, siteWorkloads } from './checkpoint.ts';
+import { type Deployment, managedResources, readCheckpoint, siteWorkloads } from './checkpoint.ts';
 import { stackSettings } from './stack-config.ts';
-import { type Context, type EngineOptions, existingStacks, finish, latestState, open, operate, type OperateExtra, prepare, staleCluster, TRANSITION_KEY, warned } from './context.ts';
+import { type Context, type EngineOptions, existingStacks, finish, open, operate, type OperateExtra, prepare, staleCluster, TRANSITION_KEY, warned } from './context.ts';
 import { resourceOf } from './diagnostics.ts';
 import { releaseNamed } from './release.ts';
-import { codeHash, fingerprint, forgetLastUpdate, readLastUpdate, unchanged, writeLastUpdate } from './fingerprint.ts';
+import { codeHash, fingerprint } from './fingerprint.ts';
 import { offboardJob } from './offboard.ts';
+import { listStacks, platformFingerprint, settingsOf, stackNow, stateOf, waitForPlatform } from './platform-step.ts';
+import { forgetRecord, writeRecord } from './records.ts';
 import { type Job, type RunSummary, runAll, type StackResult, type Tracker } from './run-loop.ts';
 import { orphanStacks, selectStacks } from './selection.ts';
+import { checkShard, ofShard, runsPlatform, type ShardSummary, shardSummary } from './shard.ts';
 
 export interface UpOptions<X extends object = object> extends EngineOptions<X> {
   /** Refresh each stack's state from the cluster before updating it. */
@@ -38,34 +39,19 @@ async function update(ctx: Context, stack: string, t: Tracker, o: UpOptions, bef
 
 /** One desa's update, or no run at all when its inputs and state are those of its last successful update. */
 async function upDesa(ctx: Context, stack: string, t: Tracker, o: UpOptions, code: string): Promise<StackResult> {
-  const workDir = join(ctx.dirs.work, stack);
   const unit = ctx.inventory.units.find((u) => u.stack === stack)!;
-  const settings = join(workDir, `Pulumi.${stack}.yaml`);
-  // The settings file as it is now: before a stack's first update it does not exist yet, so the record
-  // takes the fingerprint again after the update, when it holds what the next run will find.
+  // The settings file as it is now (settingsOf: the keys set by hand): before a stack's first update it
+  // does not exist yet, so the record takes the fingerprint again after the update.
   const inputsNow = () =>
-    fingerprint({
-      unit,
-      kabupaten: ctx.inventory.kabupaten,
-      programmes: ctx.inventory.programmes,
-      config: ctx.target.config,
-      settings: existsSync(settings) ? readFileSync(settings, 'utf8') : null,
-      code,
-    });
-  const before = latestState(ctx, stack);
+    fingerprint({ unit, kabupaten: ctx.inventory.kabupaten, programmes: ctx.inventory.programmes, config: ctx.target.config, settings: settingsOf(ctx, stack), code });
+  const now = await stackNow(ctx, stack, inputsNow());
+  const before = now.state;
   const cluster = ctx.target.identity?.uid ?? null;
-  const current = {
-    fingerprint: inputsNow(),
-    stateTime: before?.manifest?.time ?? null,
-    pending: before?.pending_operations?.length ?? 0,
-    locked: ctx.backendDir === null || lockHeld(ctx.backendDir, stack),
-    cluster,
-  };
-  if (!o.refresh && !releases(ctx, stack, o.releaseData) && unchanged(readLastUpdate(workDir), current)) {
+  if (!o.refresh && !releases(ctx, stack, o.releaseData) && now.unchanged) {
     const same = managedResources(before?.resources ?? []).length;
     return { ...t.end('succeeded', { changes: { create: 0, update: 0, delete: 0, same } }), unchangedInputs: true };
   }
-  forgetLastUpdate(workDir);
+  await forgetRecord(ctx.store, stack);
   const s = await open(ctx, stack, o, t);
   const released = await releaseNamed(s, o.releaseData ?? []);
   if (released.length > 0) t.set({ message: `released by --release-data: ${released.join(', ')}` });
@@ -82,8 +68,8 @@ async function upDesa(ctx: Context, stack: string, t: Tracker, o: UpOptions, cod
       }
     : undefined;
   const r = warned(ctx, stack, await update(ctx, stack, t, o, before, s, { protectedData: { slug: unit.slug }, ...(twoSteps ? { twoSteps } : {}) }));
-  const after = latestState(ctx, stack)?.manifest?.time;
-  if (r.result === 'succeeded' && after) writeLastUpdate(workDir, { fingerprint: inputsNow(), stateTime: after, cluster });
+  const after = r.result === 'succeeded' && ctx.store ? (await stateOf(ctx, stack))?.manifest?.time : undefined;
+  if (after) await writeRecord(ctx.store, stack, { fingerprint: inputsNow(), stateTime: after, cluster });
   return r;
 }
 
@@ -142,26 +128,55 @@ function checkReleases(ctx: Context, stacks: readonly string[], names: readonly 
   }
 }
 
-export async function up<X extends object>(o: UpOptions<X>): Promise<RunSummary & Partial<X>> {
-  const ctx = await prepare(o);
-  const desas = selectStacks(ctx.inventory, o.only);
-  checkReleases(ctx, desas, o.releaseData ?? []);
-  let existing = new Map<string, number>();
-  let platformStack: Stack | undefined;
-  const platform: Job = {
+/**
+ * The platform stack's job: shard 1 (or an unsharded run) updates it unless it is unchanged (then no
+ * engine runs); any other shard waits until it is in place (platform-step.ts). `stacks` gets the stacks
+ * in the backend, for the offboarding of desa gone from desa.yaml.
+ */
+function platformJob(ctx: Context, o: UpOptions, code: string, stacks: (names: string[], counts?: Map<string, number>) => void): Job {
+  return {
     stack: PLATFORM_STACK,
     operation: 'up',
     run: async (t) => {
-      const before = latestState(ctx, PLATFORM_STACK);
-      platformStack = await open(ctx, PLATFORM_STACK, o, t);
-      existing = await existingStacks(platformStack);
-      return update(ctx, PLATFORM_STACK, t, o, before, platformStack);
+      if (!runsPlatform(o.shard)) {
+        await waitForPlatform(ctx, code, o, t);
+        stacks(await listStacks(ctx, o.env));
+        const same = managedResources((await stateOf(ctx, PLATFORM_STACK))?.resources ?? []).length;
+        return { ...t.end('succeeded', { changes: { create: 0, update: 0, delete: 0, same } }), note: 'in place: shard 1 runs it' };
+      }
+      const now = await stackNow(ctx, PLATFORM_STACK, platformFingerprint(ctx, code));
+      if (!o.refresh && now.unchanged) {
+        stacks(await listStacks(ctx, o.env));
+        const same = managedResources(now.state?.resources ?? []).length;
+        return { ...t.end('succeeded', { changes: { create: 0, update: 0, delete: 0, same } }), unchangedInputs: true };
+      }
+      await forgetRecord(ctx.store, PLATFORM_STACK);
+      const s = await open(ctx, PLATFORM_STACK, o, t);
+      const existing = await existingStacks(s);
+      stacks([...existing.keys()], existing);
+      const r = await update(ctx, PLATFORM_STACK, t, o, now.state, s);
+      const after = r.result === 'succeeded' && ctx.store ? (await stateOf(ctx, PLATFORM_STACK))?.manifest?.time : undefined;
+      if (after) await writeRecord(ctx.store, PLATFORM_STACK, { fingerprint: platformFingerprint(ctx, code), stateTime: after, cluster: ctx.target.identity?.uid ?? null });
+      return r;
     },
   };
+}
+
+export async function up<X extends object>(o: UpOptions<X>): Promise<RunSummary & Partial<X> & { shard?: ShardSummary }> {
+  checkShard(o);
+  const ctx = await prepare(o);
+  const all = selectStacks(ctx.inventory, o.only);
+  const desas = ofShard(all, o.shard);
+  checkReleases(ctx, desas, o.releaseData ?? []);
+  let names: string[] = [];
+  let existing = new Map<string, number>();
   const code = codeHash();
+  const platform = platformJob(ctx, o, code, (n, counts) => ((names = n), (existing = counts ?? existing)));
+  const orphans = () => (o.only.length === 0 ? ofShard(orphanStacks(ctx.inventory, names), o.shard) : []);
   const jobs = (): Job[] => [
     ...desas.map((stack): Job => ({ stack, operation: 'up', run: (t) => upDesa(ctx, stack, t, o, code) })),
-    ...(o.only.length === 0 ? orphanStacks(ctx.inventory, [...existing.keys()]).map((stack) => offboardJob(ctx, stack, o, false)) : []),
+    ...orphans().map((stack) => offboardJob(ctx, stack, o, false)),
   ];
-  return finish(ctx, await runAll('up', o, platform, jobs, () => existing));
+  const summary = await finish(ctx, await runAll('up', o, platform, jobs, () => existing));
+  return o.shard ? { ...summary, shard: shardSummary(o.shard, desas.length, all.length, orphans().length) } : summary;
 }
