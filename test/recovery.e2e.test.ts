@@ -22,6 +22,7 @@ import { readLocalServices, type ServicePorts } from '../cli/servers/state.ts';
 import { kubectlPath, readPins } from '../cli/toolchain/pins.ts';
 import { STACK_TRACE } from './helpers/cli.ts';
 import { DESA_BIN, ROOT, edit, keepUnits, shippedText, tempInventory } from './helpers/inventory.ts';
+import { imapTls, localCa, submissionTls } from './helpers/tls.ts';
 
 const ENV = { NO_COLOR: '1', CI: 'true', DESA_CLUSTER_PORT_BASE: '30790', DESA_ETCD_UNSAFE_NO_FSYNC: 'true' };
 const D = 'desa.bekasikab.go.id';
@@ -63,8 +64,9 @@ async function finish(p: ResultPromise) {
 
 const desa = (args: string[]) => finish(start(args));
 
-async function imapRefused(port: number, user: string, pass: string): Promise<boolean> {
-  const client = new ImapFlow({ host: '127.0.0.1', port, secure: false, doSTARTTLS: false, auth: { user, pass }, logger: false });
+/** Whether the mail server refuses this login over IMAPS (the certificate verified against the local CA). */
+async function imapRefused(port: number, ca: string[], user: string, pass: string): Promise<boolean> {
+  const client = new ImapFlow({ host: '127.0.0.1', port, ...imapTls(ca, user), auth: { user, pass }, logger: false });
   client.on('error', () => {});
   try {
     await client.connect();
@@ -75,8 +77,9 @@ async function imapRefused(port: number, user: string, pass: string): Promise<bo
   }
 }
 
-async function smtpRefused(port: number, user: string, pass: string): Promise<boolean> {
-  const t = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, auth: { user, pass }, connectionTimeout: 10_000 });
+/** Whether submission refuses this login after STARTTLS (the certificate verified against the local CA). */
+async function smtpRefused(port: number, ca: string[], user: string, pass: string): Promise<boolean> {
+  const t = nodemailer.createTransport({ host: '127.0.0.1', port, ...submissionTls(ca, user), auth: { user, pass }, connectionTimeout: 10_000 });
   try {
     await t.verify();
     return false;
@@ -151,8 +154,8 @@ describe('issue 10 on the real engine: credentials revoked, failures explained, 
   const expectRevoked = async (slug: string) => {
     const s = secrets[slug]!;
     for (const [user, pass] of Object.entries(s.mailPasswords)) {
-      expect(await imapRefused(ports.imap, user, pass), `IMAP ${user}`).toBe(true);
-      expect(await smtpRefused(ports.submission, user, pass), `SMTP ${user}`).toBe(true);
+      expect(await imapRefused(ports.imaps, localCa(join(dir, '.desa', 'services')), user, pass), `IMAP ${user}`).toBe(true);
+      expect(await smtpRefused(ports.submission, localCa(join(dir, '.desa', 'services')), user, pass), `SMTP ${user}`).toBe(true);
     }
     expect(Object.keys(s.mailPasswords).length).toBeGreaterThan(0);
     expect(await s3Answers(ports.s3, s.storageCredentials)).toEqual({ list: 'InvalidAccessKeyId', put: 'InvalidAccessKeyId' });
@@ -311,8 +314,8 @@ describe('issue 10 on the real engine: credentials revoked, failures explained, 
     const now = Buffer.from(live.stdout, 'base64').toString('utf8');
     expect(now.length, live.stderr).toBe(40);
     expect(now).not.toBe(old);
-    expect(await imapRefused(ports.imap, op, old)).toBe(true);
-    expect(await imapRefused(ports.imap, op, now)).toBe(false);
+    expect(await imapRefused(ports.imaps, localCa(join(dir, '.desa', 'services')), op, old)).toBe(true);
+    expect(await imapRefused(ports.imaps, localCa(join(dir, '.desa', 'services')), op, now)).toBe(false);
     secrets.lambangjaya!.mailPasswords[op] = now;
 
     // item 8: meanwhile status says the last update failed.
