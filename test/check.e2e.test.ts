@@ -1,5 +1,5 @@
 // `desa check` against what a real `desa up` provisioned on the local cluster (DESA_CLUSTER_PORT_BASE=
-// 35790; its loopback servers on 35800+): every desa ready after up; then the DNS server stopped, a site
+// 15790; its loopback servers on 15800+): every desa ready after up; then the DNS server stopped, a site
 // broken, a mailbox Secret deleted and a link recorded as down, and each row names its reason; the exit
 // code says not ready; `desa report` shows the readiness of the last check. The tests build on each other.
 import { execa } from 'execa';
@@ -12,7 +12,7 @@ import { kubectlPath, readPins } from '../cli/toolchain/pins.ts';
 import { STACK_TRACE } from './helpers/cli.ts';
 import { DESA_BIN, edit, keepUnits, ROOT, shippedText, tempInventory } from './helpers/inventory.ts';
 
-const ENV = { NO_COLOR: '1', CI: 'true', DESA_CLUSTER_PORT_BASE: '35790', DESA_ETCD_UNSAFE_NO_FSYNC: 'true' };
+const ENV = { NO_COLOR: '1', CI: 'true', DESA_CLUSTER_PORT_BASE: '15790', DESA_ETCD_UNSAFE_NO_FSYNC: 'true' };
 const D = 'desa.bekasikab.go.id';
 const UNITS = ['lambangsari', 'sumberjaya', 'karangmukti', 'setia-asih'];
 const outputs: string[] = [];
@@ -112,7 +112,7 @@ describe('desa check on what desa up provisioned', () => {
     const doc = JSON.parse(r.stdout) as CheckJson;
     expect(doc).toMatchObject({ ok: false, counts: { units: 4, ready: 0, notReady: 4 } });
     expect(states(doc, 'sumberjaya')).toMatchObject({ dns: 'fail', site: 'fail', mail: 'ok', storage: 'ok', link: 'ok' });
-    expect(detail(doc, 'sumberjaya', 'dns')).toMatch(/^the DNS server 127\.0\.0\.1:35803 does not answer: nothing listens there \(pdns is stopped/);
+    expect(detail(doc, 'sumberjaya', 'dns')).toMatch(/^the DNS server 127\.0\.0\.1:15803 does not answer: nothing listens there \(pdns is stopped/);
     expect(detail(doc, 'sumberjaya', 'site')).toBe(`https://sumberjaya.${D}/ answers, but its page does not name Sumberjaya`);
     expect(states(doc, 'lambangsari')).toMatchObject({ dns: 'n/a', mail: 'fail', storage: 'ok' });
     expect(detail(doc, 'lambangsari', 'mail')).toBe(`1 of 3 mailboxes cannot log in: lambangsari.operator@${D}: no credential in the cluster (its mailbox Secret is missing)`);

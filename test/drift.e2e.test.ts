@@ -1,5 +1,5 @@
-// State and reality (issue 12), on the real local cluster and servers (DESA_CLUSTER_PORT_BASE=32790; its
-// servers on 32800+): objects deleted by hand are named by `desa drift` (exit 5) and re-created by
+// State and reality (issue 12), on the real local cluster and servers (DESA_CLUSTER_PORT_BASE=12790; its
+// servers on 12800+): objects deleted by hand are named by `desa drift` (exit 5) and re-created by
 // `desa up --refresh`; a cluster reset with `desa cluster down --reset` is noticed by `desa up`, which
 // re-creates every object and re-applies them to the new servers, while `desa status` never claims what
 // the cluster lacks; two `desa up` of the same stacks at once wait for each other, naming the holder,
@@ -19,7 +19,7 @@ import { STACK_TRACE } from './helpers/cli.ts';
 import { DESA_BIN, keepUnits, ROOT, shippedText, tempInventory } from './helpers/inventory.ts';
 import { httpsGet, imapTls, localCa } from './helpers/tls.ts';
 
-const ENV = { NO_COLOR: '1', CI: 'true', DESA_CLUSTER_PORT_BASE: '32790', DESA_ETCD_UNSAFE_NO_FSYNC: 'true' };
+const ENV = { NO_COLOR: '1', CI: 'true', DESA_CLUSTER_PORT_BASE: '12790', DESA_ETCD_UNSAFE_NO_FSYNC: 'true' };
 const D = 'desa.bekasikab.go.id';
 const UNITS = ['setia-asih', 'sumberjaya', 'karangmukti'];
 
@@ -143,7 +143,7 @@ describe('state and reality', () => {
 
     const up = await desa(['up', '--file', file]);
     expect(up.code, up.stderr.slice(-3000)).toBe(0);
-    expect(up.stdout).toMatch(/sumberjaya\s+.*created.*refreshed first: the cluster at https:\/\/127\.0\.0\.1:32793 was reset or replaced/);
+    expect(up.stdout).toMatch(/sumberjaya\s+.*created.*refreshed first: the cluster at https:\/\/127\.0\.0\.1:12793 was reset or replaced/);
     expect(up.stdout).toMatch(/services on this machine: 6 mailbox\(es\)/);
     const after = (await kubectl(['get', 'secrets,configmaps,ingresses,deployments,services', '-A', '-l', 'app.kubernetes.io/part-of=desa', '-o', 'name'])).stdout.split('\n').filter(Boolean).sort();
     expect(after).toEqual(before);

@@ -1,5 +1,5 @@
 // OpenSID for real, as a village operator uses it: after a real `desa up` on a fresh local cluster (ports
-// from DESA_CLUSTER_PORT_BASE=37790, its servers on 37800+) with two desa on OpenSID and one on profil,
+// from DESA_CLUSTER_PORT_BASE=17790, its servers on 17800+) with two desa on OpenSID and one on profil,
 // headless Chromium opens each OpenSID at its host and sees the desa's name, logs in with the
 // administrator password from the credential sheet (and is refused admin/sid304); a real MySQL client
 // (the mariadb CLI) is refused one desa's database with the other's account; one desa's PHP cannot read
@@ -26,7 +26,7 @@ import { text } from './fixtures/credentials.ts';
 
 const RELEASE = resolve(ROOT, '../shared/vendor/opensid-2410.0.0.tar.gz');
 const SHA256 = 'c02380a5524efe9d66785492409e4ef1266bafb84423ecb6f25ace027ff91cfe';
-const ENV: Record<string, string> = { NO_COLOR: '1', CI: 'true', DESA_CLUSTER_PORT_BASE: '37790', DESA_ETCD_UNSAFE_NO_FSYNC: 'true', DESA_OPENSID_SOURCE: RELEASE, DESA_OPENSID_SHA256: SHA256 };
+const ENV: Record<string, string> = { NO_COLOR: '1', CI: 'true', DESA_CLUSTER_PORT_BASE: '17790', DESA_ETCD_UNSAFE_NO_FSYNC: 'true', DESA_OPENSID_SOURCE: RELEASE, DESA_OPENSID_SHA256: SHA256 };
 const D = 'desa.bekasikab.go.id';
 const outputs: string[] = [];
 /** Every generated password seen, for the leak search at the end. */

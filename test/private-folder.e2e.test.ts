@@ -2,33 +2,21 @@
 // `desa up` as root gives mailboxes that log in, names that resolve and sites that open, without
 // anyone changing that folder's permissions: the servers' files go to a folder of the project's own
 // (DESA_SERVICES_HOME, /var/lib/desa by default) that .desa/services links to. Real cluster and
-// servers, DESA_CLUSTER_PORT_BASE=33790 (servers on 33800+).
+// servers, DESA_CLUSTER_PORT_BASE=13790 (servers on 13800+).
 import { execa } from 'execa';
 import { ImapFlow } from 'imapflow';
 import { Resolver } from 'node:dns/promises';
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLocalServices } from '../cli/servers/state.ts';
 import { STACK_TRACE } from './helpers/cli.ts';
 import { DESA_BIN, keepUnits, OFFICIAL_CSV, shippedText } from './helpers/inventory.ts';
+import { httpsGet, imapTls, localCa } from './helpers/tls.ts';
 
 const D = 'desa.bekasikab.go.id';
 
-function get(port: number, host: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', headers: { Host: host } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 describe.skipIf(userInfo().uid !== 0)('a checkout in a 0700 folder, as root', () => {
   let home: string;
@@ -54,7 +42,7 @@ describe.skipIf(userInfo().uid !== 0)('a checkout in a 0700 folder, as root', ()
     // Short, like /var/lib/desa: the servers' unix sockets go under it.
     home = mkdtempSync('/tmp/dsh-');
     chmodSync(home, 0o755);
-    env = { NO_COLOR: '1', CI: 'true', DESA_CLUSTER_PORT_BASE: '33790', DESA_ETCD_UNSAFE_NO_FSYNC: 'true', DESA_SERVICES_HOME: home };
+    env = { NO_COLOR: '1', CI: 'true', DESA_CLUSTER_PORT_BASE: '13790', DESA_ETCD_UNSAFE_NO_FSYNC: 'true', DESA_SERVICES_HOME: home };
   });
 
   afterAll(async () => {
@@ -79,7 +67,10 @@ describe.skipIf(userInfo().uid !== 0)('a checkout in a 0700 folder, as root', ()
     const ports = readLocalServices(join(checkout, '.desa', 'services'))!.ports;
     const out = await desa(['outputs', 'sumberjaya', '--show-secrets', '--json']);
     const pass = (JSON.parse(out.stdout) as { outputs: { mailPasswords: Record<string, string> } }).outputs.mailPasswords[`sumberjaya.operator@${D}`]!;
-    const client = new ImapFlow({ host: '127.0.0.1', port: ports.imap, secure: false, doSTARTTLS: false, auth: { user: `sumberjaya.operator@${D}`, pass }, logger: false });
+    // Over TLS, trusting only the local CA: the servers' files (the certificate among them) live in the
+    // traversable folder the link points at.
+    const ca = localCa(join(checkout, '.desa', 'services'));
+    const client = new ImapFlow({ host: '127.0.0.1', port: ports.imaps, ...imapTls(ca, `sumberjaya.operator@${D}`), auth: { user: `sumberjaya.operator@${D}`, pass }, logger: false });
     await client.connect();
     expect((await client.list()).map((b) => b.path)).toEqual(['INBOX']);
     await client.logout();
@@ -87,7 +78,7 @@ describe.skipIf(userInfo().uid !== 0)('a checkout in a 0700 folder, as root', ()
     dns.setServers([`127.0.0.1:${ports.dns}`]);
     for (const slug of ['sumberjaya', 'karangmukti']) {
       expect(await dns.resolve4(`${slug}.${D}`)).toEqual(['127.0.0.1']);
-      const page = await get(ports.http, `${slug}.${D}`);
+      const page = await httpsGet(ports.https, `${slug}.${D}`, ca);
       expect(page.status).toBe(200);
       expect(page.body).toMatch(new RegExp(slug === 'sumberjaya' ? 'Sumberjaya' : 'Karangmukti'));
     }

@@ -1,5 +1,5 @@
-// Past one machine (issue 15, part 3), on the real local cluster (DESA_CLUSTER_PORT_BASE=39790; its
-// servers on 39800+) with Pulumi's S3 backend on the local Versity S3 gateway: two `desa up --shard K/2`
+// Past one machine (issue 15, part 3), on the real local cluster (DESA_CLUSTER_PORT_BASE=19790; its
+// servers on 19800+) with Pulumi's S3 backend on the local Versity S3 gateway: two `desa up --shard K/2`
 // started at the same moment split six desa between them, each provisioned exactly once, the platform
 // by shard 1 while shard 2 waits for it, no lock conflict, a summary per shard; `desa status` reads the
 // bucket; a fresh runner (no .desa/work) sharing only the bucket then finds every stack unchanged and
@@ -16,7 +16,7 @@ import { readLocalServices, readServiceSecret } from '../cli/servers/state.ts';
 import { STACK_TRACE } from './helpers/cli.ts';
 import { DESA_BIN, edit, keepUnits, shippedText, tempInventory } from './helpers/inventory.ts';
 
-const ENV = { NO_COLOR: '1', CI: 'true', DESA_CLUSTER_PORT_BASE: '39790', DESA_ETCD_UNSAFE_NO_FSYNC: 'true' };
+const ENV = { NO_COLOR: '1', CI: 'true', DESA_CLUSTER_PORT_BASE: '19790', DESA_ETCD_UNSAFE_NO_FSYNC: 'true' };
 const UNITS = ['setia-asih', 'segarajaya', 'pusaka-rakyat', 'sagara-makmur', 'setia-mulya', 'samudra-jaya'];
 const BUCKET = 'desa-state';
 

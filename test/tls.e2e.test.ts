@@ -1,5 +1,5 @@
 // TLS on every front door of the local servers (issue 13), after a real `desa up` on the local cluster
-// (DESA_CLUSTER_PORT_BASE=34790; its servers on 34800+): the wildcard certificate ordered from the local
+// (DESA_CLUSTER_PORT_BASE=14790; its servers on 14800+): the wildcard certificate ordered from the local
 // ACME CA (Pebble) by DNS-01 through the local PowerDNS is served by the sites (HTTPS, plain HTTP
 // redirecting), IMAPS, and STARTTLS on IMAP and submission, and verifies against the local CA's root
 // only, for the names people use. Passwords never travel before TLS. A second run orders nothing.
@@ -18,7 +18,7 @@ import { readLocalServices, readState, type ServicePorts } from '../cli/servers/
 import { STACK_TRACE } from './helpers/cli.ts';
 import { DESA_BIN, keepUnits, shippedText, tempInventory } from './helpers/inventory.ts';
 
-const ENV = { NO_COLOR: '1', CI: 'true', DESA_CLUSTER_PORT_BASE: '34790', DESA_ETCD_UNSAFE_NO_FSYNC: 'true' };
+const ENV = { NO_COLOR: '1', CI: 'true', DESA_CLUSTER_PORT_BASE: '14790', DESA_ETCD_UNSAFE_NO_FSYNC: 'true' };
 const D = 'desa.bekasikab.go.id';
 const MAIL = `mail.${D}`;
 const outputs: string[] = [];

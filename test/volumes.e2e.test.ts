@@ -1,4 +1,4 @@
-// Volumes on the local cluster (DESA_CLUSTER_PORT_BASE=36790, servers off): a claim of the default
+// Volumes on the local cluster (DESA_CLUSTER_PORT_BASE=16790, servers off): a claim of the default
 // StorageClass binds at once to a folder under .desa/cluster/volumes made by the cluster's own
 // provisioner, a pod using it runs, deleting the claim deletes the folder, a claim it cannot serve says
 // why; and a desa switched to the opensid template (a volume claim and a StatefulSet's claim) provisions
@@ -13,7 +13,7 @@ import { kubectlPath, readPins } from '../cli/toolchain/pins.ts';
 import { STACK_TRACE } from './helpers/cli.ts';
 import { DESA_BIN, edit, keepUnits, ROOT, shippedText, tempInventory } from './helpers/inventory.ts';
 
-const ENV = { NO_COLOR: '1', CI: 'true', DESA_CLUSTER_PORT_BASE: '36790', DESA_ETCD_UNSAFE_NO_FSYNC: 'true', DESA_SERVICES: 'off' };
+const ENV = { NO_COLOR: '1', CI: 'true', DESA_CLUSTER_PORT_BASE: '16790', DESA_ETCD_UNSAFE_NO_FSYNC: 'true', DESA_SERVICES: 'off' };
 
 async function desa(args: string[], timeout = 300_000) {
   const r = await execa(DESA_BIN, args, { env: ENV, extendEnv: true, reject: false, stdin: 'ignore', timeout });

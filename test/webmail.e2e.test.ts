@@ -1,5 +1,5 @@
 // Webmail as a village operator uses it: after a real `desa up` of two desa on a fresh local cluster
-// (ports from DESA_CLUSTER_PORT_BASE=38790, its servers on 38800+), headless Chromium opens Roundcube at
+// (ports from DESA_CLUSTER_PORT_BASE=18790, its servers on 18800+), headless Chromium opens Roundcube at
 // https://webmail.<domain> on the local nginx (the browser maps every name of the domain to 127.0.0.1 and
 // accepts exactly the key of the certificate the local CA issued; Node checks its chain), logs in
 // as one desa's operator with the password the stack generated, sees in the inbox a message another desa
@@ -22,7 +22,7 @@ import { DESA_BIN, keepUnits, shippedText, tempInventory } from './helpers/inven
 import { CHROMIUM } from './helpers/offline-browser.ts';
 import { httpsGet, imapTls, localCa, submissionTls } from './helpers/tls.ts';
 
-const ENV = { NO_COLOR: '1', CI: 'true', DESA_CLUSTER_PORT_BASE: '38790', DESA_ETCD_UNSAFE_NO_FSYNC: 'true' };
+const ENV = { NO_COLOR: '1', CI: 'true', DESA_CLUSTER_PORT_BASE: '18790', DESA_ETCD_UNSAFE_NO_FSYNC: 'true' };
 const D = 'desa.bekasikab.go.id';
 const outputs: string[] = [];
 /** Skipped only on a machine without Chromium or Roundcube, outside CI; in CI a missing one fails. */

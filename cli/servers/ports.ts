@@ -37,7 +37,7 @@ export type PortName = keyof typeof PORT_PLAN;
 export type ServicePorts = Record<PortName, number>;
 
 export const DEFAULT_PORT_BASE = 23800;
-const HIGHEST_OFFSET = Math.max(...Object.values(PORT_PLAN));
+export const HIGHEST_OFFSET = Math.max(...Object.values(PORT_PLAN));
 
 /** A base port from text (DESA_SERVICES_PORT_BASE): a whole number that leaves room for every offset. */
 export function parsePortBase(text: string | undefined): number {
