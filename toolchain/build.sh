@@ -6,12 +6,13 @@
 #                                                        build what is missing (default: all);
 #                                                        engine = pulumi pulumi-kubernetes + plugin,
 #                                                        cluster = etcd kubernetes kwok,
-#                                                        services = versitygw pebble, all = the three;
+#                                                        services = versitygw pebble sftpgo,
+#                                                        all = the three;
 #                                                        plugin = only install the built k8s plugin
 #   toolchain/build.sh env                               print shell exports for the built tools
 #   toolchain/build.sh pin <piece>...                    regenerate toolchain/<piece>/go.mod+go.sum
 #                                                        from versions.env (maintainers only)
-# Pieces: pulumi pulumi-language-nodejs pulumi-kubernetes etcd kubernetes kwok versitygw pebble
+# Pieces: pulumi pulumi-language-nodejs pulumi-kubernetes etcd kubernetes kwok versitygw pebble sftpgo
 #
 # Output: $DESA_CACHE/toolchain/<piece>-<version>/bin/..., with
 #   DESA_CACHE=${DESA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/desa}
@@ -58,6 +59,7 @@ version_of() {
 	kwok) echo "$KWOK_VERSION" ;;
 	versitygw) echo "$VERSITYGW_VERSION" ;;
 	pebble) echo "$PEBBLE_VERSION" ;;
+	sftpgo) echo "$SFTPGO_VERSION" ;;
 	*) die "unknown piece '$1'" ;;
 	esac
 }
@@ -73,6 +75,7 @@ pin_line() {
 	kwok) echo "KWOK_VERSION=$KWOK_VERSION" ;;
 	versitygw) echo "VERSITYGW_VERSION=$VERSITYGW_VERSION" ;;
 	pebble) echo "PEBBLE_VERSION=$PEBBLE_VERSION" ;;
+	sftpgo) echo "SFTPGO_VERSION=$SFTPGO_VERSION" ;;
 	esac
 }
 
@@ -84,6 +87,7 @@ dest_of() { echo "$TC/$1-$(version_of "$1")"; }
 PULUMI_LANG_MOD=github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3
 K8S_PROVIDER_MOD=github.com/pulumi/pulumi-kubernetes/provider/v4
 PEBBLE_MOD=github.com/letsencrypt/pebble/v2
+SFTPGO_MOD=github.com/drakkan/sftpgo/v2
 
 # Print the replace directives of a downloaded .mod file, one per line: "old[ v] => new[ v]".
 mod_replaces() {
@@ -149,6 +153,10 @@ pin() {
 		requires="$PEBBLE_MOD@$PEBBLE_VERSION"
 		tools="$PEBBLE_MOD/cmd/pebble"
 		upstream_main="$PEBBLE_MOD@$PEBBLE_VERSION" ;;
+	sftpgo)
+		requires="$SFTPGO_MOD@$SFTPGO_VERSION"
+		tools="$SFTPGO_MOD"
+		upstream_main="$SFTPGO_MOD@$SFTPGO_VERSION" ;;
 	*) die "unknown piece '$p'" ;;
 	esac
 	log "pin $p: $(pin_line "$p")"
@@ -383,6 +391,23 @@ build_pebble() {
 	"$tmp/bin/pebble" -version >&2 || true
 }
 
+# SFTPGo's build tags (toolchain/NOTES-services.md says why): no cgo here, so no SQLite (its driver is
+# cgo's); the user store is bbolt (pure Go, one file). No MySQL/PostgreSQL, Google Cloud Storage or Azure
+# Blob backends: desa uses none of them (nometrics does not compile with the S3 backend in v2.7.5).
+# The S3 backend stays (the desa's bucket on
+# the S3 gateway was measured against local disk). No `bundle` tag: the web templates, static files and
+# OpenAPI schema of the very module are installed beside the binary, in share/, where a plain build reads them.
+SFTPGO_TAGS=nosqlite,nomysql,nopgsql,nogcs,noazblob
+build_sftpgo() {
+	ld="-s -w -X $SFTPGO_MOD/internal/version.date=$(mod_time "$SFTPGO_MOD")"
+	gobuild "$tmp/bin" -tags "$SFTPGO_TAGS" -ldflags "$ld" "$SFTPGO_MOD"
+	dir=$(mod_dir "$SFTPGO_MOD") && [ -d "$dir" ] || die "cannot download $SFTPGO_MOD"
+	mkdir -p "$tmp/share"
+	for f in templates static openapi; do cp -R "$dir/$f" "$tmp/share/$f"; done
+	chmod -R u+w,a+rX "$tmp/share"
+	"$tmp/bin/sftpgo" -v >&2 || true
+}
+
 # Remove temp dirs of interrupted runs (their pid is gone).
 clean_stale() {
 	for d in "$TC"/.build-*; do
@@ -456,7 +481,7 @@ install_k8s_plugin() {
 
 print_env() {
 	path=""
-	for p in pulumi pulumi-language-nodejs pulumi-kubernetes etcd kubernetes kwok versitygw pebble; do
+	for p in pulumi pulumi-language-nodejs pulumi-kubernetes etcd kubernetes kwok versitygw pebble sftpgo; do
 		[ -d "$(dest_of "$p")/bin" ] && path="$path$(dest_of "$p")/bin:"
 	done
 	echo "export PATH=\"$path\$PATH\""
@@ -472,7 +497,7 @@ export GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}github.com/pulumi""
 # programs inline (the Automation API hosts them). `build.sh pulumi-language-nodejs` still tries.
 ENGINE="pulumi pulumi-kubernetes"
 CLUSTER="etcd kubernetes kwok"
-SERVICES="versitygw pebble"
+SERVICES="versitygw pebble sftpgo"
 
 # ---------------------------------------------------------------------------------------------
 # scheduling and progress
@@ -490,6 +515,7 @@ expected_of() {
 	etcd) echo 30 ;;
 	versitygw) echo 70 ;;
 	pebble) echo 45 ;;
+	sftpgo) echo 120 ;;
 	*) echo 300 ;;
 	esac
 }
@@ -504,7 +530,7 @@ after_of() {
 	esac
 }
 # The order pieces are started in, when free to start: the critical path first.
-PRIORITY="kubernetes pulumi pulumi-kubernetes kwok versitygw etcd pebble"
+PRIORITY="kubernetes pulumi pulumi-kubernetes kwok sftpgo versitygw etcd pebble"
 
 # How many pieces build at once. One `go build` keeps 2 cores busy only part of the time (a chain of
 # big packages compiles one after the other; links are mostly serial), so two at a time fill the gaps.

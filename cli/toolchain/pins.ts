@@ -46,6 +46,7 @@ const VERSION_KEY = {
   kwok: 'KWOK_VERSION',
   versitygw: 'VERSITYGW_VERSION',
   pebble: 'PEBBLE_VERSION',
+  sftpgo: 'SFTPGO_VERSION',
 } as const;
 
 export type Piece = keyof typeof VERSION_KEY;
