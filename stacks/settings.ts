@@ -63,8 +63,19 @@ export const settingsSchema = z.strictObject({
     .strictObject({
       certManager: mode.default('deploy'),
       certManagerNamespace: dnsLabel.default('cert-manager'),
+      /**
+       * A contact address for the ACME account. Optional: Let's Encrypt stopped sending expiry e-mail in
+       * June 2025, and cert-manager renews on its own.
+       */
       acmeEmail: z.email().optional(),
+      /** Let's Encrypt's production endpoint, or its staging one (untrusted certificates, far higher limits) to try a set-up. */
       acmeServer: z.enum(['production', 'staging']).default('production'),
+      /**
+       * Renew when the CA's renewal information (ARI, RFC 9773) says so: the issuer's
+       * renewalInformationSource ARI, and, with certManager deploy, the controller's ACMEUseARI feature
+       * gate (alpha since cert-manager 1.21). An existing cert-manager must have the gate on itself.
+       */
+      ari: z.boolean().default(true),
       wildcardSecret: dnsLabel.default('wildcard-tls'),
     })
     .prefault({}),

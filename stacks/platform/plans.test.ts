@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSettings } from '../settings.ts';
-import { clusterIssuer, defaultTlsStore, externalDnsValues, mailDnsEndpoint, mailDnsRecords, platformProblems, splitHostPort, traefikValues, wildcardCertificate } from './plans.ts';
+import { certManagerValues, clusterIssuer, defaultTlsStore, externalDnsValues, mailDnsEndpoint, mailDnsRecords, platformProblems, splitHostPort, traefikValues, wildcardCertificate } from './plans.ts';
 
 const D = 'desa.bekasikab.go.id';
 const full = parseSettings({
@@ -13,8 +13,10 @@ describe('platformProblems', () => {
     expect(platformProblems(full, { tsigSecret: true })).toEqual([]);
   });
 
-  it('asks for the ACME contact, the RFC 2136 server and the TSIG key', () => {
-    expect(platformProblems(parseSettings({}), { tsigSecret: false })).toHaveLength(3);
+  it('asks for the RFC 2136 server and the TSIG key, not for an ACME contact e-mail', () => {
+    const problems = platformProblems(parseSettings({}), { tsigSecret: false });
+    expect(problems).toEqual([expect.stringContaining('desa:dns.rfc2136'), expect.stringContaining('desa:dnsTsigSecret')]);
+    expect(platformProblems(parseSettings({ dns: full.dns }), { tsigSecret: true })).toEqual([]);
   });
 
   it('needs none of them on a bare control plane with existing DNS', () => {
@@ -44,6 +46,23 @@ describe('certificates', () => {
         dns01: { rfc2136: { nameserver: '10.0.0.53:5353', tsigKeyName: 'desa.', tsigAlgorithm: 'HMACSHA512', tsigSecretSecretRef: { name: 'tsig', key: 'secret' } } },
       },
     ]);
+  });
+
+  it('names a contact only when one is configured', () => {
+    expect(clusterIssuer(full, D, 'tsig').spec.acme).toMatchObject({ email: 'ops@bekasikab.go.id' });
+    expect(clusterIssuer(parseSettings({ dns: full.dns }), D, 'tsig').spec.acme).not.toHaveProperty('email');
+  });
+
+  it('renews by the CA\'s renewal information (ARI) unless turned off, with the controller\'s gate on', () => {
+    expect(clusterIssuer(full, D, 'tsig').spec.acme.renewalInformationSource).toBe('ARI');
+    expect(certManagerValues(full)).toEqual({ crds: { enabled: true }, featureGates: 'ACMEUseARI=true' });
+    const off = parseSettings({ dns: full.dns, tls: { ari: false } });
+    expect(clusterIssuer(off, D, 'tsig').spec.acme.renewalInformationSource).toBe('None');
+    expect(certManagerValues(off)).toEqual({ crds: { enabled: true } });
+  });
+
+  it('points at Let\'s Encrypt production by default', () => {
+    expect(clusterIssuer(parseSettings({ dns: full.dns }), D, 'tsig').spec.acme.server).toBe('https://acme-v02.api.letsencrypt.org/directory');
   });
 
   it('makes the wildcard Traefik\'s default certificate', () => {

@@ -42,7 +42,10 @@ describe('platform stack', () => {
     expect(cert.spec.issuerRef).toEqual({ name: 'letsencrypt-dns01', kind: 'ClusterIssuer', group: 'cert-manager.io' });
     const issuer = run.one(`${CR}cert-manager.io/v1:ClusterIssuer`, 'letsencrypt-dns01').inputs.spec.acme;
     expect(issuer.server).toBe('https://acme-v02.api.letsencrypt.org/directory');
-    expect(issuer.email).toBe('diskominfosantik@bekasikab.go.id');
+    // No contact e-mail is configured, and none is needed (Let's Encrypt sends no expiry mail since June 2025).
+    expect(issuer).not.toHaveProperty('email');
+    // Renewal follows the CA's renewal information (ARI), which the controller acts on with its feature gate.
+    expect(issuer.renewalInformationSource).toBe('ARI');
     expect(issuer.solvers[0].selector).toEqual({ dnsZones: ['desa.bekasikab.go.id'] });
     expect(issuer.solvers[0].dns01.rfc2136).toEqual({
       nameserver: 'ns1.bekasikab.go.id:53',
@@ -50,7 +53,7 @@ describe('platform stack', () => {
       tsigAlgorithm: 'HMACSHA256',
       tsigSecretSecretRef: { name: 'rfc2136-tsig', key: 'secret' },
     });
-    expect(chart('platform-tls-cert-manager').inputs).toMatchObject({ chart: 'oci://quay.io/jetstack/charts/cert-manager', namespace: 'cert-manager', values: { crds: { enabled: true } } });
+    expect(chart('platform-tls-cert-manager').inputs).toMatchObject({ chart: 'oci://quay.io/jetstack/charts/cert-manager', namespace: 'cert-manager', values: { crds: { enabled: true }, featureGates: 'ACMEUseARI=true' } });
   });
 
   it('keeps the TSIG key a secret, in cert-manager\'s namespace and in the platform namespace', () => {
