@@ -76,6 +76,11 @@ export const settingsSchema = z.strictObject({
        * gate (alpha since cert-manager 1.21). An existing cert-manager must have the gate on itself.
        */
       ari: z.boolean().default(true),
+      /**
+       * The CAs the zone's CAA record allows (issue and issuewild), as their CAA domain names. Unset:
+       * letsencrypt.org (its production and staging endpoints both check it). [] publishes no CAA record.
+       */
+      caa: z.array(z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, { message: 'expected a CA\'s CAA domain name such as letsencrypt.org' })).optional(),
       wildcardSecret: dnsLabel.default('wildcard-tls'),
     })
     .prefault({}),

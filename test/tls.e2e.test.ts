@@ -6,6 +6,7 @@
 import { execa } from 'execa';
 import { ImapFlow } from 'imapflow';
 import { X509Certificate } from 'node:crypto';
+import { Resolver } from 'node:dns/promises';
 import { readFileSync, statSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -174,6 +175,16 @@ describe('TLS on the front doors of the local servers, from the local ACME CA', 
     // Trusted only because the local CA's root is: with the system's roots the handshake fails.
     await expect(httpsGet(ports.https, `sumberjaya.${D}`, undefined)).rejects.toThrow(/certificate|self.signed|issuer/i);
     expect((await httpsGet(ports.https, `tidak-ada.${D}`, ca)).status).toBe(404);
+  });
+
+  it('DNS: the zone allows only the local CA (CAA), and webmail and files resolve, asked of the local PowerDNS', async () => {
+    const dns = new Resolver({ timeout: 2000, tries: 1 });
+    dns.setServers([`127.0.0.1:${ports.dns}`]);
+    const caa = (await dns.resolveCaa(D)).map((r) => ({ ...r }));
+    expect(caa).toEqual(expect.arrayContaining([{ critical: 0, issue: 'pebble.desa.local' }, { critical: 0, issuewild: 'pebble.desa.local' }]));
+    expect(caa).toHaveLength(2);
+    expect(await dns.resolve4(`webmail.${D}`)).toEqual(['127.0.0.1']);
+    expect(await dns.resolve4(`files.${D}`)).toEqual(['127.0.0.1']);
   });
 
   it('site: plain HTTP answers 301 to the same address over HTTPS', async () => {

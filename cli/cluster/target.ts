@@ -9,6 +9,7 @@ import type { RunSummary } from '../engine/run-loop.ts';
 import { stackSettings } from '../engine/stack-config.ts';
 import type { AfterRun, Target } from '../engine/target.ts';
 import type { StateDirs } from '../paths.ts';
+import { LOCAL_CA_CAA } from '../servers/pebble.ts';
 import { readLocalServices } from '../servers/state.ts';
 import { kubectlJson, syncServices, type SyncReport } from '../services/sync.ts';
 import { clusterUp } from './local-cluster.ts';
@@ -48,7 +49,8 @@ export function localClusterConfig(inventory: string, kubeconfig: string, s3Endp
     'desa:inventory': inventory,
     'desa:customResources': false,
     'desa:ingress': { mode: 'existing', publishesStatus: false },
-    'desa:tls': { certManager: 'existing' },
+    // The local PowerDNS serves the zone, so its CAA record names the local CA (Pebble), not Let's Encrypt.
+    'desa:tls': { certManager: 'existing', caa: [LOCAL_CA_CAA] },
     'desa:dns': { mode: 'existing' },
     'desa:mail': { mode: 'existing' },
     'desa:storage': { mode: 'existing', endpoint: s3Endpoint },

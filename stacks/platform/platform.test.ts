@@ -78,6 +78,7 @@ describe('platform stack', () => {
       'desa.bekasikab.go.id TXT',
       '_dmarc.desa.bekasikab.go.id TXT',
       'mail._domainkey.desa.bekasikab.go.id TXT',
+      'desa.bekasikab.go.id CAA',
     ]);
     expect(values.env[0].valueFrom.secretKeyRef).toEqual({ name: 'external-dns-tsig', key: 'secret' });
   });
