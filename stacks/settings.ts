@@ -13,6 +13,10 @@ export const PINS = {
   storageImage: 'docker.io/versity/versitygw:v1.8.0',
   traefikChart: { chart: 'traefik', version: '42.4.1', repo: 'https://traefik.github.io/charts' },
   certManagerChart: { chart: 'oci://quay.io/jetstack/charts/cert-manager', version: 'v1.21.1' },
+  /** Roundcube's official image, Apache flavour (one container, no separate web server). */
+  roundcubeImage: 'docker.io/roundcube/roundcubemail:1.6.12-apache',
+  /** SFTPGo at the version the local default builds from the Go module proxy. */
+  sftpgoImage: 'docker.io/drakkan/sftpgo:v2.7.5',
   externalDnsChart: { chart: 'external-dns', version: '1.21.1', repo: 'https://kubernetes-sigs.github.io/external-dns/' },
 } as const;
 
@@ -118,6 +122,23 @@ export const settingsSchema = z.strictObject({
       size: quantity.default('500Gi'),
     })
     .prefault({}),
+  /** Roundcube at webmail.<domain>: deployed here, or served elsewhere (the local default: the local nginx). */
+  webmail: z
+    .strictObject({
+      mode: mode.default('deploy'),
+      image: z.string().min(1).default(PINS.roundcubeImage),
+      /** Its SQLite database (preferences, contacts); mail itself stays on the mail server. */
+      size: quantity.default('1Gi'),
+    })
+    .prefault({}),
+  /** SFTPGo at files.<domain> (web client, WebDAV under /dav): deployed here with its data volume, or elsewhere. */
+  files: z
+    .strictObject({
+      mode: mode.default('deploy'),
+      image: z.string().min(1).default(PINS.sftpgoImage),
+      size: quantity.default('500Gi'),
+    })
+    .prefault({}),
   opensid: z
     .strictObject({
       /**
@@ -168,7 +189,7 @@ export interface StackConfig {
   tsigSecret: pulumi.Output<string> | undefined;
 }
 
-const OBJECT_KEYS = ['ingress', 'tls', 'dns', 'mail', 'storage', 'opensid', 'images'] as const;
+const OBJECT_KEYS = ['ingress', 'tls', 'dns', 'mail', 'storage', 'webmail', 'files', 'opensid', 'images'] as const;
 
 /** Validates raw config values (as `pulumi config` holds them); throws a RunError naming each bad key. */
 export function parseSettings(raw: Record<string, unknown>): Settings {

@@ -54,6 +54,9 @@ export function localClusterConfig(inventory: string, kubeconfig: string, s3Endp
     'desa:dns': { mode: 'existing' },
     'desa:mail': { mode: 'existing' },
     'desa:storage': { mode: 'existing', endpoint: s3Endpoint },
+    // Roundcube and SFTPGo run beside the cluster, behind the local nginx.
+    'desa:webmail': { mode: 'existing' },
+    'desa:files': { mode: 'existing' },
     'desa:opensid': opensid,
     'kubernetes:kubeconfig': kubeconfig,
   };

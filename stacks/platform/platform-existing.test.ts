@@ -17,6 +17,8 @@ const run = installMocks('platform', {
     dmarcReportsTo: 'dmarc@bekasikab.go.id',
   }),
   'desa:storage': JSON.stringify({ mode: 'existing', endpoint: 'https://s3.bekasikab.go.id' }),
+  'desa:webmail': JSON.stringify({ mode: 'existing' }),
+  'desa:files': JSON.stringify({ mode: 'existing' }),
 });
 const { default: main } = await import('../index.ts');
 

@@ -128,15 +128,66 @@ describe('platform stack', () => {
     expect(run.one('kubernetes:core/v1:PersistentVolumeClaim', 'storage-data').inputs.spec.resources.requests.storage).toBe('500Gi');
   });
 
+  it('deploys Roundcube at webmail.<domain>, pinned, on the wildcard certificate, talking TLS to the mail server', () => {
+    const d = run.one('kubernetes:apps/v1:Deployment', 'webmail').inputs;
+    expect(d.metadata.namespace).toBe('desa-platform');
+    const c = d.spec.template.spec.containers[0];
+    // An exact release tag, never latest.
+    expect(c.image).toBe('docker.io/roundcube/roundcubemail:1.6.12-apache');
+    expect(c.image).toMatch(/:\d+\.\d+\.\d+-apache$|@sha256:/);
+    // The DES key only from its Secret: no plain value of it in the pod spec.
+    expect(c.env.find((e: any) => e.name === 'ROUNDCUBEMAIL_DES_KEY')).toEqual({ name: 'ROUNDCUBEMAIL_DES_KEY', valueFrom: { secretKeyRef: { name: 'webmail-secret', key: 'desKey' } } });
+    const secret = run.one('kubernetes:core/v1:Secret', 'webmail-secret');
+    expect(isSecretAt(secret.raw, ['data', 'desKey'])).toBe(true);
+    expect(decode(secret.inputs.data.desKey)).toHaveLength(24);
+    const php = run.one('kubernetes:core/v1:ConfigMap', 'webmail-config').inputs.data['desa.php'];
+    expect(php).toContain("$config['imap_host'] = 'ssl://mail.desa-platform.svc.cluster.local:993';");
+    expect(php).toContain("$config['smtp_host'] = 'tls://mail.desa-platform.svc.cluster.local:587';");
+    expect(php).toContain("'verify_peer' => true");
+    expect(php).toContain("'peer_name' => 'mail.desa.bekasikab.go.id'");
+    expect(php).toContain("$config['language'] = 'id_ID';");
+    expect(php).toContain("$config['username_domain'] = 'desa.bekasikab.go.id';");
+    expect(php).toContain("$config['plugins'] = [];");
+    const ing = run.one('kubernetes:networking.k8s.io/v1:Ingress', 'webmail').inputs;
+    expect(ing.spec.rules[0].host).toBe('webmail.desa.bekasikab.go.id');
+    // The wildcard from Traefik's default TLS store: the host is listed, no per-host certificate Secret.
+    expect(ing.spec.tls).toEqual([{ hosts: ['webmail.desa.bekasikab.go.id'] }]);
+    expect(ing.metadata.annotations['external-dns.alpha.kubernetes.io/hostname']).toBe('webmail.desa.bekasikab.go.id');
+    expect(ing.spec.rules[0].http.paths[0].backend.service).toEqual({ name: 'webmail', port: { number: 80 } });
+    expect(run.one('kubernetes:core/v1:PersistentVolumeClaim', 'webmail-data').inputs.spec.resources.requests.storage).toBe('1Gi');
+  });
+
+  it('deploys SFTPGo v2.7.5 at files.<domain> with its data volume, WebDAV under /dav, the admin password from a Secret', () => {
+    const d = run.one('kubernetes:apps/v1:Deployment', 'files').inputs;
+    const c = d.spec.template.spec.containers[0];
+    expect(c.image).toBe('docker.io/drakkan/sftpgo:v2.7.5');
+    for (const e of c.env) if (/PASSWORD|USERNAME/.test(e.name)) expect(e.value, e.name).toBeUndefined();
+    expect(c.env).toContainEqual({ name: 'SFTPGO_DEFAULT_ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: 'files-admin', key: 'password' } } });
+    expect(c.env).toContainEqual({ name: 'SFTPGO_HTTPD__BINDINGS__0__BASE_URL', value: 'https://files.desa.bekasikab.go.id' });
+    const admin = run.one('kubernetes:core/v1:Secret', 'files-admin');
+    expect(isSecretAt(admin.raw, ['data', 'password'])).toBe(true);
+    expect(decode(admin.inputs.data.password)).toMatch(/^[2-9a-hjkmnp-z]{40}$/);
+    expect(d.spec.template.spec.volumes).toEqual([{ name: 'data', persistentVolumeClaim: { claimName: 'files-data' } }]);
+    const pvc = run.one('kubernetes:core/v1:PersistentVolumeClaim', 'files-data');
+    expect(pvc.inputs.spec.resources.requests.storage).toBe('500Gi');
+    const ing = run.one('kubernetes:networking.k8s.io/v1:Ingress', 'files').inputs;
+    expect(ing.spec.rules[0].host).toBe('files.desa.bekasikab.go.id');
+    expect(ing.spec.tls).toEqual([{ hosts: ['files.desa.bekasikab.go.id'] }]);
+    expect(ing.spec.rules[0].http.paths.map((p: any) => `${p.path} -> ${p.backend.service.port.number}`)).toEqual(['/dav -> 8090', '/ -> 8080']);
+    expect(run.one('kubernetes:core/v1:Service', 'files').inputs.spec.ports.map((p: any) => p.port)).toEqual([8080, 8090]);
+  });
+
   it('uses component type tokens and names derived from the platform component', () => {
     const components = run.resources.filter((r) => r.type.startsWith('desa:')).map((r) => `${r.type} ${r.name}`).sort();
     expect(components).toEqual([
       'desa:platform:Certificates platform-tls',
       'desa:platform:Dns platform-dns',
+      'desa:platform:Files platform-files',
       'desa:platform:Ingress platform-ingress',
       'desa:platform:Mail platform-mail',
       'desa:platform:Platform platform',
       'desa:platform:Storage platform-storage',
+      'desa:platform:Webmail platform-webmail',
     ]);
     for (const r of run.resources.filter((x) => x.type.startsWith('kubernetes:'))) {
       expect(r.name).toMatch(/^platform-/);
@@ -156,7 +207,9 @@ describe('platform stack', () => {
       dnsZone: 'desa.bekasikab.go.id',
       mailHost: 'mail.desa.bekasikab.go.id',
       storageEndpoint: 'http://storage.desa-platform.svc.cluster.local:7070',
-      modes: { ingress: 'deploy', certManager: 'deploy', dns: 'deploy', mail: 'deploy', storage: 'deploy' },
+      webmailUrl: 'https://webmail.desa.bekasikab.go.id/',
+      filesUrl: 'https://files.desa.bekasikab.go.id/',
+      modes: { ingress: 'deploy', certManager: 'deploy', dns: 'deploy', mail: 'deploy', storage: 'deploy', webmail: 'deploy', files: 'deploy' },
     });
     for (const [key, value] of Object.entries(outputs)) {
       if (pulumi.Output.isInstance(value)) expect(await pulumi.isSecret(value), key).toBe(false);
