@@ -295,6 +295,16 @@ describe('TLS on the front doors of the local servers, from the local ACME CA', 
     expect(doctor.stdout).toMatch(/Pebble \(local ACME CA\)\s+v2\.10\.3/);
   });
 
+  it('desa plan counts the certificate budget: with the wildcard held, nothing to order and one issued this week', async () => {
+    // The local cluster's start (which plan does too) keeps or orders the local CA's wildcard itself, so
+    // a plan here never orders; the refusal (exit 7) is covered by cli/engine/certificate-budget.test.ts.
+    const plan = await desa(['plan', '--file', file, '--json', '--allow-certificates', '0']);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(JSON.parse(plan.stdout).certificates).toMatchObject({ registeredDomain: 'bekasikab.go.id', allowance: 50, limit: 0, limitFrom: '--allow-certificates', wouldOrder: 0, issuedThisWeek: 1, withinLimit: true });
+    const text = await desa(['plan', '--file', file]);
+    expect(text.stdout).toContain('Certificates: this run would order 0 new certificates (1 issued in the last 7 days); bekasikab.go.id shares 50 a week with every other service under it, and desa may use 10 (desa.yaml).');
+  });
+
   it('no private key and no password appears in any output', () => {
     for (const out of outputs) {
       expect(out).not.toMatch(/PRIVATE KEY/);
