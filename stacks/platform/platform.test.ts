@@ -163,7 +163,18 @@ describe('platform stack', () => {
     expect(c.image).toBe('docker.io/drakkan/sftpgo:v2.7.5');
     for (const e of c.env) if (/PASSWORD|USERNAME/.test(e.name)) expect(e.value, e.name).toBeUndefined();
     expect(c.env).toContainEqual({ name: 'SFTPGO_DEFAULT_ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: 'files-admin', key: 'password' } } });
-    expect(c.env).toContainEqual({ name: 'SFTPGO_HTTPD__BINDINGS__0__BASE_URL', value: 'https://files.desa.bekasikab.go.id' });
+    // Only keys SFTPGo v2.7.5's sftpgo.json has (httpd.bindings, webdavd.bindings, data_provider), as SFTPGO_ env.
+    expect(c.env.map((e: any) => e.name)).toEqual([
+      'SFTPGO_HTTPD__BINDINGS__0__PORT',
+      'SFTPGO_WEBDAVD__BINDINGS__0__PORT',
+      'SFTPGO_WEBDAVD__BINDINGS__0__PREFIX',
+      'SFTPGO_HTTPD__BINDINGS__0__PROXY_ALLOWED',
+      'SFTPGO_HTTPD__BINDINGS__0__CLIENT_IP_PROXY_HEADER',
+      'SFTPGO_DATA_PROVIDER__CREATE_DEFAULT_ADMIN',
+      'SFTPGO_DEFAULT_ADMIN_USERNAME',
+      'SFTPGO_DEFAULT_ADMIN_PASSWORD',
+    ]);
+    expect(c.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
     const admin = run.one('kubernetes:core/v1:Secret', 'files-admin');
     expect(isSecretAt(admin.raw, ['data', 'password'])).toBe(true);
     expect(decode(admin.inputs.data.password)).toMatch(/^[2-9a-hjkmnp-z]{40}$/);

@@ -115,7 +115,7 @@ export function webmailDeployment(settings: Settings): k8s.types.input.apps.v1.D
   };
 }
 
-export function filesDeployment(settings: Settings, domain: string): k8s.types.input.apps.v1.DeploymentSpec {
+export function filesDeployment(settings: Settings): k8s.types.input.apps.v1.DeploymentSpec {
   const selector = { 'app.kubernetes.io/name': FILES.name };
   const fromAdmin = (key: string) => ({ secretKeyRef: { name: FILES.secret, key } });
   return {
@@ -136,9 +136,10 @@ export function filesDeployment(settings: Settings, domain: string): k8s.types.i
               { name: 'SFTPGO_HTTPD__BINDINGS__0__PORT', value: String(FILES.httpPort) },
               { name: 'SFTPGO_WEBDAVD__BINDINGS__0__PORT', value: String(FILES.davPort) },
               { name: 'SFTPGO_WEBDAVD__BINDINGS__0__PREFIX', value: '/dav' },
-              // Share links and the web client name the public address, not the pod's.
-              { name: 'SFTPGO_HTTPD__BINDINGS__0__BASE_URL', value: `https://${filesHost(domain)}` },
+              // Behind the ingress controller: the client's address from X-Forwarded-For, trusted from the
+              // cluster's private ranges only (keys of sftpgo.json's httpd.bindings in v2.7.5).
               { name: 'SFTPGO_HTTPD__BINDINGS__0__PROXY_ALLOWED', value: '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16' },
+              { name: 'SFTPGO_HTTPD__BINDINGS__0__CLIENT_IP_PROXY_HEADER', value: 'X-Forwarded-For' },
               { name: 'SFTPGO_DATA_PROVIDER__CREATE_DEFAULT_ADMIN', value: 'true' },
               { name: 'SFTPGO_DEFAULT_ADMIN_USERNAME', valueFrom: fromAdmin('username') },
               { name: 'SFTPGO_DEFAULT_ADMIN_PASSWORD', valueFrom: fromAdmin('password') },
@@ -149,7 +150,8 @@ export function filesDeployment(settings: Settings, domain: string): k8s.types.i
             ],
             readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 },
             volumeMounts: [
-              { name: 'data', mountPath: '/srv/sftpgo', subPath: 'data' },
+              // The image's users_base_dir, and its SQLite data provider's home.
+              { name: 'data', mountPath: '/srv/sftpgo/data', subPath: 'data' },
               { name: 'data', mountPath: '/var/lib/sftpgo', subPath: 'state' },
             ],
           },
@@ -226,7 +228,7 @@ export class Files extends pulumi.ComponentResource {
         { metadata: meta(FILES.data), spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: settings.files.size } } } },
         { ...child, protect: true },
       );
-      new k8s.apps.v1.Deployment(`${name}-server`, { metadata: meta(FILES.name), spec: filesDeployment(settings, domain) }, { ...child, dependsOn: [args.platformNamespace, admin, pvc] });
+      new k8s.apps.v1.Deployment(`${name}-server`, { metadata: meta(FILES.name), spec: filesDeployment(settings) }, { ...child, dependsOn: [args.platformNamespace, admin, pvc] });
       const service = { ...meta(FILES.name), annotations: { 'pulumi.com/skipAwait': 'true' } };
       new k8s.core.v1.Service(
         `${name}-service`,
