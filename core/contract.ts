@@ -113,7 +113,7 @@ export const SITE_PAGE = { name: 'profil-content', data: { page: 'index.html' } 
 /** One DNS record set the platform publishes: names are absolute (trailing dot), TXT values carry their quotes. */
 export interface DnsRecord {
   name: string;
-  type: 'A' | 'MX' | 'TXT';
+  type: 'A' | 'MX' | 'TXT' | 'CAA';
   ttl: number;
   values: string[];
 }
@@ -127,3 +127,6 @@ export const DEFAULT_MAILBOX_QUOTA: string = FALLBACK.mailQuota;
  * shadowed by it (an exact server_name wins over the sites' pattern).
  */
 export const webmailHost = (domain: string): string => `webmail.${domain}`;
+
+/** The file space's host (SFTPGo's web client and WebDAV), beside webmail under the Kabupaten's domain. */
+export const filesHost = (domain: string): string => `files.${domain}`;

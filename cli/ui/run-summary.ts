@@ -9,6 +9,7 @@ import { describeStep, sortedSteps, type Step } from '../engine/diagnostics.ts';
 import type { Changes } from '../engine/progress.ts';
 import { PLATFORM_STACK } from '../../core/inventory/model.ts';
 import { driftLines } from '../engine/drift-model.ts';
+import { budgetLine } from '../engine/certificate-budget.ts';
 import { describeChanges, formatSeconds } from './stack-lines.ts';
 
 const changed = (c: Changes | null) => c !== null && c.create + c.update + c.delete > 0;
@@ -72,6 +73,7 @@ export function summaryLines(s: RunSummary & Partial<LocalExtras>, cwd: string =
   ];
   const op = s.verb === 'plan' ? 'preview' : s.verb;
   lines.push(`${s.stacks.length} stack(s): ${parts.join(', ')}; resources: ${describeChanges(totals, null, op)}.`);
+  if (s.certificates) lines.push(budgetLine(s.certificates), ...s.certificates.orders.map((x) => `  would order: ${x.source} (${x.reason})`));
   if (s.services) lines.push(...servicesLines(s.services));
   for (const f of s.serversFailed ?? []) lines.push(`services: FAILED: ${f.server} did not start: ${f.reason}`);
   return lines;
