@@ -24,6 +24,7 @@
 //
 //   npm run bench:provision -- [--count N] [--concurrency C] [--only-variants desa,plain,kubectl]
 //                              [--small K] [--port-base 29100] [--keep]
+//                              [--inventory FILE | --kabupaten CODE] [--no-onboarding]
 // Results: a markdown table on stdout, the JSON in bench/out/provision-<date>.json, progress on stderr.
 // The pieces are in bench/provision/: setup (options, engine, work folder), processes, clusters, results,
 // variants and report.
@@ -33,7 +34,7 @@ import { clusterDown, countKinds, started } from './provision/clusters.ts';
 import { alive, live, say, state, treePids } from './provision/processes.ts';
 import { report } from './provision/report.ts';
 import { problems } from './provision/results.ts';
-import { base, CONCURRENCY, logs, newcomer, opts, runs, units, variants, work } from './provision/setup.ts';
+import { base, CONCURRENCY, inventorySource, logs, newcomer, opts, runs, units, variants, work } from './provision/setup.ts';
 import { type Rendered, render, variantDesa, variantKubectl, variantPlain } from './provision/variants.ts';
 
 // ---------------------------------------------------------------------------------------------------
@@ -85,7 +86,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 const startedAt = new Date();
 const loadAtStart = loadavg();
 say(
-  `${units.length} desa (platform + ${base.length} provisioned, then ${newcomer.slug} onboarded), concurrency ${CONCURRENCY}, ` +
+  `${units.length} desa of ${inventorySource} (platform + ${base.length} provisioned${newcomer ? `, then ${newcomer.slug} onboarded` : ''}), concurrency ${CONCURRENCY}, ` +
     `variants ${variants.join(', ')}; ${cpus().length} CPUs, load ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}; work in ${work}`,
 );
 if (loadAtStart[0]! > 1) say(`the machine is not idle (load ${loadAtStart[0]!.toFixed(2)}): the figures will be noisy`);

@@ -77,6 +77,20 @@ export function controlPlaneMiB(c: Cluster): { rss: number; hwm: number } | null
   return { rss: rss / 1024, hwm: hwm / 1024 };
 }
 
+/** Each of the cluster's own processes: resident now and its peak (VmHWM), in MiB. */
+export function clusterMiB(c: Cluster): Record<string, { rss: number; hwm: number }> | null {
+  const out: Record<string, { rss: number; hwm: number }> = {};
+  for (const [name, pid] of clusterPids(c)) {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      out[name] = { rss: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024, hwm: Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024 };
+    } catch {
+      // not running
+    }
+  }
+  return Object.keys(out).length ? out : null;
+}
+
 // Every object the stacks create carries the common label (core/contract.ts COMMON_LABELS).
 let kinds = ['namespace', 'secret', 'configmap', 'deployment', 'service', 'ingress', 'networkpolicy', 'resourcequota', 'limitrange'];
 

@@ -6,7 +6,7 @@ import { PART_OF_SELECTOR as PART_OF } from '../../core/contract.ts';
 import { kubernetesPluginVersion } from '../../cli/toolchain/doctor.ts';
 import { SAMPLE_MS, say } from './processes.ts';
 import { problems, type Result, results } from './results.ts';
-import { allUnits, base, CONCURRENCY, COUNT, newcomer, OUT, pins, PORT_BASE, ROOT, SMALL, TERRAGRUNT, units, variants } from './setup.ts';
+import { allUnits, base, CONCURRENCY, COUNT, inventorySource, newcomer, opts, OUT, pins, PORT_BASE, ROOT, SMALL, TERRAGRUNT, units, variants } from './setup.ts';
 import type { Rendered } from './variants.ts';
 
 export interface RunFacts {
@@ -22,7 +22,7 @@ export function report({ startedAt, loadAtStart, failure, expected, renderedInfo
   const byId = (id: string) => results.find((r) => r.id === id);
   const ref = byId('desa-up');
   const ratio = (a: number | null | undefined, b: number | null | undefined) => (a && b ? `${(a / b).toFixed(2)}x` : '–');
-  const newObjects = renderedInfo?.stacks[newcomer.stack] ?? 0;
+  const newObjects = newcomer ? (renderedInfo?.stacks[newcomer.stack] ?? 0) : 0;
   const expectedAfter = expected === null ? null : expected + newObjects;
   const objectsCell = (r: Result, want: number | null) => (r.objects === undefined ? '' : `${r.objects ?? '?'}${want === null ? '' : `/${want}`}`);
   const rows = results.map((r) => [
@@ -45,7 +45,7 @@ export function report({ startedAt, loadAtStart, failure, expected, renderedInfo
   const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
   const out: string[] = [];
   out.push(
-    `Provisioning benchmark, ${startedAt.toISOString().slice(0, 10)}: ${units.length} desa of ${allUnits.length}, concurrency ${CONCURRENCY}, ` +
+    `Provisioning benchmark, ${startedAt.toISOString().slice(0, 10)}: ${units.length} desa of ${allUnits.length} (${inventorySource}), concurrency ${CONCURRENCY}, ` +
       `Node ${process.version}, Pulumi CLI ${pins.PULUMI_VERSION}, kubernetes plugin v${kubernetesPluginVersion(ROOT)}, Kubernetes ${pins.KUBERNETES_VERSION}, ` +
       `${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, load ${loadAtStart[0]!.toFixed(2)} at the start.`,
     '',
@@ -62,10 +62,21 @@ export function report({ startedAt, loadAtStart, failure, expected, renderedInfo
     `  --skip-preview --client=… --exec-kind auto.inline\` in the stack's own directory; driven by \`sh\` + \`xargs -P ${CONCURRENCY}\`.`,
     `- kubectl apply --server-side: the same objects rendered beforehand under Pulumi's mock runtime; no engine, no state, no readiness`,
     `  wait: the floor the API server allows.`,
-    `- Onboarding: \`desa up --only ${newcomer.slug}\` (the platform stack, unchanged, then the new desa) into a cluster where ${base.length} and`,
-    `  where ${SMALL} desa were provisioned; the two times should be close.`,
+    ...(newcomer
+      ? [
+          `- Onboarding: \`desa up --only ${newcomer.slug}\` (the platform stack, unchanged, then the new desa) into a cluster where ${base.length} and`,
+          `  where ${SMALL} desa were provisioned; the two times should be close.`,
+        ]
+      : []),
     `- objects: objects labelled ${PART_OF} in the cluster afterwards / rendered for the same stacks.`,
   );
+  // The cluster's own processes, apart from the figures above (issue 15: desa's memory goal excludes them).
+  for (const r of results) {
+    if (!r.clusterMiB) continue;
+    const parts = Object.entries(r.clusterMiB).map(([n, m]) => `${n} ${m.rss.toFixed(0)} (peak ${m.hwm.toFixed(0)})`);
+    const total = Object.values(r.clusterMiB).reduce((n, m) => n + m.rss, 0);
+    out.push(`- cluster processes after "${r.what}", MiB: ${parts.join(', ')}; ${total.toFixed(0)} resident in all.`);
+  }
   if (ref) {
     const perStack = ref.seconds / ref.stacks;
     const tg = TERRAGRUNT.seconds / TERRAGRUNT.stacks;
@@ -79,7 +90,8 @@ export function report({ startedAt, loadAtStart, failure, expected, renderedInfo
   console.log(out.join('\n'));
 
   mkdirSync(OUT, { recursive: true });
-  const jsonFile = join(OUT, `provision-${startedAt.toISOString().slice(0, 10)}.json`);
+  const label = opts.kabupaten ? `-${opts.kabupaten.replace(/[^0-9A-Za-z]+/g, '')}` : '';
+  const jsonFile = join(OUT, `provision-${startedAt.toISOString().slice(0, 10)}${label}-${units.length}.json`);
   writeFileSync(
     jsonFile,
     `${JSON.stringify(
@@ -87,8 +99,9 @@ export function report({ startedAt, loadAtStart, failure, expected, renderedInfo
         startedAt: startedAt.toISOString(),
         machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), loadAtStart, loadAtEnd: loadavg() },
         versions: { node: process.version, pulumi: pins.PULUMI_VERSION, kubernetesPlugin: `v${kubernetesPluginVersion(ROOT)}`, kubernetes: pins.KUBERNETES_VERSION },
-        options: { count: COUNT, concurrency: CONCURRENCY, variants, small: SMALL, portBase: PORT_BASE },
-        desa: { provisioned: base.map((u) => u.slug), onboarded: newcomer.slug },
+        options: { count: COUNT, concurrency: CONCURRENCY, variants, small: SMALL, portBase: PORT_BASE, onboarding: newcomer !== null },
+        inventory: inventorySource,
+        desa: { provisioned: base.map((u) => u.slug), onboarded: newcomer?.slug ?? null },
         objectsExpected: { base: expected, all: expectedAfter },
         terragrunt: TERRAGRUNT,
         results,

@@ -17,6 +17,8 @@ export interface Result {
   peakProcesses: number;
   objects?: number | null;
   controlPlaneMiB?: { rss: number; hwm: number } | null;
+  /** Every process of the local cluster (etcd, kube-apiserver, controller-manager, scheduler, kwok, …): RSS after the run and peak (VmHWM). */
+  clusterMiB?: Record<string, { rss: number; hwm: number }> | null;
   detail?: Record<string, unknown>;
   error?: string;
 }

@@ -7,7 +7,7 @@ import { localClusterConfig } from '../../cli/cluster/target.ts';
 import { passphraseEnv } from '../../cli/engine/automation.ts';
 import { PROJECT } from '../../cli/paths.ts';
 import { PLATFORM_STACK } from '../../core/inventory/model.ts';
-import { cluster, clusterDown, clusterPids, clusterUp, controlPlaneMiB, countObjects } from './clusters.ts';
+import { cluster, clusterDown, clusterMiB, clusterPids, clusterUp, controlPlaneMiB, countObjects } from './clusters.ts';
 import { run, say, tail } from './processes.ts';
 import { desaUp, record } from './results.ts';
 import { allUnits, base, CONCURRENCY, COUNT, DESA, engine, inventory, kubectl, logs, newcomer, NODE, PLAIN_HOST, PLAIN_UP, PULUMI, RENDER, SMALL, units, work } from './setup.ts';
@@ -21,15 +21,20 @@ export const baseStacks = [PLATFORM_STACK, ...base.map((u) => u.stack)];
 export async function variantDesa(): Promise<void> {
   const c = cluster('desa', 0);
   await clusterUp(c);
-  const first = await desaUp(c, 'desa-up', `desa up: platform + ${base.length} desa`, slugs(base), 'create');
+  const first = await desaUp(c, 'desa-up', `desa up: platform + ${base.length} desa`, base.length === allUnits.length ? null : slugs(base), 'create');
   first.objects = await countObjects(c);
   first.controlPlaneMiB = controlPlaneMiB(c);
-  await desaUp(c, 'onboard-large', `onboarding ${newcomer.slug} with ${base.length} desa provisioned: desa up --only ${newcomer.slug}`, [newcomer.slug], 'create');
+  first.clusterMiB = clusterMiB(c);
+  if (newcomer) {
+    await desaUp(c, 'onboard-large', `onboarding ${newcomer.slug} with ${base.length} desa provisioned: desa up --only ${newcomer.slug}`, [newcomer.slug], 'create');
+  }
   const all = COUNT === allUnits.length ? null : slugs(units);
   const noChange = await desaUp(c, 'desa-up-no-change', `no-change desa up: platform + ${units.length} desa`, all, 'none');
   noChange.objects = await countObjects(c);
   noChange.controlPlaneMiB = controlPlaneMiB(c);
+  noChange.clusterMiB = clusterMiB(c);
   await clusterDown(c);
+  if (!newcomer) return;
 
   const small = cluster('desa-small', 3);
   await clusterUp(small);
@@ -108,6 +113,7 @@ export async function variantPlain(): Promise<void> {
   });
   res.objects = await countObjects(c);
   res.controlPlaneMiB = controlPlaneMiB(c);
+  res.clusterMiB = clusterMiB(c);
   await clusterDown(c);
 }
 
@@ -119,7 +125,7 @@ export interface Rendered {
 export async function render(): Promise<{ dir: string; rendered: Rendered; labelled: number }> {
   const dir = join(work, 'kubectl', 'manifests');
   const config = configValues('/nonexistent/kubeconfig');
-  const stacks = [...baseStacks, newcomer.stack];
+  const stacks = [...baseStacks, ...(newcomer ? [newcomer.stack] : [])];
   say(`rendering the Kubernetes objects of ${stacks.length} stacks under Pulumi's mock runtime (not timed)…`);
   const log = join(logs, 'render.log');
   const r = await run(NODE, ['--disable-warning=ExperimentalWarning', RENDER, dir, JSON.stringify(config), ...stacks], { env: process.env, log });
@@ -164,5 +170,6 @@ export async function variantKubectl(manifests: string): Promise<void> {
   });
   res.objects = await countObjects(c);
   res.controlPlaneMiB = controlPlaneMiB(c);
+  res.clusterMiB = clusterMiB(c);
   await clusterDown(c);
 }
