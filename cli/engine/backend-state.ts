@@ -31,6 +31,17 @@ export async function stackNames(store: BackendStore): Promise<string[]> {
   return [...checkpointKeys(await store.list(STACKS_PREFIX)).keys()].sort();
 }
 
+/** Whether the store holds the stack's checkpoint (either name); undefined when the store cannot be read. */
+export async function stackExists(store: BackendStore, stack: string): Promise<boolean | undefined> {
+  try {
+    const key = `${STACKS_PREFIX}${stack}.json`;
+    const found = await Promise.all([store.get(key), store.get(`${key}.gz`)]);
+    return found.some((b) => b !== null);
+  } catch {
+    return undefined;
+  }
+}
+
 export type Latest = Deployment & { pending_operations?: unknown[] };
 
 /** The latest deployment of a stack, undefined when it has none (or it cannot be read). */

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { AbortError, EXIT } from '../../core/errors.ts';
 import { fileStore, parseS3Url } from './backend-store.ts';
-import { latestIn, lockHoldersIn, readStoreStates, stackNames, staleHolders } from './backend-state.ts';
+import { latestIn, lockHoldersIn, readStoreStates, stackExists, stackNames, staleHolders } from './backend-state.ts';
 import { forgetRecord, handSettings, readRecord, recordKey, writeRecord } from './records.ts';
 
 /** A file backend as the engine writes it (.pulumi/stacks/desa/<stack>.json, .pulumi/locks/organization/desa/<stack>/<id>.json). */
@@ -57,6 +57,18 @@ describe('what the engine left in a store', () => {
     expect(latest?.pending_operations).toHaveLength(1);
     expect(await latestIn(s, 'sumber')).toBeUndefined();
     expect(await latestIn(s, 'nowhere')).toBeUndefined();
+  });
+
+  it('whether a stack is held, so a new desa is created without a failing select first', async () => {
+    const dir = backend();
+    const s = fileStore(dir);
+    writeFileSync(join(dir, '.pulumi/stacks/desa/sumberjaya.json'), checkpoint('2026-12-04T01:00:00Z'));
+    writeFileSync(join(dir, '.pulumi/stacks/desa/sukamaju.json.gz'), gzipSync(checkpoint('2026-12-04T01:00:00Z')));
+    expect(await stackExists(s, 'sumberjaya')).toBe(true);
+    expect(await stackExists(s, 'sukamaju')).toBe(true);
+    expect(await stackExists(s, 'sumber')).toBe(false);
+    const broken = { ...s, get: async () => { throw new Error('AccessDenied'); } };
+    expect(await stackExists(broken, 'sumberjaya')).toBeUndefined();
   });
 
   it('lock objects name their holders; those of a process gone on this host are stale', async () => {

@@ -9,7 +9,7 @@ import { AbortError, OperationFailedError } from '../../core/errors.ts';
 import { type Engine, engineError, findEngine, openStack, type Outcome, recover, runOperation, stateResources, unsetConfig, writeConfig } from './automation.ts';
 import { describeHolder, holdersInError, isLockError, liveHolders, type LockHolder, StackLockedError } from './locks.ts';
 import { type BackendStore, storeOf } from './backend-store.ts';
-import { lockHoldersIn } from './backend-state.ts';
+import { lockHoldersIn, stackExists } from './backend-state.ts';
 import { backendFor, type Deployment, managedResources, readCheckpoint } from './checkpoint.ts';
 import { CLUSTER_KEY, clusterChange, recordedIdentity } from './identity.ts';
 import { resourceOf, type Step, stepWarnings } from './diagnostics.ts';
@@ -111,7 +111,8 @@ export async function open(ctx: Context, name: string, o: EngineOptions, t: Trac
   t.set({ phase: 'preparing' });
   const deadline = Date.now() + (o.lockWait ?? DEFAULT_LOCK_WAIT) * 1000;
   try {
-    const stack = await openStack({ stack: name, dirs: ctx.dirs, engine: ctx.engine, program: ctx.program, env: o.env, ...(extraEnv ? { extraEnv } : {}) });
+    const exists = ctx.store === null ? undefined : await stackExists(ctx.store, name);
+    const stack = await openStack({ stack: name, dirs: ctx.dirs, engine: ctx.engine, program: ctx.program, env: o.env, ...(extraEnv ? { extraEnv } : {}), ...(exists === undefined ? {} : { exists }) });
     await writeConfig(stack, ctx.target.config);
     // A rotation is for the one update `desa rotate` runs, a transition for the first update of a template
     // switch; one that was interrupted must not repeat.
