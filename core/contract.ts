@@ -59,7 +59,22 @@ export const MAILBOX = {
  */
 export const BUCKET = {
   name: (slug: string) => `bucket-${slug}`,
-  data: { bucket: 'bucket', accessKeyId: 'accessKeyId', secretAccessKey: 'secretAccessKey', policy: 'policy' },
+  data: { bucket: 'bucket', accessKeyId: 'accessKeyId', secretAccessKey: 'secretAccessKey', policy: 'policy', filesPassword: 'filesPassword', filesAdminPassword: 'filesAdminPassword' },
+} as const;
+
+/**
+ * The desa's file space (SFTPGo on the embedded default): one login per desa, whose home is the desa's
+ * storage (its quota), and an admin limited to the desa's own users (its role). Their passwords are
+ * generated beside the bucket's key (BUCKET.data filesPassword, filesAdminPassword): granted while the
+ * access Secret exists, rotated with it, revoked by offboarding while the files stay.
+ */
+export const FILES = {
+  user: (slug: string) => slug,
+  admin: (slug: string) => `${slug}-admin`,
+  /** The group and the role of a desa's users. */
+  group: (slug: string) => `desa-${slug}`,
+  /** The file count each GiB of the storage quota allows (a 20Gi desa: 200,000 files). */
+  filesPerGiB: 10_000,
 } as const;
 
 /**
@@ -127,3 +142,11 @@ export const DEFAULT_MAILBOX_QUOTA: string = FALLBACK.mailQuota;
  * shadowed by it (an exact server_name wins over the sites' pattern).
  */
 export const webmailHost = (domain: string): string => `webmail.${domain}`;
+
+/**
+ * The file space's hosts (SFTPGo behind the local nginx): its web client and REST API at files.<domain>,
+ * WebDAV (Windows Explorer's network drive) at dav.<domain>. Like webmail's, they shadow a desa whose slug
+ * is `files` or `dav`.
+ */
+export const filesHost = (domain: string): string => `files.${domain}`;
+export const davHost = (domain: string): string => `dav.${domain}`;
