@@ -3,7 +3,8 @@
 // test/files.e2e.test.ts's.
 import { describe, expect, it } from 'vitest';
 import type { Bucket } from './desired.ts';
-import { adminBody, DESA_ADMIN_PERMISSIONS, desiredFiles, groupBody, quotaBytes, quotaFiles, userBody, userMatches } from './files.ts';
+import { pbkdf2Sync } from 'node:crypto';
+import { adminBody, DESA_ADMIN_PERMISSIONS, desiredFiles, groupBody, quotaBytes, quotaFiles, userBody, userMatches, userPasswordHash } from './files.ts';
 
 const bucket = (slug: string, over: Partial<Bucket> = {}): Bucket => ({
   slug,
@@ -64,5 +65,14 @@ describe('the desas\' file space (issue 13)', () => {
     expect(userMatches({ ...have, quota_size: 2 ** 30 }, want)).toBe(false);
     expect(userMatches({ ...have, role: '' }, want)).toBe(false);
     expect(userMatches({ ...have, filters: { denied_protocols: ['FTP'] } }, want)).toBe(false);
+  });
+
+  it("sends a login's password hashed (PBKDF2-SHA256, salted, in the form SFTPGo takes pre-hashed), never in clear", () => {
+    const h = userPasswordHash('rahasia-desa');
+    const [, algo, iterations, salt, hash] = h.split('$');
+    expect(algo).toBe('pbkdf2-b64salt-sha256');
+    expect(pbkdf2Sync('rahasia-desa', Buffer.from(salt!, 'base64'), Number(iterations), 32, 'sha256').toString('base64')).toBe(hash);
+    expect(h).not.toContain('rahasia-desa');
+    expect(userPasswordHash('rahasia-desa')).not.toBe(h);
   });
 });

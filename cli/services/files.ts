@@ -8,7 +8,7 @@
 // home stays on disk until `desa destroy --delete-data`. Idempotent: what SFTPGo already has is compared
 // first, passwords by a SHA-256 of the value last set (files/sync-state.json, 0600: the passwords are
 // 198-bit random strings, so the digest reveals nothing), and a second run sends no update.
-import { createHash } from 'node:crypto';
+import { createHash, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FILES } from '../../core/contract.ts';
@@ -84,6 +84,17 @@ export function groupBody(d: FilesDesa) {
 
 export function adminBody(d: FilesDesa) {
   return { username: d.admin, status: 1, permissions: [...DESA_ADMIN_PERMISSIONS], role: d.group, groups: [{ name: d.group, options: { add_to_users_as: 1 } }], description: `Desa ${d.slug}` };
+}
+
+/**
+ * A login's password as SFTPGo stores it, hashed here: PBKDF2-SHA256 with a random salt, which SFTPGo
+ * accepts pre-hashed for users (`$pbkdf2-b64salt-sha256$`). Few iterations, as Dovecot's salted SHA-512
+ * (mail.ts): the passwords are 198-bit random strings (stacks/secrets.ts), which no stretching makes
+ * harder to guess, and SFTPGo's own bcrypt would make the first sync of 187 desa take minutes.
+ */
+export function userPasswordHash(password: string, salt: Buffer = randomBytes(16)): string {
+  const iterations = 1000;
+  return `$pbkdf2-b64salt-sha256$${iterations}$${salt.toString('base64')}$${pbkdf2Sync(password, salt, iterations, 32, 'sha256').toString('base64')}`;
 }
 
 const digest = (password: string) => createHash('sha256').update(password).digest('hex');
@@ -205,11 +216,11 @@ export async function applyFiles(s: LocalServices, buckets: readonly Bucket[], d
     const have = userBy.get(d.user);
     const pw = digest(d.password);
     if (!have) {
-      await api.call('POST', '/users', { ...body, password: d.password });
+      await api.call('POST', '/users', { ...body, password: userPasswordHash(d.password) });
       changed++;
     } else if (!userMatches(have, body) || state.users[d.user] !== pw) {
       // PUT replaces the user; the password only when it changed (a rotation).
-      await api.call('PUT', `/users/${encodeURIComponent(d.user)}`, { ...body, ...(state.users[d.user] !== pw ? { password: d.password } : {}) });
+      await api.call('PUT', `/users/${encodeURIComponent(d.user)}`, { ...body, ...(state.users[d.user] !== pw ? { password: userPasswordHash(d.password) } : {}) });
       changed++;
     }
     state.users[d.user] = pw;
