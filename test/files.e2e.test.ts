@@ -112,8 +112,8 @@ describe.skipIf(missing)('files: SFTPGo at files.<domain> and dav.<domain>, as a
   async function login(user: string, pass: string): Promise<Page> {
     const p = await page();
     await p.goto(`${filesUrl()}/web/client/login`, { waitUntil: 'domcontentloaded' });
-    await p.locator('#inputUsername').fill(user);
-    await p.locator('#inputPassword').fill(pass);
+    await p.locator('input[name="username"]').fill(user);
+    await p.locator('input[name="password"]').fill(pass);
     await Promise.all([p.waitForLoadState('domcontentloaded'), p.locator('#sign_in_submit').click()]);
     return p;
   }
@@ -200,15 +200,21 @@ describe.skipIf(missing)('files: SFTPGo at files.<domain> and dav.<domain>, as a
       return /^x-object-id:\s*(\S+)/im.exec(r.body)![1]!;
     };
     const id = await share(Date.now() + 3_600_000);
-    const get = (sid: string, pass: string) => curl(`files.${D}`, ['-u', `x:${pass}`, '-o', '/dev/null', `${filesUrl()}/api/v2/shares/${sid}/files?path=${name}`]);
+    // A share of one file: its REST address gives the file, the share's password as Basic authentication.
+    const get = (sid: string, pass: string) => curl(`files.${D}`, ['-u', `x:${pass}`, '-o', '/dev/null', `${filesUrl()}/api/v2/shares/${sid}`]);
     expect((await get(id, 'kata-sandi-bagi')).status).toBe(200);
     expect((await get(id, 'salah')).status).toBe(401);
     // In the browser, without a login: the share's password page, then the file.
     const p = await page();
     await p.goto(`${filesUrl()}/web/client/pubshares/${id}`, { waitUntil: 'domcontentloaded' });
-    await p.locator('#inputPassword').fill('kata-sandi-bagi');
+    await p.locator('input[name="share_password"]').fill('kata-sandi-bagi');
     await Promise.all([p.waitForLoadState('domcontentloaded'), p.locator('#sign_in_submit').click()]);
-    await expect.poll(() => p.locator('body').innerText(), { timeout: 30_000 }).toContain(name);
+    // The share's download page: its link gives the file.
+    const link = p.locator('a[href*="/pubshares/"]').first();
+    await expect.poll(() => link.count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    const download = p.waitForEvent('download');
+    await link.click();
+    expect((await download).suggestedFilename()).toContain(name.replace(/\.pdf$/, ''));
     await p.context().close();
     const short = await share(Date.now() + 3_000);
     expect((await get(short, 'kata-sandi-bagi')).status).toBe(200);
