@@ -73,6 +73,8 @@ export const FILES = {
   admin: (slug: string) => `${slug}-admin`,
   /** The group and the role of a desa's users. */
   group: (slug: string) => `desa-${slug}`,
+  /** Where WebDAV is under files.<domain> (Windows Explorer maps https://files.<domain>/dav/). */
+  davPath: '/dav',
   /** The file count each GiB of the storage quota allows (a 20Gi desa: 200,000 files). */
   filesPerGiB: 10_000,
 } as const;
@@ -128,7 +130,7 @@ export const SITE_PAGE = { name: 'profil-content', data: { page: 'index.html' } 
 /** One DNS record set the platform publishes: names are absolute (trailing dot), TXT values carry their quotes. */
 export interface DnsRecord {
   name: string;
-  type: 'A' | 'MX' | 'TXT';
+  type: 'A' | 'MX' | 'TXT' | 'CAA';
   ttl: number;
   values: string[];
 }
@@ -144,9 +146,8 @@ export const DEFAULT_MAILBOX_QUOTA: string = FALLBACK.mailQuota;
 export const webmailHost = (domain: string): string => `webmail.${domain}`;
 
 /**
- * The file space's hosts (SFTPGo behind the local nginx): its web client and REST API at files.<domain>,
- * WebDAV (Windows Explorer's network drive) at dav.<domain>. Like webmail's, they shadow a desa whose slug
- * is `files` or `dav`.
+ * The file space's host (SFTPGo's web client and REST API at /, WebDAV at FILES.davPath), beside webmail
+ * under the Kabupaten's domain; the same in deploy mode and on the local default. Like webmail's, it
+ * shadows a desa whose slug is `files`.
  */
 export const filesHost = (domain: string): string => `files.${domain}`;
-export const davHost = (domain: string): string => `dav.${domain}`;

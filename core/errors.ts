@@ -17,6 +17,8 @@ export const EXIT = {
   drift: 5,
   /** `desa check`: it ran, and at least one desa is not ready (its row says why). */
   notReady: 6,
+  /** `desa plan`: the run would order more new certificates than desa may use this week (--allow-certificates N to go on). */
+  overBudget: 7,
   /** Interrupted by Ctrl-C. */
   interrupted: 130,
 } as const;

@@ -48,8 +48,20 @@ describe('all 187 units together', () => {
     expect(namespaces).toHaveLength(187);
     const hosts = run.ofType('kubernetes:networking.k8s.io/v1:Ingress').map((i) => i.inputs.spec.rules[0].host);
     expect(new Set(hosts).size).toBe(hosts.length);
-    // Every unit but Lambangsari (external app, address unknown) is reachable.
-    expect(hosts).toHaveLength(186);
+    // Every unit but Lambangsari (external app, address unknown) is reachable, beside the platform's
+    // webmail and files hosts, which no desa subdomain takes.
+    expect(hosts).toHaveLength(186 + 2);
+    expect(hosts).toEqual(expect.arrayContaining(['webmail.desa.bekasikab.go.id', 'files.desa.bekasikab.go.id']));
+  });
+
+  it('orders ONE certificate for all 187 units (the wildcard + apex), none per desa: the weekly allowance is shared', () => {
+    const certs = run.ofType('kubernetes:cert-manager.io/v1:Certificate');
+    expect(certs.map((c) => c.inputs.spec.dnsNames)).toEqual([['*.desa.bekasikab.go.id', 'desa.bekasikab.go.id']]);
+    // No Ingress names a Secret of its own (cert-manager's ingress-shim would order one per Secret).
+    for (const i of run.ofType('kubernetes:networking.k8s.io/v1:Ingress')) {
+      expect(i.inputs.spec.tls.every((t: { secretName?: string }) => t.secretName === undefined)).toBe(true);
+      expect(Object.keys(i.inputs.metadata.annotations ?? {}).filter((k) => k.startsWith('cert-manager.io/'))).toEqual([]);
+    }
   });
 
   it('derives every desa resource name from its slug', () => {

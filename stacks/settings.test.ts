@@ -35,6 +35,13 @@ describe('parseSettings', () => {
     expect(error!.message).toContain('desa:tls (acmeEmail)');
     expect(error!.message).toMatch(/desa: .*colour/);
   });
+
+  it('names the TLS field and what it accepts for a wrong ACME endpoint or ARI switch', () => {
+    expect(() => parseSettings({ tls: { acmeServer: 'letsencrypt' } })).toThrow(/desa:tls \(acmeServer\): .*"production"\|"staging"/);
+    expect(() => parseSettings({ tls: { ari: 'yes' } })).toThrow(/desa:tls \(ari\): .*boolean/);
+    expect(parseSettings({ tls: {} }).tls).toMatchObject({ acmeServer: 'production', ari: true });
+    expect(parseSettings({}).tls.acmeEmail).toBeUndefined();
+  });
 });
 
 describe('platformRefs', () => {

@@ -13,6 +13,10 @@ export const PINS = {
   storageImage: 'docker.io/versity/versitygw:v1.8.0',
   traefikChart: { chart: 'traefik', version: '42.4.1', repo: 'https://traefik.github.io/charts' },
   certManagerChart: { chart: 'oci://quay.io/jetstack/charts/cert-manager', version: 'v1.21.1' },
+  /** Roundcube's official image, Apache flavour (one container, no separate web server). */
+  roundcubeImage: 'docker.io/roundcube/roundcubemail:1.6.12-apache',
+  /** SFTPGo at the version the local default builds from the Go module proxy. */
+  sftpgoImage: 'docker.io/drakkan/sftpgo:v2.7.5',
   externalDnsChart: { chart: 'external-dns', version: '1.21.1', repo: 'https://kubernetes-sigs.github.io/external-dns/' },
 } as const;
 
@@ -63,8 +67,24 @@ export const settingsSchema = z.strictObject({
     .strictObject({
       certManager: mode.default('deploy'),
       certManagerNamespace: dnsLabel.default('cert-manager'),
+      /**
+       * A contact address for the ACME account. Optional: Let's Encrypt stopped sending expiry e-mail in
+       * June 2025, and cert-manager renews on its own.
+       */
       acmeEmail: z.email().optional(),
+      /** Let's Encrypt's production endpoint, or its staging one (untrusted certificates, far higher limits) to try a set-up. */
       acmeServer: z.enum(['production', 'staging']).default('production'),
+      /**
+       * Renew when the CA's renewal information (ARI, RFC 9773) says so: the issuer's
+       * renewalInformationSource ARI, and, with certManager deploy, the controller's ACMEUseARI feature
+       * gate (alpha since cert-manager 1.21). An existing cert-manager must have the gate on itself.
+       */
+      ari: z.boolean().default(true),
+      /**
+       * The CAs the zone's CAA record allows (issue and issuewild), as their CAA domain names. Unset:
+       * letsencrypt.org (its production and staging endpoints both check it). [] publishes no CAA record.
+       */
+      caa: z.array(z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, { message: 'expected a CA\'s CAA domain name such as letsencrypt.org' })).optional(),
       wildcardSecret: dnsLabel.default('wildcard-tls'),
     })
     .prefault({}),
@@ -99,6 +119,23 @@ export const settingsSchema = z.strictObject({
       /** Required when mode is existing: the S3 endpoint of the storage service. */
       endpoint: z.url().optional(),
       image: z.string().min(1).default(PINS.storageImage),
+      size: quantity.default('500Gi'),
+    })
+    .prefault({}),
+  /** Roundcube at webmail.<domain>: deployed here, or served elsewhere (the local default: the local nginx). */
+  webmail: z
+    .strictObject({
+      mode: mode.default('deploy'),
+      image: z.string().min(1).default(PINS.roundcubeImage),
+      /** Its SQLite database (preferences, contacts); mail itself stays on the mail server. */
+      size: quantity.default('1Gi'),
+    })
+    .prefault({}),
+  /** SFTPGo at files.<domain> (web client, WebDAV under /dav): deployed here with its data volume, or elsewhere. */
+  files: z
+    .strictObject({
+      mode: mode.default('deploy'),
+      image: z.string().min(1).default(PINS.sftpgoImage),
       size: quantity.default('500Gi'),
     })
     .prefault({}),
@@ -152,7 +189,7 @@ export interface StackConfig {
   tsigSecret: pulumi.Output<string> | undefined;
 }
 
-const OBJECT_KEYS = ['ingress', 'tls', 'dns', 'mail', 'storage', 'opensid', 'images'] as const;
+const OBJECT_KEYS = ['ingress', 'tls', 'dns', 'mail', 'storage', 'webmail', 'files', 'opensid', 'images'] as const;
 
 /** Validates raw config values (as `pulumi config` holds them); throws a RunError naming each bad key. */
 export function parseSettings(raw: Record<string, unknown>): Settings {

@@ -48,7 +48,7 @@ function servedKeyPin(services: string): string {
 
 const rssKiB = (pid: number) => Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
 
-describe.skipIf(missing)('files: SFTPGo at files.<domain> and dav.<domain>, as a desa operator uses it', () => {
+describe.skipIf(missing)('files: SFTPGo at files.<domain> (WebDAV at /dav/), as a desa operator uses it', () => {
   let file: string;
   let dir: string;
   let services: string;
@@ -71,7 +71,7 @@ describe.skipIf(missing)('files: SFTPGo at files.<domain> and dav.<domain>, as a
     return { status: Number(out.slice(i + 1)), body: out.slice(0, i), stderr: String(r.stderr) };
   }
   const dav = (user: string, pass: string, method: string, path: string, extra: string[] = []) =>
-    curl(`dav.${D}`, ['-u', `${user}:${pass}`, '-X', method, ...(method === 'PROPFIND' ? ['-H', 'Depth: 1'] : []), ...extra, `https://dav.${D}:${ports.https}${path}`]);
+    curl(`files.${D}`, ['-u', `${user}:${pass}`, '-X', method, ...(method === 'PROPFIND' ? ['-H', 'Depth: 1'] : []), ...extra, `https://files.${D}:${ports.https}/dav${path}`]);
 
   beforeAll(async () => {
     // A small quota, so that going beyond it is quick: 2Mi (and 1000 files) for every desa.
@@ -118,7 +118,7 @@ describe.skipIf(missing)('files: SFTPGo at files.<domain> and dav.<domain>, as a
     return p;
   }
 
-  it('files.<domain> and dav.<domain> are served over HTTPS with the local CA\'s certificate', async () => {
+  it('files.<domain> (and its WebDAV) is served over HTTPS with the local CA\'s certificate', async () => {
     expect((await httpsGet(ports.https, `files.${D}`, [ca], '/healthz')).status).toBe(200);
     // WebDAV asks for a login (Basic, over TLS only).
     const r = await dav('nobody', 'x', 'PROPFIND', '/');

@@ -1,12 +1,13 @@
 // OpenSID for real, as a village operator uses it: after a real `desa up` on a fresh local cluster (ports
 // from DESA_CLUSTER_PORT_BASE=17790, its servers on 17800+) with two desa on OpenSID and one on profil,
-// headless Chromium opens each OpenSID at its host and sees the desa's name, logs in with the
+// headless Chromium opens each OpenSID at its host (plain HTTP redirects to HTTPS) and sees the desa's name, logs in with the
 // administrator password from the credential sheet (and is refused admin/sid304); a real MySQL client
 // (the mariadb CLI) is refused one desa's database with the other's account; one desa's PHP cannot read
 // the other's folder. Then rotation, a template switch profil → opensid → profil, and offboarding (the
 // dump and files kept, gone after --delete-data). The release is the vendored one (../shared/vendor).
 // The tests build on each other, in order.
 import { execa } from 'execa';
+import { createHash, X509Certificate } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, chownSync } from 'node:fs';
 import { Resolver } from 'node:dns/promises';
 import { request } from 'node:http';
@@ -48,13 +49,14 @@ interface Account {
   adminPassword: string;
 }
 
-function get(port: number, host: string, path = '/'): Promise<{ status: number; body: string }> {
+/** Plain HTTP with the desa's Host: the status, body and Location. */
+function get(port: number, host: string, path = '/'): Promise<{ status: number; body: string; location: string | undefined }> {
   return new Promise((res, rej) => {
     const req = request({ host: '127.0.0.1', port, path, headers: { Host: host } }, (r) => {
       let body = '';
       r.setEncoding('utf8');
       r.on('data', (c: string) => (body += c));
-      r.on('end', () => res({ status: r.statusCode ?? 0, body }));
+      r.on('end', () => res({ status: r.statusCode ?? 0, body, location: r.headers.location }));
     });
     req.on('error', rej);
     req.end();
@@ -87,7 +89,7 @@ describe.skipIf(missing)('OpenSID for real: two desa on OpenSID and one on profi
     writeFileSync(file, t);
   };
   const host = (slug: string) => `${slug}.${D}`;
-  const url = (slug: string, path = '/') => `http://${host(slug)}:${ports.http}${path}`;
+  const url = (slug: string, path = '/') => `https://${host(slug)}:${ports.https}${path}`;
 
   /** The desa's OpenSID Secret, as the stack left it in the cluster (what the sync provisions from). */
   async function account(slug: string): Promise<Account> {
@@ -113,6 +115,9 @@ describe.skipIf(missing)('OpenSID for real: two desa on OpenSID and one on profi
     const fields = text(box.replaceAll('</dd>', '\n').replaceAll('</dt>', '\t'));
     return { url: /https?:\/\/\S+\/index\.php\/siteman/.exec(fields)?.[0] ?? '', username: /Nama pengguna\t(\S+)/.exec(fields)?.[1] ?? '', password };
   }
+
+  /** The served certificate's key, as Chromium pins it (base64 SHA-256 of its SubjectPublicKeyInfo). */
+  const servedKeyPin = () => createHash('sha256').update(new X509Certificate(readFileSync(join(services, 'tls', 'site.pem'))).publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
 
   async function page(): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -152,7 +157,9 @@ describe.skipIf(missing)('OpenSID for real: two desa on OpenSID and one on profi
     for (const slug of ['lambangjaya', 'sumberjaya']) accounts[slug] = await account(slug);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', `--host-resolver-rules=MAP *.${D} 127.0.0.1`],
+      // Chromium cannot be given the local CA as a root here: it accepts the served certificate's key only
+      // (as test/webmail.e2e.test.ts); that the chain verifies against the local CA is checked with Node.
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', `--host-resolver-rules=MAP *.${D} 127.0.0.1`, `--ignore-certificate-errors-spki-list=${servedKeyPin()}`],
       timeout: 60_000,
     });
   }, 1_200_000);
@@ -184,8 +191,17 @@ describe.skipIf(missing)('OpenSID for real: two desa on OpenSID and one on profi
   it("the home page at each desa's host shows that desa's name", async () => {
     for (const [slug, name] of [['lambangjaya', 'Lambangjaya'], ['sumberjaya', 'Sumberjaya']] as const) {
       const p = await page();
-      const r = await p.goto(url(slug), { waitUntil: 'domcontentloaded' });
+      // Plain HTTP answers 301 to the same address over HTTPS, before any PHP runs.
+      expect(await get(ports.http, host(slug), '/index.php/siteman?x=1')).toMatchObject({ status: 301, location: `https://${host(slug)}:${ports.https}/index.php/siteman?x=1` });
+      const verified = await httpsGet(ports.https, host(slug), localCa(services));
+      expect(verified.status).toBe(200);
+      const r = await p.goto(url(slug).replace('https://', 'http://').replace(`:${ports.https}`, `:${ports.http}`), { waitUntil: 'domcontentloaded' });
       expect(r?.status()).toBe(200);
+      // Followed to HTTPS, and OpenSID's own links to its pages are https (it sees HTTPS=on).
+      expect(p.url()).toBe(url(slug));
+      const links = await p.locator(`a[href*="//${host(slug)}"]`).evaluateAll((as) => as.map((a) => (a as unknown as { href: string }).href));
+      expect(links.length).toBeGreaterThan(0);
+      expect(links.filter((h) => !h.startsWith(`https://${host(slug)}:${ports.https}/`))).toEqual([]);
       expect(await p.title()).toContain(`Desa ${name}`);
       // What a visitor reads (the theme writes its header in capitals): the desa, and its identity from the
       // official data, kecamatan and kabupaten from desa.yaml, the provinsi from the code.
@@ -271,7 +287,7 @@ describe.skipIf(missing)('OpenSID for real: two desa on OpenSID and one on profi
     expect(String((await mysql(before, before.database, 'SELECT 1')).stderr)).toMatch(/ERROR 1045/);
     expect((await mysql(after, after.database, 'SELECT 1')).exitCode).toBe(0);
     // OpenSID itself uses the new database password (its pages still open), and the new sheet's login works.
-    expect((await get(ports.http, host('lambangjaya'))).status).toBe(200);
+    expect((await httpsGet(ports.https, host('lambangjaya'), localCa(services))).status).toBe(200);
     const sheet = await sheetLogin('lambangjaya');
     expect(sheet.password).toBe(after.adminPassword);
     const p = await login('lambangjaya', 'admin', sheet.password);
@@ -297,7 +313,7 @@ describe.skipIf(missing)('OpenSID for real: two desa on OpenSID and one on profi
       ['sumberjaya', 'ready', true],
     ]);
     expect(readFileSync(upload, 'utf8')).toBe('SK Kepala Desa');
-    const home = await get(ports.http, host('lambangjaya'));
+    const home = await httpsGet(ports.https, host('lambangjaya'), localCa(services));
     expect([home.status, home.body.includes('Website Resmi Desa Lambangjaya')]).toEqual([200, true]);
     expect((await mysql(accounts.lambangjaya!, accounts.lambangjaya!.database, 'SELECT COUNT(*) FROM user')).stdout.trim()).toBe('1');
   });
@@ -311,7 +327,7 @@ describe.skipIf(missing)('OpenSID for real: two desa on OpenSID and one on profi
     // Warm: the release already unpacked, the servers running.
     console.log(`[opensid] warm: karangmukti ${site.seconds}s`);
     seen.add((await account('karangmukti')).adminPassword);
-    const home = await get(ports.http, host('karangmukti'));
+    const home = await httpsGet(ports.https, host('karangmukti'), localCa(services));
     expect(home.status).toBe(200);
     expect(home.body).toContain('Website Resmi Desa Karangmukti');
 
@@ -342,7 +358,7 @@ describe.skipIf(missing)('OpenSID for real: two desa on OpenSID and one on profi
     expect(sql).toContain("'Sumberjaya'");
     expect(existsSync(join(services, 'opensid', 'sites', 'sumberjaya', 'app', 'desa', 'config', 'config.php'))).toBe(true);
     // The desa still in desa.yaml is untouched.
-    expect((await get(ports.http, host('lambangjaya'))).status).toBe(200);
+    expect((await httpsGet(ports.https, host('lambangjaya'), localCa(services))).status).toBe(200);
 
     const gone = await desa(['destroy', '--only', 'sumberjaya', '--delete-data', '--yes', '--file', file, '--json']);
     expect(gone.code, gone.stderr).toBe(0);

@@ -6,6 +6,7 @@
 import { execa } from 'execa';
 import { ImapFlow } from 'imapflow';
 import { X509Certificate } from 'node:crypto';
+import { Resolver } from 'node:dns/promises';
 import { readFileSync, statSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -176,6 +177,16 @@ describe('TLS on the front doors of the local servers, from the local ACME CA', 
     expect((await httpsGet(ports.https, `tidak-ada.${D}`, ca)).status).toBe(404);
   });
 
+  it('DNS: the zone allows only the local CA (CAA), and webmail and files resolve, asked of the local PowerDNS', async () => {
+    const dns = new Resolver({ timeout: 2000, tries: 1 });
+    dns.setServers([`127.0.0.1:${ports.dns}`]);
+    const caa = (await dns.resolveCaa(D)).map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'type')));
+    expect(caa).toEqual(expect.arrayContaining([{ critical: 0, issue: 'pebble.desa.local' }, { critical: 0, issuewild: 'pebble.desa.local' }]));
+    expect(caa).toHaveLength(2);
+    expect(await dns.resolve4(`webmail.${D}`)).toEqual(['127.0.0.1']);
+    expect(await dns.resolve4(`files.${D}`)).toEqual(['127.0.0.1']);
+  });
+
   it('site: plain HTTP answers 301 to the same address over HTTPS', async () => {
     expect(await httpGet(ports.http, `sumberjaya.${D}`)).toEqual({ status: 301, location: `https://sumberjaya.${D}:${ports.https}/surat?no=12` });
   });
@@ -282,6 +293,16 @@ describe('TLS on the front doors of the local servers, from the local ACME CA', 
     const doctor = await desa(['doctor', '--file', file]);
     expect(doctor.stdout).toContain(`local CA: ${caFile}`);
     expect(doctor.stdout).toMatch(/Pebble \(local ACME CA\)\s+v2\.10\.3/);
+  });
+
+  it('desa plan counts the certificate budget: with the wildcard held, nothing to order and one issued this week', async () => {
+    // The local cluster's start (which plan does too) keeps or orders the local CA's wildcard itself, so
+    // a plan here never orders; the refusal (exit 7) is covered by cli/engine/certificate-budget.test.ts.
+    const plan = await desa(['plan', '--file', file, '--json', '--allow-certificates', '0']);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(JSON.parse(plan.stdout).certificates).toMatchObject({ registeredDomain: 'bekasikab.go.id', allowance: 50, limit: 0, limitFrom: '--allow-certificates', wouldOrder: 0, issuedThisWeek: 1, withinLimit: true });
+    const text = await desa(['plan', '--file', file]);
+    expect(text.stdout).toContain('Certificates: this run would order 0 new certificates (1 issued in the last 7 days); bekasikab.go.id shares 50 a week with every other service under it, and desa may use 10 (desa.yaml).');
   });
 
   it('no private key and no password appears in any output', () => {

@@ -2,13 +2,17 @@
 // cluster and its servers, points the platform at those servers as its "existing" services, and after
 // the run applies what the stacks left in the cluster to the servers (the services sync), with the
 // platform stack's actual settings. The command passes it to the engine; the engine never reaches for it.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describeError, OperationFailedError } from '../../core/errors.ts';
 import type { Inventory } from '../../core/inventory/model.ts';
 import { PLATFORM_STACK } from '../../core/inventory/model.ts';
+import type { CertificateOrder, IssuedCertificate } from '../engine/certificate-budget.ts';
 import type { RunSummary } from '../engine/run-loop.ts';
 import { stackSettings } from '../engine/stack-config.ts';
 import type { AfterRun, Target } from '../engine/target.ts';
 import type { StateDirs } from '../paths.ts';
+import { LOCAL_CA_CAA } from '../servers/pebble.ts';
 import { readLocalServices } from '../servers/state.ts';
 import { kubectlJson, syncServices, type SyncReport } from '../services/sync.ts';
 import { clusterUp } from './local-cluster.ts';
@@ -48,10 +52,14 @@ export function localClusterConfig(inventory: string, kubeconfig: string, s3Endp
     'desa:inventory': inventory,
     'desa:customResources': false,
     'desa:ingress': { mode: 'existing', publishesStatus: false },
-    'desa:tls': { certManager: 'existing' },
+    // The local PowerDNS serves the zone, so its CAA record names the local CA (Pebble), not Let's Encrypt.
+    'desa:tls': { certManager: 'existing', caa: [LOCAL_CA_CAA] },
     'desa:dns': { mode: 'existing' },
     'desa:mail': { mode: 'existing' },
     'desa:storage': { mode: 'existing', endpoint: s3Endpoint },
+    // Roundcube and SFTPGo run beside the cluster, behind the local nginx.
+    'desa:webmail': { mode: 'existing' },
+    'desa:files': { mode: 'existing' },
     'desa:opensid': opensid,
     'kubernetes:kubeconfig': kubeconfig,
   };
@@ -94,6 +102,24 @@ async function requireVolumes(inventory: Inventory, kubeconfig: string, env: Nod
   );
 }
 
+/**
+ * The local CA's wildcard, as `desa up` would decide it (cli/services/tls-plan.ts; without asking the CA
+ * for its renewal window): ordered when none is held, it is from an earlier CA root, covers other names,
+ * or is due; and the one held, by its notBefore.
+ */
+async function localCertificates(servicesDir: string, domain: string, env: NodeJS.ProcessEnv): Promise<{ orders: CertificateOrder[]; issued: IssuedCertificate[] }> {
+  if (env.DESA_SERVICES === 'off' || !readLocalServices(servicesDir)) return { orders: [], issued: [] };
+  const [{ readHeld }, { certificateDecision }, { TLS_FILES, certificateNames }] = await Promise.all([import('../services/tls.ts'), import('../services/tls-plan.ts'), import('../servers/tls-files.ts')]);
+  const caFile = join(servicesDir, TLS_FILES.ca);
+  const held = readHeld(join(servicesDir, TLS_FILES.cert), existsSync(caFile) ? readFileSync(caFile, 'utf8') : null);
+  const names = certificateNames(domain);
+  const decision = certificateDecision({ wanted: names, held, window: null, now: new Date() });
+  return {
+    orders: decision.order ? [{ source: `the local CA: ${names.join(' + ')}`, reason: decision.reason }] : [],
+    issued: held ? [{ source: `the local CA: ${held.names.join(' + ')}`, notBefore: held.notBefore }] : [],
+  };
+}
+
 export function localTarget(file: string, env: NodeJS.ProcessEnv): Target<LocalExtras> {
   return {
     open: async (inventory: Inventory, dirs: StateDirs) => {
@@ -104,6 +130,7 @@ export function localTarget(file: string, env: NodeJS.ProcessEnv): Target<LocalE
         config: localClusterConfig(file, c.kubeconfig, s3 ? `http://127.0.0.1:${s3}` : undefined, localOpensid(env)),
         extras: { localKubeconfig: c.kubeconfig },
         identity: c.identity,
+        certificates: () => localCertificates(dirs.services, inventory.kabupaten.domain, env),
         finish: async (r) => {
           const out = await sync(r, c.kubeconfig, env);
           if (c.servicesFailed.length === 0) return out;

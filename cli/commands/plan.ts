@@ -1,6 +1,10 @@
 import type { Command } from 'commander';
 import type { LocalExtras } from '../cluster/target.ts';
 import type { EngineOptions } from '../engine/context.ts';
+import { Option } from 'commander';
+import { AbortError } from '../../core/errors.ts';
+import { WEEKLY_ALLOWANCE } from '../engine/certificate-budget.ts';
+import type { PlanOptions } from '../engine/offboard.ts';
 import { concurrencyOption, lockWaitOption, runStacks, shardOption, type StackFlags } from './run-stacks.ts';
 import { fileOption, jsonOption } from './options.ts';
 
@@ -13,6 +17,13 @@ export function registerPlan(program: Command): void {
     .addOption(concurrencyOption())
     .addOption(lockWaitOption())
     .addOption(shardOption())
+    .addOption(
+      new Option('--allow-certificates <n>', `let this run take up to N new certificates this week (0–${WEEKLY_ALLOWANCE}) instead of desa.yaml's kabupaten.certificates.weeklyShare`).argParser((v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0 || n > WEEKLY_ALLOWANCE) throw new AbortError(`--allow-certificates must be a whole number from 0 to ${WEEKLY_ALLOWANCE} (Let's Encrypt's weekly allowance), not "${v}".`);
+        return n;
+      }),
+    )
     .option('--kubeconfig <path>', 'preview against this cluster instead of the local one')
     .option('--context <name>', 'the kubeconfig context to use')
     .addOption(jsonOption())
@@ -29,16 +40,23 @@ and warnings.
 --shard K/N previews this runner's share, as \`desa up --shard K/N\` would run it (shard 1 also the
 platform).
 
+Certificates: the summary says how many new certificates the run would order (one wildcard + apex
+serves every desa: a Certificate the preview creates, replaces or updates, or the local CA's wildcard
+when none valid is held) and how many were issued in the last 7 days, as far as the state knows.
+Let's Encrypt allows 50 a week per registered domain (bekasikab.go.id under go.id, shared with every
+other service of the Kabupaten); a plan above desa.yaml's kabupaten.certificates.weeklyShare (default
+10) is refused with exit 7 unless --allow-certificates N allows it. --json: .certificates.
+
 Exit codes: 0 the preview ran (whether or not there are changes), 2 wrong usage, 3 invalid desa.yaml,
-4 a preview failed, 130 interrupted.
+4 a preview failed, 7 it would order more new certificates than allowed this week, 130 interrupted.
 
 Examples:
   desa plan
   desa plan --only sumberjaya --json | jq '.stacks[] | {stack, changes}'
   desa plan --json | jq '.stacks[].steps[]? | select(.op == "delete")'`,
     )
-    .action(async (opts: StackFlags) => {
+    .action(async (opts: StackFlags & { allowCertificates?: number }) => {
       const { plan } = await import('../engine/offboard.ts');
-      await runStacks<EngineOptions<LocalExtras>>('plan', opts, {}, plan);
+      await runStacks<PlanOptions<LocalExtras>>('plan', opts, opts.allowCertificates === undefined ? {} : { allowCertificates: opts.allowCertificates }, plan);
     });
 }

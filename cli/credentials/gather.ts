@@ -8,7 +8,7 @@ import { AbortError, EXIT } from '../../core/errors.ts';
 import { loadInventory } from '../../core/inventory/load.ts';
 import { type Inventory, PLATFORM_STACK, type Unit } from '../../core/inventory/model.ts';
 import type { SheetData } from './sheet.ts';
-import { davHost, FILES, filesHost, webmailHost } from '../../core/contract.ts';
+import { FILES, filesHost, webmailHost } from '../../core/contract.ts';
 
 export interface GatherOptions {
   file: string;
@@ -88,7 +88,7 @@ export function sheetData(inventory: Inventory, unit: Unit, desa: StackState, pl
     // The file space's logins, from the same Secret (a stack from before them has none yet: no section).
     files:
       creds?.filesPassword && creds.filesAdminPassword
-        ? { url: `https://${filesHost(inventory.kabupaten.domain)}/`, dav: `https://${davHost(inventory.kabupaten.domain)}/`, login: FILES.user(unit.slug), password: creds.filesPassword, adminLogin: FILES.admin(unit.slug), adminPassword: creds.filesAdminPassword, quota: unit.services.storage.quota }
+        ? { url: `https://${filesHost(inventory.kabupaten.domain)}/`, dav: `https://${filesHost(inventory.kabupaten.domain)}${FILES.davPath}/`, login: FILES.user(unit.slug), password: creds.filesPassword, adminLogin: FILES.admin(unit.slug), adminPassword: creds.filesAdminPassword, quota: unit.services.storage.quota }
         : null,
     site: d.data.url ? { url: d.data.url, template: servingTemplate(d.data.siteTemplate ?? 'profil', desa.siteRunning) } : null,
     opensid: d.data.opensidAdmin ?? null,

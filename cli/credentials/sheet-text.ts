@@ -51,7 +51,7 @@ export interface SheetText {
   storageSteps: (bucket: string) => string[];
   internalEndpoint: (office: string) => string;
   localEndpoint: (office: string) => string;
-  /** The file space (SFTPGo): in the browser at files.<domain>, as a Windows network drive at dav.<domain>. */
+  /** The file space (SFTPGo): in the browser at files.<domain>, as a Windows network drive at files.<domain>/dav/. */
   files: string;
   filesIntro: string;
   filesAddress: string;

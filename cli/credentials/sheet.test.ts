@@ -46,14 +46,14 @@ describe('renderCredentialSheet', () => {
   });
 
   it('names the file space: its address, login and password, the drive to map in Windows Explorer, the desa admin; Bahasa Indonesia first (issue 13)', () => {
-    const files = { url: 'https://files.desa.bekasikab.go.id/', dav: 'https://dav.desa.bekasikab.go.id/', login: 'sumberjaya', password: randomPassword(), adminLogin: 'sumberjaya-admin', adminPassword: randomPassword(), quota: '20Gi' };
+    const files = { url: 'https://files.desa.bekasikab.go.id/', dav: 'https://files.desa.bekasikab.go.id/dav/', login: 'sumberjaya', password: randomPassword(), adminLogin: 'sumberjaya-admin', adminPassword: randomPassword(), quota: '20Gi' };
     const withFiles = renderCredentialSheet({ ...SUMBERJAYA, files }, { generatedAt: AT });
     const b = section(withFiles, 'berkas');
     expect(text(b)).toMatch(/^Berkas desa/);
     expect(text(b)).toMatch(/Alamat \(peramban\)\s*https:\/\/files\.desa\.bekasikab\.go\.id\//);
     expect(text(b)).toMatch(/Nama pengguna\s*sumberjaya(?!-)/);
     expect(text(b)).toContain('Map network drive');
-    expect(text(b)).toContain('isi Folder dengan https://dav.desa.bekasikab.go.id/');
+    expect(text(b)).toContain('isi Folder dengan https://files.desa.bekasikab.go.id/dav/');
     expect(text(b)).toMatch(/Nama pengguna\s*sumberjaya-admin/);
     expect(text(b)).toContain('https://files.desa.bekasikab.go.id/web/admin');
     expect(secrets(b)).toEqual([files.password, files.adminPassword]);

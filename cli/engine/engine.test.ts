@@ -123,6 +123,10 @@ describe('config', () => {
     expect(m['desa:ingress']).toEqual({ mode: 'existing', publishesStatus: false });
     expect(m['kubernetes:kubeconfig']).toBe('/x/.desa/cluster/admin.kubeconfig');
     expect(m['desa:opensid']).toEqual({ mode: 'existing' });
+    // The local PowerDNS serves the zone: its CAA record names the local CA, not Let's Encrypt.
+    expect(m['desa:tls']).toEqual({ certManager: 'existing', caa: ['pebble.desa.local'] });
+    // Webmail and files are the local servers', behind the local nginx: no Deployment in the local cluster.
+    expect([m['desa:webmail'], m['desa:files']]).toEqual([{ mode: 'existing' }, { mode: 'existing' }]);
   });
   it('local cluster: the OpenSID release from DESA_OPENSID_SOURCE and DESA_OPENSID_SHA256, none when unset', () => {
     expect(localOpensid({})).toEqual({ mode: 'existing' });

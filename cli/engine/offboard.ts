@@ -6,6 +6,7 @@ import { PLATFORM_STACK } from '../../core/inventory/model.ts';
 import { heldResources, openStack, unprotectAll } from './automation.ts';
 import { backendFor, readFileBackend } from './checkpoint.ts';
 import { type Context, type EngineOptions, existingStacks, finish, latestState, open, operate, type OperateExtra, prepare, staleCluster, warned, withTarget } from './context.ts';
+import { type CertificateBudget, certificateBudget, DEFAULT_WEEKLY_SHARE, issuedFromState, ordersFromSteps } from './certificate-budget.ts';
 import { listStacks } from './platform-step.ts';
 import { forgetRecord } from './records.ts';
 import { checkShard, ofShard, runsPlatform, type ShardSummary, shardSummary } from './shard.ts';
@@ -59,7 +60,12 @@ async function preview(ctx: Context, s: Stack, t: Tracker, o: EngineOptions, bef
 }
 
 /** `desa plan`: a preview of the platform and each selected desa; removed desa show what `up` would destroy. */
-export async function plan<X extends object>(o: EngineOptions<X>): Promise<RunSummary & Partial<X> & { shard?: ShardSummary }> {
+export interface PlanOptions<X extends object = object> extends EngineOptions<X> {
+  /** --allow-certificates N: this run may take N new certificates this week instead of desa.yaml's share. */
+  allowCertificates?: number;
+}
+
+export async function plan<X extends object>(o: PlanOptions<X>): Promise<RunSummary & Partial<X> & { shard?: ShardSummary }> {
   checkShard(o);
   const ctx = await prepare(o);
   const all = selectStacks(ctx.inventory, o.only);
@@ -100,8 +106,24 @@ export async function plan<X extends object>(o: EngineOptions<X>): Promise<RunSu
       }),
     ),
   ];
-  const summary = withTarget(ctx, await runAll('plan', o, platform, jobs, () => existing));
+  const run = await runAll('plan', o, platform, jobs, () => existing);
+  // The certificate is the platform's: the runner that previews the platform counts it.
+  if (run.ok && !run.interrupted && runsPlatform(o.shard)) run.certificates = await budget(ctx, run, o.allowCertificates);
+  const summary = withTarget(ctx, run);
   return o.shard ? { ...summary, shard: shardSummary(o.shard, desas.length, all.length, orphans().length) } : summary;
+}
+
+/** The new certificates the previewed stacks and the target would order, against desa.yaml's weekly share. */
+async function budget<X extends object>(ctx: Context<X>, run: RunSummary, allow: number | undefined): Promise<CertificateBudget> {
+  const own = (await ctx.target.certificates?.()) ?? { orders: [], issued: [] };
+  return certificateBudget({
+    domain: ctx.inventory.kabupaten.domain,
+    orders: [...ordersFromSteps(run.stacks), ...own.orders],
+    issued: [...issuedFromState(latestState(ctx, PLATFORM_STACK)?.resources ?? []), ...own.issued],
+    now: new Date(),
+    share: ctx.inventory.kabupaten.certificateShare ?? DEFAULT_WEEKLY_SHARE,
+    allow,
+  });
 }
 
 /** `desa destroy --only …`: offboards the named desa (or stacks left by removed desa). Never the platform. */

@@ -1,12 +1,17 @@
 // How a run ends for the user: its exit status, and one line on why it did not succeed with what to do.
 import { EXIT } from '../../core/errors.ts';
 import { PLATFORM_STACK } from '../../core/inventory/model.ts';
+import { budgetRefusal } from './certificate-budget.ts';
 import type { RunSummary } from './run-loop.ts';
 
-/** The exit status of a run: 0 ok, 130 interrupted, 4 a stack failed; drift: 5 when a stack differs from its state. */
+/**
+ * The exit status of a run: 0 ok, 130 interrupted, 4 a stack failed; drift: 5 when a stack differs from
+ * its state; plan: 7 when it would order more new certificates than desa may use this week.
+ */
 export function exitCodeOf(s: RunSummary): number {
   if (s.interrupted) return EXIT.interrupted;
   if (!s.ok) return EXIT.operationFailed;
+  if (s.certificates && !s.certificates.withinLimit) return EXIT.overBudget;
   return drifted(s).length > 0 ? EXIT.drift : EXIT.ok;
 }
 
@@ -22,6 +27,8 @@ export function failureMessage<S extends RunSummary>(s: S, target?: (s: S) => { 
     };
   }
   const failed = s.stacks.filter((r) => r.result === 'failed').map((r) => r.stack);
+  const overBudget = failed.length === 0 && s.certificates ? budgetRefusal(s.certificates) : null;
+  if (overBudget) return overBudget;
   if (failed.length === 0 && s.verb === 'drift') {
     const d = drifted(s);
     return {

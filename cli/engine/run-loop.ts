@@ -3,6 +3,7 @@
 // stops scheduling. Each stack's progress goes to a listener through its Tracker; results come back as
 // data. No engine calls here: a Job is whatever the verb made of its stack.
 import { performance } from 'node:perf_hooks';
+import type { CertificateBudget } from './certificate-budget.ts';
 import { describeError } from '../../core/errors.ts';
 import type { Step } from './diagnostics.ts';
 import type { ProtectedData } from './release.ts';
@@ -44,6 +45,8 @@ export interface RunSummary {
   ok: boolean;
   interrupted: boolean;
   stacks: StackResult[];
+  /** desa plan: the new certificates this run would order against the weekly allowance. */
+  certificates?: CertificateBudget;
 }
 
 /** Runs `work` over `items`, at most `limit` at a time, until `stop()` says so; results in the order of `items`. */

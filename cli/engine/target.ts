@@ -4,6 +4,7 @@
 // the run's outcome (the local target applies it to its servers). The engine never reaches for a
 // cluster or a server itself.
 import type { Inventory } from '../../core/inventory/model.ts';
+import type { CertificateOrder, IssuedCertificate } from './certificate-budget.ts';
 import type { StateDirs } from '../paths.ts';
 import type { ClusterIdentity } from './identity.ts';
 import type { RunSummary, Verb } from './run-loop.ts';
@@ -31,6 +32,11 @@ export interface OpenedTarget<X extends object> {
   identity: ClusterIdentity | null;
   /** Why the identity could not be read, for a warning. */
   identityProblem?: string;
+  /**
+   * Certificates the target orders itself, outside the stacks (the local CA's wildcard): what this run
+   * would order, and what was issued (for the weekly budget `desa plan` checks).
+   */
+  certificates?(): Promise<{ orders: CertificateOrder[]; issued: IssuedCertificate[] }>;
   /** After up, destroy and rotate, unless interrupted: what it adds to the summary, and whether it worked. */
   finish?(r: AfterRun): Promise<{ ok: boolean; extras: Partial<X> }>;
 }

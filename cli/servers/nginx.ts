@@ -2,7 +2,7 @@
 // which the sync writes (adding or removing a site needs no reload), and each OpenSID desa's server block
 // (web/opensid/<slug>.conf, to its PHP-FPM pool), and webmail (web/webmail.conf, to Roundcube's pool).
 // SIGHUP re-reads nginx.conf and those blocks.
-import { davHost, filesHost, webmailHost } from '../../core/contract.ts';
+import { FILES, filesHost, webmailHost } from '../../core/contract.ts';
 import type { ConfigFile, ServerContext, ServerSpec } from './spec.ts';
 import { TLS_FILES } from './tls-files.ts';
 import { ROUNDCUBE_PUBLIC, WEB_USER, WEBMAIL_SOCKET, WEBMAIL_UPLOAD_MB } from './web.ts';
@@ -25,12 +25,12 @@ export function webmailSite(ctx: ServerContext): ConfigFile {
   };
 }
 
-/** The file space's server blocks (files.<domain> → SFTPGo's web client and API, dav.<domain> → its WebDAV), rendered with nginx.conf. */
+/** The file space's server block (files.<domain> → SFTPGo's web client and API, /dav/ → its WebDAV), rendered with nginx.conf. */
 export function filesSite(ctx: ServerContext): ConfigFile {
   return {
     path: 'web/files.conf',
     template: 'files-site.conf',
-    values: { listen: frontDoor(ctx), filesHost: filesHost(ctx.domain), davHost: davHost(ctx.domain), filesPort: ctx.ports.files, webdavPort: ctx.ports.webdav },
+    values: { listen: frontDoor(ctx), filesHost: filesHost(ctx.domain), davPath: FILES.davPath, filesPort: ctx.ports.files, webdavPort: ctx.ports.webdav },
   };
 }
 

@@ -6,6 +6,12 @@
 import type { ServerSpec } from './spec.ts';
 
 /** Pebble's API (directory and management) serves the test certificate its module ships for 127.0.0.1; desa trusts its root explicitly. */
+/**
+ * The local CA's name in the zone's CAA record on the local default (Pebble itself does not check CAA;
+ * the record shows what production publishes for letsencrypt.org, and a real CA would refuse to issue).
+ */
+export const LOCAL_CA_CAA = 'pebble.desa.local';
+
 export const PEBBLE_API = { cert: 'api-cert.pem', key: 'api-key.pem', ca: 'api-ca.pem' } as const;
 
 export const pebble: ServerSpec<'pebble'> = {

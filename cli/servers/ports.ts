@@ -29,7 +29,7 @@ export const PORT_PLAN = {
   acmeManagement: 11,
   /** SFTPGo: its web client, web admin and REST API (plain HTTP on loopback; nginx serves files.<domain> over HTTPS). */
   files: 12,
-  /** SFTPGo: WebDAV (plain HTTP on loopback; nginx serves dav.<domain> over HTTPS). */
+  /** SFTPGo: WebDAV (plain HTTP on loopback; nginx serves it at files.<domain>/dav/ over HTTPS). */
   webdav: 13,
   // 14-19: free.
   /** MariaDB: the OpenSID databases (its admin client uses the unix socket). */

@@ -175,7 +175,7 @@ describe('local servers', () => {
     expect(profiles[ACME_PROFILE]?.validityPeriod).toBe(90 * 24 * 3600);
   });
 
-  it('files: SFTPGo on loopback only (web client and API, WebDAV), SFTP and FTP off, its assets from the built piece, bolt; nginx serves files.<domain> and dav.<domain> over HTTPS (issue 13)', () => {
+  it('files: SFTPGo on loopback only (web client and API, WebDAV), SFTP and FTP off, its assets from the built piece, bolt; nginx serves files.<domain> and its WebDAV under /dav over HTTPS (issue 13)', () => {
     const ctx = context(D, false);
     const conf = JSON.parse(rendered(ctx).get('files/sftpgo.json')!) as Record<string, any>;
     expect(conf.httpd.bindings).toEqual([expect.objectContaining({ port: 23812, address: '127.0.0.1', enable_web_client: true, enable_rest_api: true, proxy_allowed: ['127.0.0.1'] })]);
@@ -192,8 +192,10 @@ describe('local servers', () => {
     expect(launch.argv.join(' ')).not.toContain('secret-');
     expect(sftpgo.config(ctx)[0]!.mode).toBe(0o600);
     const files = rendered(ctx).get('web/files.conf')!;
-    expect(files).toMatch(/listen 127\.0\.0\.1:23808 ssl;\n\s+server_name files\.desa\.bekasikab\.go\.id;[^}]+proxy_pass http:\/\/127\.0\.0\.1:23812;/);
-    expect(files).toMatch(/listen 127\.0\.0\.1:23808 ssl;\n\s+server_name dav\.desa\.bekasikab\.go\.id;[^}]+proxy_pass http:\/\/127\.0\.0\.1:23813;/);
+    expect(files).toMatch(/listen 127\.0\.0\.1:23808 ssl;\n\s+server_name files\.desa\.bekasikab\.go\.id;/);
+    expect(files).toMatch(/location \/dav \{\n\s+proxy_pass http:\/\/127\.0\.0\.1:23813;/);
+    expect(files).toMatch(/location \/ \{\n\s+proxy_pass http:\/\/127\.0\.0\.1:23812;/);
+    expect(conf.webdavd.bindings[0].prefix).toBe('/dav');
     expect(files).toContain('proxy_set_header X-Forwarded-Proto https;');
     expect(rendered(ctx).get('web/nginx.conf')).toContain(`include ${ctx.dir}/web/files.conf;`);
     // Ready when it answers through nginx at files.<domain>, the certificate checked.

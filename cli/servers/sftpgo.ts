@@ -1,12 +1,12 @@
 // SFTPGo (github.com/drakkan/sftpgo/v2, built from the Go module proxy by toolchain/build.sh services):
-// the desas' file space. Its web client (and web admin, and REST API) at files.<domain> and WebDAV at
-// dav.<domain>, both in plain HTTP on loopback behind the local nginx, which serves them over HTTPS with
+// the desas' file space. Its web client (and web admin, and REST API) at files.<domain> and WebDAV under
+// files.<domain>/dav/ (as in deploy mode), both in plain HTTP on loopback behind the local nginx, which serves them over HTTPS with
 // the wildcard certificate (nginx.ts renders the server blocks). Its settings are sftpgo.json, rendered
 // from typed values on every start; its users, groups, roles and desa admins are made through its REST
 // API by the services sync (cli/services/files.ts). Its store is bolt (one file, no cgo); the desas'
 // homes are folders under files/homes. The first admin (desa's own) is made by SFTPGo at its first start
 // from the environment, with a password made once into secrets/ (0600) and never printed.
-import { filesHost } from '../../core/contract.ts';
+import { FILES, filesHost } from '../../core/contract.ts';
 import type { ConfigFile, ServerContext, ServerSpec } from './spec.ts';
 import { TLS_FILES } from './tls-files.ts';
 
@@ -23,6 +23,7 @@ export function sftpgoSettings(ctx: ServerContext) {
     version: 'v2.7.5',
     httpPort: ctx.ports.files,
     webdavPort: ctx.ports.webdav,
+    davPath: FILES.davPath,
     title: `Berkas ${ctx.kabupaten}`,
     templates: share('templates'),
     static: share('static'),
@@ -39,7 +40,7 @@ export const sftpgo: ServerSpec<'sftpgo'> = {
   name: 'sftpgo',
   service: 'storage',
   title: 'SFTPGo (files)',
-  purpose: 'each desa\'s file space: web client at files.<domain>, WebDAV at dav.<domain>, through nginx',
+  purpose: 'each desa\'s file space: web client at files.<domain>, WebDAV at files.<domain>/dav/, through nginx',
   install: { build: 'sftpgo' },
   requires: [
     { built: true },

@@ -18,7 +18,8 @@ chmodSync(work, 0o755);
 const template = join(work, 'fake.conf.tmpl');
 writeFileSync(template, 'domain = {{domain}}\n');
 // Writes its pid file, appends its config to `reloads` on SIGHUP, exits on SIGTERM.
-const LOOP = 'echo $$ > "$1/fake.pid"; trap \'cat "$1/fake.conf" >> "$1/reloads"\' HUP; trap "exit 0" TERM; while :; do sleep 0.05; done';
+// The traps are set before the pid file appears: the supervisor takes the pid file as ready.
+const LOOP = 'trap \'cat "$1/fake.conf" >> "$1/reloads"\' HUP; trap "exit 0" TERM; echo $$ > "$1/fake.pid"; while :; do sleep 0.05; done';
 
 function fake(name: string, script = LOOP, requires: ServerSpec['requires'] = [{ command: 'sh', package: 'dash' }]): ServerSpec {
   return {
@@ -40,7 +41,7 @@ function fake(name: string, script = LOOP, requires: ServerSpec['requires'] = [{
 }
 
 const until = async (check: () => boolean) => {
-  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
   return check();
 };
 

@@ -34,6 +34,7 @@ const mailDns: KubeObject = {
     'records.json': JSON.stringify([
       { name: `${D}.`, type: 'MX', ttl: 300, values: [`10 mail.${D}.`] },
       { name: `${D}.`, type: 'TXT', ttl: 300, values: ['"v=spf1 mx -all"'] },
+      { name: `${D}.`, type: 'CAA', ttl: 300, values: ['0 issue "pebble.desa.local"', '0 issuewild "pebble.desa.local"'] },
     ]),
   },
 };
@@ -89,13 +90,16 @@ describe('desiredServices', () => {
     ]);
   });
 
-  it('names every desa host and the mail host, and carries the platform\'s mail records', () => {
+  it('names every desa host, the mail, webmail and files hosts, and carries the platform\'s zone records', () => {
     expect(desired.records.map((r) => `${r.name} ${r.type} ${r.values.join(',')}`)).toEqual([
+      `desa.bekasikab.go.id. CAA 0 issue "pebble.desa.local",0 issuewild "pebble.desa.local"`,
       `desa.bekasikab.go.id. MX 10 mail.${D}.`,
       'desa.bekasikab.go.id. TXT "v=spf1 mx -all"',
+      `files.${D}. A 127.0.0.1`,
       `mail.${D}. A 127.0.0.1`,
       `setia-asih.${D}. A 127.0.0.1`,
       `sumberjaya.${D}. A 127.0.0.1`,
+      `webmail.${D}. A 127.0.0.1`,
     ]);
   });
 
@@ -150,10 +154,13 @@ describe('planRrsets', () => {
     const changes = planRrsets(desired.records, current);
     expect(changes.map((c) => `${c.changetype} ${c.name} ${c.type}`).sort()).toEqual([
       `DELETE gone.${D}. A`,
+      `REPLACE desa.bekasikab.go.id. CAA`,
       `REPLACE desa.bekasikab.go.id. MX`,
       `REPLACE desa.bekasikab.go.id. TXT`,
+      `REPLACE files.${D}. A`,
       `REPLACE mail.${D}. A`,
       `REPLACE setia-asih.${D}. A`,
+      `REPLACE webmail.${D}. A`,
     ]);
     expect(changes.find((c) => c.name === `setia-asih.${D}.`)!.comments![0]!.account).toBe('desa');
   });

@@ -3,7 +3,7 @@
 // page. Plain data in, plain data out: no I/O, so the rules (who gets an account, which names exist,
 // what an offboarded desa keeps) are tested without servers. Values read from Secrets stay in memory.
 import { dovecotQuota } from '../servers/dovecot.ts';
-import { BUCKET, BUCKET_ACCESS, CONSUMER, contractKeys, DEFAULT_MAILBOX_QUOTA, DKIM, type DnsRecord, MAIL_DNS, MAILBOX, OPENSID, SITE_PAGE } from '../../core/contract.ts';
+import { BUCKET, BUCKET_ACCESS, CONSUMER, contractKeys, DEFAULT_MAILBOX_QUOTA, DKIM, type DnsRecord, filesHost, MAIL_DNS, MAILBOX, OPENSID, SITE_PAGE, webmailHost } from '../../core/contract.ts';
 import type { OpensidIdentity } from '../../core/opensid.ts';
 
 /** The part of a Kubernetes object the sync reads. */
@@ -175,7 +175,8 @@ export function desiredServices(objects: ClusterObjects, o: DesiredOptions): Des
     };
   });
 
-  // Names: every desa Ingress host, the mail host, and the mail records the platform published.
+  // Names: every desa Ingress host, the mail host, webmail and files (served by the local nginx), and the
+  // zone records the platform published (mail, CAA).
   const hosts = new Map<string, string>(); // host → namespace
   for (const ing of objects.ingresses) {
     for (const rule of ing.spec?.rules ?? []) {
@@ -187,7 +188,7 @@ export function desiredServices(objects: ClusterObjects, o: DesiredOptions): Des
   const mailRecords: DnsRecord[] = recordsJson ? JSON.parse(recordsJson) : [];
   const mailHosts = mailRecords.filter((r) => r.type === 'MX').flatMap((r) => r.values.map((v) => v.split(/\s+/)[1]!.replace(/\.$/, '')));
   const records: DnsRecord[] = [
-    ...[...new Set([...hosts.keys(), ...mailHosts.filter((h) => h.endsWith(`.${domain}`))])].map(
+    ...[...new Set([...hosts.keys(), ...mailHosts.filter((h) => h.endsWith(`.${domain}`)), webmailHost(domain), filesHost(domain)])].map(
       (h): DnsRecord => ({ name: `${h}.`, type: 'A', ttl: o.ttl, values: [o.address] }),
     ),
     ...mailRecords,

@@ -34,9 +34,14 @@ describe('one OpenSID desa on the local servers', () => {
 
   it('its server block answers for its host only, runs PHP only through index.php, and denies what .htaccess denies', () => {
     const conf = serverConf(site, l, { http: 23805, https: 23808 });
-    expect(conf).toMatch(/^\s+listen 127\.0\.0\.1:23805;$/m);
+    // Plain HTTP only redirects, permanently, to the same address over HTTPS: no PHP behind it.
+    const [http, https] = conf.split(/^server \{$/m).slice(1);
+    expect(http).toMatch(/^\s+listen 127\.0\.0\.1:23805;$/m);
+    expect(http).toContain('return 301 https://$host:23808$request_uri;');
+    expect(http).not.toContain('fastcgi_pass');
     // Served over HTTPS with the wildcard certificate nginx.conf names for every server block.
-    expect(conf).toMatch(/^\s+listen 127\.0\.0\.1:23808 ssl;$/m);
+    expect(https).toMatch(/^\s+listen 127\.0\.0\.1:23808 ssl;$/m);
+    expect(https).not.toMatch(/listen 127\.0\.0\.1:23805/);
     expect(conf).toMatch(/^\s+server_name lambangjaya\.desa\.bekasikab\.go\.id;$/m);
     expect(conf).toMatch(/^\s+root \/srv\/desa\/\.desa\/services\/opensid\/sites\/lambangjaya\/app;$/m);
     expect(conf).toContain('fastcgi_pass unix:/srv/desa/.desa/services/php/run/lambangjaya.sock;');

@@ -8,13 +8,14 @@
 // its database and its files until destroy --delete-data.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
+import { request } from 'node:https';
 import { join } from 'node:path';
 import { describeError } from '../../core/errors.ts';
 import { ROOT } from '../paths.ts';
 import { run } from '../process.ts';
 import { applyFiles } from '../servers/apply.ts';
 import { makeFolder, tail, writeIfChanged } from '../servers/files.ts';
+import { TLS_FILES } from '../servers/tls-files.ts';
 import { WEB_USER } from '../servers/web.ts';
 import type { LocalServices } from '../servers/state.ts';
 import { lookupUser } from '../servers/system.ts';
@@ -190,9 +191,14 @@ function latestDump(kept: string): string | null {
 }
 
 /** GET through nginx with the desa's Host: answers once the new server block and pool are in place. */
-function get(port: number, host: string, path: string, timeoutMs: number): Promise<{ status: number; body: string }> {
+/**
+ * GET over HTTPS with the desa's name (SNI), as people reach it (plain HTTP only redirects). Verified
+ * against the local CA, or, before its first certificate, the self-signed stand-in the servers serve.
+ */
+function get(dir: string, port: number, host: string, path: string, timeoutMs: number): Promise<{ status: number; body: string }> {
+  const ca = [TLS_FILES.ca, TLS_FILES.cert].map((f) => join(dir, f)).filter((f) => existsSync(f)).map((f) => readFileSync(f, 'utf8'));
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers: { Host: host, 'User-Agent': 'desa (provisioning)' }, timeout: timeoutMs }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, servername: host, ca, headers: { Host: host, 'User-Agent': 'desa (provisioning)' }, timeout: timeoutMs }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
@@ -217,9 +223,8 @@ function logTail(l: SiteLayout): string {
 /**
  * Seeds the empty database with OpenSID's own seeder: the first request of its login page runs it (it
  * creates desa/'s folders too, as the desa's user); on a new release, the same request runs its
- * migrations. Retried while the reloaded servers take the new server block and pool (301 from the
- * HTTP-to-HTTPS server every other name of the domain meets, 404 from the default server, 502 before the
- * socket).
+ * migrations. Retried while the reloaded servers take the new server block and pool (404 from the
+ * default server or the profil pattern, 502 before the socket).
  */
 async function seed(o: OpensidOptions, site: OpensidSite, l: SiteLayout): Promise<void> {
   const deadline = Date.now() + 30_000;
@@ -227,7 +232,7 @@ async function seed(o: OpensidOptions, site: OpensidSite, l: SiteLayout): Promis
     let status = 0;
     let error = '';
     try {
-      ({ status } = await get(o.services.ports.http, site.host, '/index.php/siteman', 600_000));
+      ({ status } = await get(o.services.dir, o.services.ports.https, site.host, '/index.php/siteman', 600_000));
     } catch (e) {
       error = (e as Error).message;
     }

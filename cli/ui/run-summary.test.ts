@@ -26,7 +26,7 @@ describe('servicesLines', () => {
       { slug: 'sumberjaya', bytes: 2 ** 20, files: 1, quotaBytes: 2 * 2 ** 20, quotaFiles: 1000 },
       { slug: 'karangmukti', bytes: 0, files: 0, quotaBytes: 2 * 2 ** 20, quotaFiles: 1000 },
     ] };
-    expect(servicesLines({ ...report, files })[0]).toContain('178 file space login(s), 2 revoked, fullest: sumberjaya 1.0 MiB of 2.0 MiB (HTTPS 127.0.0.1:23808: files.<domain>, WebDAV dav.<domain>)');
+    expect(servicesLines({ ...report, files })[0]).toContain('178 file space login(s), 2 revoked, fullest: sumberjaya 1.0 MiB of 2.0 MiB (HTTPS 127.0.0.1:23808: files.<domain>, WebDAV files.<domain>/dav/)');
     expect(servicesLines(report)[0]).not.toContain('file space');
   });
 

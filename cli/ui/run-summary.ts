@@ -9,6 +9,7 @@ import { describeStep, sortedSteps, type Step } from '../engine/diagnostics.ts';
 import type { Changes } from '../engine/progress.ts';
 import { PLATFORM_STACK } from '../../core/inventory/model.ts';
 import { driftLines } from '../engine/drift-model.ts';
+import { budgetLine } from '../engine/certificate-budget.ts';
 import { describeChanges, formatSeconds } from './stack-lines.ts';
 
 const changed = (c: Changes | null) => c !== null && c.create + c.update + c.delete > 0;
@@ -72,6 +73,7 @@ export function summaryLines(s: RunSummary & Partial<LocalExtras>, cwd: string =
   ];
   const op = s.verb === 'plan' ? 'preview' : s.verb;
   lines.push(`${s.stacks.length} stack(s): ${parts.join(', ')}; resources: ${describeChanges(totals, null, op)}.`);
+  if (s.certificates) lines.push(budgetLine(s.certificates), ...s.certificates.orders.map((x) => `  would order: ${x.source} (${x.reason})`));
   if (s.services) lines.push(...servicesLines(s.services));
   for (const f of s.serversFailed ?? []) lines.push(`services: FAILED: ${f.server} did not start: ${f.reason}`);
   return lines;
@@ -141,8 +143,8 @@ export function servicesLines(r: LocalExtras['services']): string[] {
             `${r.dkimSelector ? `, signed with DKIM selector ${r.dkimSelector}` : ''})`,
         ]),
     ...(skipped.has('versitygw') ? [] : [`${b.active} bucket(s)${b.revoked ? ` + ${b.revoked} kept with access revoked` : ''} (S3 http://${at(r.endpoints.s3)})`]),
-    // The file space (SFTPGo), behind nginx at files.<domain> and dav.<domain>; the fullest desa against its quota.
-    ...(r.files ? [`${r.files.active} file space login(s)${r.files.revoked ? `, ${r.files.revoked} revoked` : ''}${fullest(r.files.usage)} (HTTPS ${at(r.endpoints.https)}: files.<domain>, WebDAV dav.<domain>)`] : []),
+    // The file space (SFTPGo), behind nginx at files.<domain> (WebDAV at /dav/); the fullest desa against its quota.
+    ...(r.files ? [`${r.files.active} file space login(s)${r.files.revoked ? `, ${r.files.revoked} revoked` : ''}${fullest(r.files.usage)} (HTTPS ${at(r.endpoints.https)}: files.<domain>, WebDAV files.<domain>/dav/)`] : []),
     ...(skipped.has('pdns') ? [] : [`${r.records} DNS record set(s) (${at(r.endpoints.dns)})`]),
     ...(skipped.has('nginx') ? [] : [`${r.sites} site(s) (HTTPS ${at(r.endpoints.https)})`]),
   ];

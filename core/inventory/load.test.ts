@@ -208,6 +208,13 @@ describe('bad input is reported with file, line, field and what to do', () => {
       hint: /did you mean "desa-digital-2022"/,
     },
     {
+      name: 'a certificate share above Let\'s Encrypt\'s weekly allowance',
+      text: () => edit(text, '  domain: desa.bekasikab.go.id', '  domain: desa.bekasikab.go.id\n  certificates:\n    weeklyShare: 80'),
+      line: lineOf(text, '  domain: desa.bekasikab.go.id') + 2,
+      path: 'kabupaten.certificates.weeklyShare',
+      message: /80 is too large; expected at most 50/,
+    },
+    {
       name: 'malformed YAML',
       text: () => edit(text, '    name: Sumberjaya', '    name: [Sumberjaya', SUMBERJAYA),
       line: lineOf(text, '    kind: desa', SUMBERJAYA),

@@ -82,6 +82,8 @@ export interface Inventory {
     domain: string;
     operator: string;
     officialSource: string;
+    /** kabupaten.certificates.weeklyShare: new certificates a week desa may take (cli/engine/certificate-budget.ts). */
+    certificateShare?: number;
   };
   targets: Target[];
   programmes: Programme[];

@@ -111,6 +111,7 @@ export function resolveInventory(raw: InventoryFile, official: OfficialList, fil
       domain: k.domain,
       operator: k.operator,
       officialSource: k.officialCodes.source,
+      ...(k.certificates ? { certificateShare: k.certificates.weeklyShare } : {}),
     },
     targets: k.targets.map((t) => ({
       id: t.id,

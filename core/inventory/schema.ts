@@ -195,6 +195,12 @@ export const kabupaten = z.strictObject({
     source: z.string().min(1).max(300),
   }),
   targets: z.array(target).min(1),
+  /**
+   * Let's Encrypt allows 50 new certificates a week per registered domain (bekasikab.go.id, under the
+   * public suffix go.id, for every service of the Kabupaten): `desa plan` refuses a run that would take
+   * more than weeklyShare of them (default 10).
+   */
+  certificates: z.strictObject({ weeklyShare: z.number().int().min(1).max(50) }).optional(),
   defaults: z.strictObject({
     desa: services,
     kelurahan: services,

@@ -6,7 +6,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { COMMON_LABELS } from '../../core/contract.ts';
 import { base64 } from '../secrets.ts';
 import { PINS, type Settings } from '../settings.ts';
-import { CLUSTER_ISSUER, TSIG_SECRET_KEY, clusterIssuer, wildcardCertificate } from './plans.ts';
+import { CLUSTER_ISSUER, TSIG_SECRET_KEY, certManagerValues, clusterIssuer, wildcardCertificate } from './plans.ts';
 
 export interface CertificatesArgs {
   settings: Settings;
@@ -33,7 +33,7 @@ export class Certificates extends pulumi.ComponentResource {
       deps.push(
         new k8s.helm.v4.Chart(
           `${name}-cert-manager`,
-          { chart: PINS.certManagerChart.chart, version: PINS.certManagerChart.version, namespace: cmNamespace, values: { crds: { enabled: true } } },
+          { chart: PINS.certManagerChart.chart, version: PINS.certManagerChart.version, namespace: cmNamespace, values: certManagerValues(settings) },
           { ...child, dependsOn: [ns] },
         ),
       );

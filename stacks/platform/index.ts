@@ -1,5 +1,5 @@
 // The platform stack: what every desa shares. The `desa-platform` namespace, the ingress controller,
-// TLS (one wildcard certificate), DNS, mail and storage, each deployed here or referenced as existing.
+// TLS (one wildcard certificate), DNS, mail, storage, webmail and files, each deployed here or referenced as existing.
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { COMMON_LABELS } from '../../core/contract.ts';
@@ -10,6 +10,7 @@ import { IngressController } from './ingress.ts';
 import { Mail } from './mail.ts';
 import { platformProblems } from './plans.ts';
 import { Storage } from './storage.ts';
+import { Files, Webmail } from './webapps.ts';
 
 export interface PlatformArgs {
   settings: Settings;
@@ -42,6 +43,8 @@ export class Platform extends pulumi.ComponentResource {
     const mail = new Mail(`${name}-mail`, { ...common, domain, mailHost: refs.mailHost }, parent);
     const dns = new Dns(`${name}-dns`, { ...common, domain, tsigSecret: args.tsigSecret, mailRecords: mail.dnsRecords }, parent);
     const storage = new Storage(`${name}-storage`, common, parent);
+    const webmail = new Webmail(`${name}-webmail`, { ...common, refs, domain }, parent);
+    const files = new Files(`${name}-files`, { ...common, refs, domain }, parent);
 
     this.outputs = {
       namespace: namespace.metadata.name,
@@ -58,12 +61,16 @@ export class Platform extends pulumi.ComponentResource {
       mailEndpoint: mail.endpoint,
       mailDnsRecords: mail.dnsRecords,
       storageEndpoint: storage.endpoint,
+      webmailUrl: webmail.url,
+      filesUrl: files.url,
       modes: {
         ingress: settings.ingress.mode,
         certManager: settings.tls.certManager,
         dns: settings.dns.mode,
         mail: settings.mail.mode,
         storage: settings.storage.mode,
+        webmail: settings.webmail.mode,
+        files: settings.files.mode,
       },
     };
     this.registerOutputs(this.outputs);

@@ -13,7 +13,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { COMMON_LABELS, CONSUMER, contractKeys, DKIM, type DnsRecord, MAIL_DNS } from '../../core/contract.ts';
 import { base64, keepGenerated, secretValue } from '../secrets.ts';
 import type { Settings } from '../settings.ts';
-import { mailDnsRecords } from './plans.ts';
+import { caaIssuers, mailDnsRecords } from './plans.ts';
 
 export const DKIM_GENERATED = ['privateKey'] as const;
 
@@ -150,6 +150,8 @@ export class Mail extends pulumi.ComponentResource {
         ttl: settings.dns.ttl,
         dkim: { selector: settings.mail.dkimSelector, publicKey: key },
         dmarcReportsTo: settings.mail.dmarcReportsTo,
+        // The zone's CAA record rides with the mail records: the one set of zone records the platform publishes.
+        caa: caaIssuers(settings),
       }),
     );
     new k8s.core.v1.ConfigMap(

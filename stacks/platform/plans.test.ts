@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSettings } from '../settings.ts';
-import { clusterIssuer, defaultTlsStore, externalDnsValues, mailDnsEndpoint, mailDnsRecords, platformProblems, splitHostPort, traefikValues, wildcardCertificate } from './plans.ts';
+import { caaIssuers, caaRecords, certManagerValues, clusterIssuer, defaultTlsStore, externalDnsValues, mailDnsEndpoint, mailDnsRecords, platformProblems, splitHostPort, traefikValues, wildcardCertificate } from './plans.ts';
 
 const D = 'desa.bekasikab.go.id';
 const full = parseSettings({
@@ -13,8 +13,10 @@ describe('platformProblems', () => {
     expect(platformProblems(full, { tsigSecret: true })).toEqual([]);
   });
 
-  it('asks for the ACME contact, the RFC 2136 server and the TSIG key', () => {
-    expect(platformProblems(parseSettings({}), { tsigSecret: false })).toHaveLength(3);
+  it('asks for the RFC 2136 server and the TSIG key, not for an ACME contact e-mail', () => {
+    const problems = platformProblems(parseSettings({}), { tsigSecret: false });
+    expect(problems).toEqual([expect.stringContaining('desa:dns.rfc2136'), expect.stringContaining('desa:dnsTsigSecret')]);
+    expect(platformProblems(parseSettings({ dns: full.dns }), { tsigSecret: true })).toEqual([]);
   });
 
   it('needs none of them on a bare control plane with existing DNS', () => {
@@ -46,6 +48,23 @@ describe('certificates', () => {
     ]);
   });
 
+  it('names a contact only when one is configured', () => {
+    expect(clusterIssuer(full, D, 'tsig').spec.acme).toMatchObject({ email: 'ops@bekasikab.go.id' });
+    expect(clusterIssuer(parseSettings({ dns: full.dns }), D, 'tsig').spec.acme).not.toHaveProperty('email');
+  });
+
+  it('renews by the CA\'s renewal information (ARI) unless turned off, with the controller\'s gate on', () => {
+    expect(clusterIssuer(full, D, 'tsig').spec.acme.renewalInformationSource).toBe('ARI');
+    expect(certManagerValues(full)).toEqual({ crds: { enabled: true }, featureGates: 'ACMEUseARI=true' });
+    const off = parseSettings({ dns: full.dns, tls: { ari: false } });
+    expect(clusterIssuer(off, D, 'tsig').spec.acme.renewalInformationSource).toBe('None');
+    expect(certManagerValues(off)).toEqual({ crds: { enabled: true } });
+  });
+
+  it('points at Let\'s Encrypt production by default', () => {
+    expect(clusterIssuer(parseSettings({ dns: full.dns }), D, 'tsig').spec.acme.server).toBe('https://acme-v02.api.letsencrypt.org/directory');
+  });
+
   it('makes the wildcard Traefik\'s default certificate', () => {
     expect(defaultTlsStore(full)).toMatchObject({ kind: 'TLSStore', metadata: { name: 'default', namespace: 'desa-platform' }, spec: { defaultCertificate: { secretName: 'wildcard-tls' } } });
   });
@@ -66,6 +85,7 @@ describe('chart values', () => {
       '--managed-record-types=CNAME',
       '--managed-record-types=MX',
       '--managed-record-types=TXT',
+      '--managed-record-types=CAA',
     ]);
   });
 
@@ -80,6 +100,21 @@ describe('chart values', () => {
     ]);
     expect(records[3]!.values[0]!.split('" "')).toHaveLength(2);
     expect(endpoint.spec.endpoints[3]!.targets).toEqual([`v=DKIM1; k=rsa; p=${'K'.repeat(400)}`]);
+  });
+
+  it('publishes a CAA record allowing only Let\'s Encrypt by default, the configured CAs otherwise, none for []', () => {
+    const caa = (s: ReturnType<typeof parseSettings>) => mailDnsRecords({ domain: D, mailHost: `mail.${D}`, ttl: 300, dkim: null, caa: caaIssuers(s) }).filter((r) => r.type === 'CAA');
+    expect(caa(full)).toEqual([{ name: `${D}.`, type: 'CAA', ttl: 300, values: ['0 issue "letsencrypt.org"', '0 issuewild "letsencrypt.org"'] }]);
+    expect(caa(parseSettings({ tls: { caa: ['pebble.desa.local'] } }))[0]!.values).toEqual(['0 issue "pebble.desa.local"', '0 issuewild "pebble.desa.local"']);
+    expect(caa(parseSettings({ tls: { caa: [] } }))).toEqual([]);
+    expect(caaRecords(D, 60, ['a.example', 'b.example'])[0]!.values).toHaveLength(4);
+    expect(() => parseSettings({ tls: { caa: ['Lets Encrypt'] } })).toThrow(/desa:tls \(caa.0\): expected a CA's CAA domain name/);
+  });
+
+  it('lets ExternalDNS write the CAA record with the mail records', () => {
+    const records = mailDnsRecords({ domain: D, mailHost: `mail.${D}`, ttl: 300, dkim: null, caa: ['letsencrypt.org'] });
+    expect(mailDnsEndpoint(full, records).spec.endpoints.at(-1)).toEqual({ dnsName: D, recordType: 'CAA', recordTTL: 300, targets: ['0 issue "letsencrypt.org"', '0 issuewild "letsencrypt.org"'] });
+    expect(externalDnsValues(full, D, 'tsig').extraArgs).toContain('--managed-record-types=CAA');
   });
 
   it('turns Traefik\'s CRD provider off with custom resources', () => {

@@ -9,15 +9,28 @@ export const ACME_SERVERS = {
 } as const;
 
 export const CLUSTER_ISSUER = 'letsencrypt-dns01';
+/** Let's Encrypt's CAA identity, for production and staging alike. */
+export const LETS_ENCRYPT_CAA = 'letsencrypt.org';
+
+/** The CAs allowed to issue for the zone: the configured ones, else Let's Encrypt. */
+export function caaIssuers(settings: Settings): string[] {
+  return settings.tls.caa ?? [LETS_ENCRYPT_CAA];
+}
+
+/**
+ * The zone's CAA record: only these CAs may issue for the domain and any name under it, wildcards
+ * included (RFC 8659: a CA climbs from the name to the zone and obeys the first CAA set it finds).
+ */
+export function caaRecords(domain: string, ttl: number, issuers: readonly string[]): DnsRecord[] {
+  if (issuers.length === 0) return [];
+  return [{ name: `${domain}.`, type: 'CAA', ttl, values: [...issuers.map((i) => `0 issue "${i}"`), ...issuers.map((i) => `0 issuewild "${i}"`)] }];
+}
 export const TSIG_SECRET_KEY = 'secret';
 
 /** Problems with the configuration for the platform stack, one line each; empty when it can run. */
 export function platformProblems(settings: Settings, has: { tsigSecret: boolean }): string[] {
   const problems: string[] = [];
   const needsRfc2136 = settings.customResources || settings.dns.mode === 'deploy';
-  if (settings.customResources && !settings.tls.acmeEmail) {
-    problems.push('desa:tls.acmeEmail is not set: Let\'s Encrypt needs a contact address for the wildcard certificate.');
-  }
   if (needsRfc2136 && !settings.dns.rfc2136) {
     problems.push('desa:dns.rfc2136 is not set: the DNS-01 challenge and ExternalDNS update the zone over RFC 2136 (nameserver, tsigKeyName).');
   }
@@ -56,8 +69,11 @@ export function clusterIssuer(settings: Settings, domain: string, tsigSecretName
     spec: {
       acme: {
         server: ACME_SERVERS[settings.tls.acmeServer],
-        email: settings.tls.acmeEmail!,
+        // No contact unless one is configured: Let's Encrypt sends no expiry e-mail since June 2025.
+        ...(settings.tls.acmeEmail ? { email: settings.tls.acmeEmail } : {}),
         privateKeySecretRef: { name: `${CLUSTER_ISSUER}-account` },
+        // ARI (RFC 9773): renew inside the CA's suggested window (acted on only with the ACMEUseARI gate).
+        renewalInformationSource: settings.tls.ari ? 'ARI' : 'None',
         solvers: [
           {
             selector: { dnsZones: [domain] },
@@ -74,6 +90,14 @@ export function clusterIssuer(settings: Settings, domain: string, tsigSecretName
       },
     },
   };
+}
+
+/**
+ * cert-manager's chart values: its CRDs, and the ACMEUseARI feature gate when ARI is wanted (the gate is
+ * alpha in the pinned 1.21; without it the controller ignores renewalInformationSource).
+ */
+export function certManagerValues(settings: Settings) {
+  return { crds: { enabled: true }, ...(settings.tls.ari ? { featureGates: 'ACMEUseARI=true' } : {}) };
 }
 
 /** Traefik's default TLS store: the wildcard certificate for every host without a secretName. */
@@ -127,7 +151,7 @@ export function externalDnsValues(settings: Settings, domain: string, tsigSecret
       `--rfc2136-tsig-keyname=${rfc.tsigKeyName}`,
       `--rfc2136-tsig-secret-alg=${EXTERNAL_DNS_ALG[rfc.tsigAlgorithm]}`,
       '--rfc2136-tsig-axfr',
-      ...['A', 'AAAA', 'CNAME', 'MX', 'TXT'].map((t) => `--managed-record-types=${t}`),
+      ...['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'CAA'].map((t) => `--managed-record-types=${t}`),
     ],
     // The key comes from a Secret through the environment, never on the command line.
     env: [{ name: 'EXTERNAL_DNS_RFC2136_TSIG_SECRET', valueFrom: { secretKeyRef: { name: tsigSecretName, key: TSIG_SECRET_KEY } } }],
@@ -152,6 +176,8 @@ export function mailDnsRecords(args: {
   ttl: number;
   dkim: { selector: string; publicKey: string } | null;
   dmarcReportsTo?: string | undefined;
+  /** The CAs the zone's CAA record allows (caaIssuers); none: no CAA record. */
+  caa?: readonly string[];
 }): DnsRecord[] {
   const zone = `${args.domain}.`;
   const dmarc = ['v=DMARC1', 'p=quarantine', 'adkim=s', 'aspf=s', ...(args.dmarcReportsTo ? [`rua=mailto:${args.dmarcReportsTo}`] : [])].join('; ');
@@ -163,7 +189,7 @@ export function mailDnsRecords(args: {
   if (args.dkim) {
     records.push({ name: `${args.dkim.selector}._domainkey.${zone}`, type: 'TXT', ttl: args.ttl, values: [txtValue(`v=DKIM1; k=rsa; p=${args.dkim.publicKey}`)] });
   }
-  return records;
+  return [...records, ...caaRecords(args.domain, args.ttl, args.caa ?? [])];
 }
 
 /** The mail records as an ExternalDNS DNSEndpoint (crd source), for a zone ExternalDNS writes. */

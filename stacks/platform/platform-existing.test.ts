@@ -17,6 +17,8 @@ const run = installMocks('platform', {
     dmarcReportsTo: 'dmarc@bekasikab.go.id',
   }),
   'desa:storage': JSON.stringify({ mode: 'existing', endpoint: 'https://s3.bekasikab.go.id' }),
+  'desa:webmail': JSON.stringify({ mode: 'existing' }),
+  'desa:files': JSON.stringify({ mode: 'existing' }),
 });
 const { default: main } = await import('../index.ts');
 
@@ -42,6 +44,7 @@ describe('platform stack, everything existing, no custom resources', () => {
       { name: 'desa.bekasikab.go.id.', type: 'TXT', ttl: 300, values: ['"v=spf1 mx -all"'] },
       { name: '_dmarc.desa.bekasikab.go.id.', type: 'TXT', ttl: 300, values: ['"v=DMARC1; p=quarantine; adkim=s; aspf=s; rua=mailto:dmarc@bekasikab.go.id"'] },
       { name: 'k2026._domainkey.desa.bekasikab.go.id.', type: 'TXT', ttl: 300, values: ['"v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA"'] },
+      { name: 'desa.bekasikab.go.id.', type: 'CAA', ttl: 300, values: ['0 issue "letsencrypt.org"', '0 issuewild "letsencrypt.org"'] },
     ]);
     const configMap = run.one('kubernetes:core/v1:ConfigMap', 'mail-dns').inputs;
     expect(configMap.metadata.labels['desa.bekasikab.go.id/consumer']).toBe('dns');

@@ -42,7 +42,10 @@ describe('platform stack', () => {
     expect(cert.spec.issuerRef).toEqual({ name: 'letsencrypt-dns01', kind: 'ClusterIssuer', group: 'cert-manager.io' });
     const issuer = run.one(`${CR}cert-manager.io/v1:ClusterIssuer`, 'letsencrypt-dns01').inputs.spec.acme;
     expect(issuer.server).toBe('https://acme-v02.api.letsencrypt.org/directory');
-    expect(issuer.email).toBe('diskominfosantik@bekasikab.go.id');
+    // No contact e-mail is configured, and none is needed (Let's Encrypt sends no expiry mail since June 2025).
+    expect(issuer).not.toHaveProperty('email');
+    // Renewal follows the CA's renewal information (ARI), which the controller acts on with its feature gate.
+    expect(issuer.renewalInformationSource).toBe('ARI');
     expect(issuer.solvers[0].selector).toEqual({ dnsZones: ['desa.bekasikab.go.id'] });
     expect(issuer.solvers[0].dns01.rfc2136).toEqual({
       nameserver: 'ns1.bekasikab.go.id:53',
@@ -50,7 +53,7 @@ describe('platform stack', () => {
       tsigAlgorithm: 'HMACSHA256',
       tsigSecretSecretRef: { name: 'rfc2136-tsig', key: 'secret' },
     });
-    expect(chart('platform-tls-cert-manager').inputs).toMatchObject({ chart: 'oci://quay.io/jetstack/charts/cert-manager', namespace: 'cert-manager', values: { crds: { enabled: true } } });
+    expect(chart('platform-tls-cert-manager').inputs).toMatchObject({ chart: 'oci://quay.io/jetstack/charts/cert-manager', namespace: 'cert-manager', values: { crds: { enabled: true }, featureGates: 'ACMEUseARI=true' } });
   });
 
   it('keeps the TSIG key a secret, in cert-manager\'s namespace and in the platform namespace', () => {
@@ -75,6 +78,7 @@ describe('platform stack', () => {
       'desa.bekasikab.go.id TXT',
       '_dmarc.desa.bekasikab.go.id TXT',
       'mail._domainkey.desa.bekasikab.go.id TXT',
+      'desa.bekasikab.go.id CAA',
     ]);
     expect(values.env[0].valueFrom.secretKeyRef).toEqual({ name: 'external-dns-tsig', key: 'secret' });
   });
@@ -124,15 +128,77 @@ describe('platform stack', () => {
     expect(run.one('kubernetes:core/v1:PersistentVolumeClaim', 'storage-data').inputs.spec.resources.requests.storage).toBe('500Gi');
   });
 
+  it('deploys Roundcube at webmail.<domain>, pinned, on the wildcard certificate, talking TLS to the mail server', () => {
+    const d = run.one('kubernetes:apps/v1:Deployment', 'webmail').inputs;
+    expect(d.metadata.namespace).toBe('desa-platform');
+    const c = d.spec.template.spec.containers[0];
+    // An exact release tag, never latest.
+    expect(c.image).toBe('docker.io/roundcube/roundcubemail:1.6.12-apache');
+    expect(c.image).toMatch(/:\d+\.\d+\.\d+-apache$|@sha256:/);
+    // The DES key only from its Secret: no plain value of it in the pod spec.
+    expect(c.env.find((e: any) => e.name === 'ROUNDCUBEMAIL_DES_KEY')).toEqual({ name: 'ROUNDCUBEMAIL_DES_KEY', valueFrom: { secretKeyRef: { name: 'webmail-secret', key: 'desKey' } } });
+    const secret = run.one('kubernetes:core/v1:Secret', 'webmail-secret');
+    expect(isSecretAt(secret.raw, ['data', 'desKey'])).toBe(true);
+    expect(decode(secret.inputs.data.desKey)).toHaveLength(24);
+    const php = run.one('kubernetes:core/v1:ConfigMap', 'webmail-config').inputs.data['desa.php'];
+    expect(php).toContain("$config['imap_host'] = 'ssl://mail.desa-platform.svc.cluster.local:993';");
+    expect(php).toContain("$config['smtp_host'] = 'tls://mail.desa-platform.svc.cluster.local:587';");
+    expect(php).toContain("'verify_peer' => true");
+    expect(php).toContain("'peer_name' => 'mail.desa.bekasikab.go.id'");
+    expect(php).toContain("$config['language'] = 'id_ID';");
+    expect(php).toContain("$config['username_domain'] = 'desa.bekasikab.go.id';");
+    expect(php).toContain("$config['plugins'] = [];");
+    const ing = run.one('kubernetes:networking.k8s.io/v1:Ingress', 'webmail').inputs;
+    expect(ing.spec.rules[0].host).toBe('webmail.desa.bekasikab.go.id');
+    // The wildcard from Traefik's default TLS store: the host is listed, no per-host certificate Secret.
+    expect(ing.spec.tls).toEqual([{ hosts: ['webmail.desa.bekasikab.go.id'] }]);
+    expect(ing.metadata.annotations['external-dns.alpha.kubernetes.io/hostname']).toBe('webmail.desa.bekasikab.go.id');
+    expect(ing.spec.rules[0].http.paths[0].backend.service).toEqual({ name: 'webmail', port: { number: 80 } });
+    expect(run.one('kubernetes:core/v1:PersistentVolumeClaim', 'webmail-data').inputs.spec.resources.requests.storage).toBe('1Gi');
+  });
+
+  it('deploys SFTPGo v2.7.5 at files.<domain> with its data volume, WebDAV under /dav, the admin password from a Secret', () => {
+    const d = run.one('kubernetes:apps/v1:Deployment', 'files').inputs;
+    const c = d.spec.template.spec.containers[0];
+    expect(c.image).toBe('docker.io/drakkan/sftpgo:v2.7.5');
+    for (const e of c.env) if (/PASSWORD|USERNAME/.test(e.name)) expect(e.value, e.name).toBeUndefined();
+    expect(c.env).toContainEqual({ name: 'SFTPGO_DEFAULT_ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: 'files-admin', key: 'password' } } });
+    // Only keys SFTPGo v2.7.5's sftpgo.json has (httpd.bindings, webdavd.bindings, data_provider), as SFTPGO_ env.
+    expect(c.env.map((e: any) => e.name)).toEqual([
+      'SFTPGO_HTTPD__BINDINGS__0__PORT',
+      'SFTPGO_WEBDAVD__BINDINGS__0__PORT',
+      'SFTPGO_WEBDAVD__BINDINGS__0__PREFIX',
+      'SFTPGO_HTTPD__BINDINGS__0__PROXY_ALLOWED',
+      'SFTPGO_HTTPD__BINDINGS__0__CLIENT_IP_PROXY_HEADER',
+      'SFTPGO_DATA_PROVIDER__CREATE_DEFAULT_ADMIN',
+      'SFTPGO_DEFAULT_ADMIN_USERNAME',
+      'SFTPGO_DEFAULT_ADMIN_PASSWORD',
+    ]);
+    expect(c.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    const admin = run.one('kubernetes:core/v1:Secret', 'files-admin');
+    expect(isSecretAt(admin.raw, ['data', 'password'])).toBe(true);
+    expect(decode(admin.inputs.data.password)).toMatch(/^[2-9a-hjkmnp-z]{40}$/);
+    expect(d.spec.template.spec.volumes).toEqual([{ name: 'data', persistentVolumeClaim: { claimName: 'files-data' } }]);
+    const pvc = run.one('kubernetes:core/v1:PersistentVolumeClaim', 'files-data');
+    expect(pvc.inputs.spec.resources.requests.storage).toBe('500Gi');
+    const ing = run.one('kubernetes:networking.k8s.io/v1:Ingress', 'files').inputs;
+    expect(ing.spec.rules[0].host).toBe('files.desa.bekasikab.go.id');
+    expect(ing.spec.tls).toEqual([{ hosts: ['files.desa.bekasikab.go.id'] }]);
+    expect(ing.spec.rules[0].http.paths.map((p: any) => `${p.path} -> ${p.backend.service.port.number}`)).toEqual(['/dav -> 8090', '/ -> 8080']);
+    expect(run.one('kubernetes:core/v1:Service', 'files').inputs.spec.ports.map((p: any) => p.port)).toEqual([8080, 8090]);
+  });
+
   it('uses component type tokens and names derived from the platform component', () => {
     const components = run.resources.filter((r) => r.type.startsWith('desa:')).map((r) => `${r.type} ${r.name}`).sort();
     expect(components).toEqual([
       'desa:platform:Certificates platform-tls',
       'desa:platform:Dns platform-dns',
+      'desa:platform:Files platform-files',
       'desa:platform:Ingress platform-ingress',
       'desa:platform:Mail platform-mail',
       'desa:platform:Platform platform',
       'desa:platform:Storage platform-storage',
+      'desa:platform:Webmail platform-webmail',
     ]);
     for (const r of run.resources.filter((x) => x.type.startsWith('kubernetes:'))) {
       expect(r.name).toMatch(/^platform-/);
@@ -152,7 +218,9 @@ describe('platform stack', () => {
       dnsZone: 'desa.bekasikab.go.id',
       mailHost: 'mail.desa.bekasikab.go.id',
       storageEndpoint: 'http://storage.desa-platform.svc.cluster.local:7070',
-      modes: { ingress: 'deploy', certManager: 'deploy', dns: 'deploy', mail: 'deploy', storage: 'deploy' },
+      webmailUrl: 'https://webmail.desa.bekasikab.go.id/',
+      filesUrl: 'https://files.desa.bekasikab.go.id/',
+      modes: { ingress: 'deploy', certManager: 'deploy', dns: 'deploy', mail: 'deploy', storage: 'deploy', webmail: 'deploy', files: 'deploy' },
     });
     for (const [key, value] of Object.entries(outputs)) {
       if (pulumi.Output.isInstance(value)) expect(await pulumi.isSecret(value), key).toBe(false);
