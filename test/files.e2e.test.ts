@@ -126,20 +126,30 @@ describe.skipIf(missing)('files: SFTPGo at files.<domain> (WebDAV at /dav/), as 
     expect(r.status).toBe(401);
   }, 60_000);
 
-  it('the operator logs in to the web client, uploads a file, sees it listed and the usage against the quota', async () => {
+  it("WebDAV (Windows Explorer's network drive) takes a file with the desa's login, into the desa's home", async () => {
+    const upload = join(dir, name);
+    writeFileSync(upload, content);
+    const r = await dav('sumberjaya', creds.sumberjaya!.filesPassword, 'PUT', `/${name}`, ['-T', upload]);
+    expect(r.status).toBe(201);
+    expect(readFileSync(join(services, 'files', 'homes', 'sumberjaya', name)).equals(content)).toBe(true);
+  }, 60_000);
+
+  it('the operator logs in to the web client, sees the file listed and the usage against the quota, and uploads another', async () => {
     const p = await login('sumberjaya', creds.sumberjaya!.filesPassword);
     try {
       await p.waitForURL(/\/web\/client\/files/, { timeout: 30_000 });
-      const upload = join(dir, name);
-      writeFileSync(upload, content);
+      expect(await p.locator('body').innerText()).toContain(name);
+      const note = join(dir, 'catatan.txt');
+      writeFileSync(note, 'notulen musdes\n');
       const chooser = p.waitForEvent('filechooser');
-      await p.locator('#upload_files_empty').click();
-      await (await chooser).setFiles(upload);
-      await p.locator('#upload_files_empty_button').click();
-      await expect.poll(() => p.locator('body').innerText(), { timeout: 30_000 }).toContain(name);
+      await p.locator('#upload_files').click();
+      await (await chooser).setFiles(note);
+      await p.locator('#upload_files_button').click();
+      await expect.poll(() => p.locator('body').innerText(), { timeout: 30_000 }).toContain('catatan.txt');
       await p.reload({ waitUntil: 'domcontentloaded' });
       const text = await p.locator('body').innerText();
       expect(text).toContain(name);
+      expect(text).toContain('catatan.txt');
       expect(text).toMatch(/Quota usage/i);
       expect(text).toMatch(/2\.0 MiB|2 MiB|2\.1 MB|2 MB/);
       await p.screenshot({ path: join(dir, 'files-list.png'), fullPage: true });
@@ -150,7 +160,7 @@ describe.skipIf(missing)('files: SFTPGo at files.<domain> (WebDAV at /dav/), as 
       throw e;
     }
     await p.context().close();
-    expect(readFileSync(join(services, 'files', 'homes', 'sumberjaya', name)).equals(content)).toBe(true);
+    expect(existsSync(join(services, 'files', 'homes', 'sumberjaya', 'catatan.txt'))).toBe(true);
   }, 120_000);
 
   it('an upload beyond the quota is refused with a message, and nothing of it is kept', async () => {
