@@ -59,7 +59,24 @@ export const MAILBOX = {
  */
 export const BUCKET = {
   name: (slug: string) => `bucket-${slug}`,
-  data: { bucket: 'bucket', accessKeyId: 'accessKeyId', secretAccessKey: 'secretAccessKey', policy: 'policy' },
+  data: { bucket: 'bucket', accessKeyId: 'accessKeyId', secretAccessKey: 'secretAccessKey', policy: 'policy', filesPassword: 'filesPassword', filesAdminPassword: 'filesAdminPassword' },
+} as const;
+
+/**
+ * The desa's file space (SFTPGo on the embedded default): one login per desa, whose home is the desa's
+ * storage (its quota), and an admin limited to the desa's own users (its role). Their passwords are
+ * generated beside the bucket's key (BUCKET.data filesPassword, filesAdminPassword): granted while the
+ * access Secret exists, rotated with it, revoked by offboarding while the files stay.
+ */
+export const FILES = {
+  user: (slug: string) => slug,
+  admin: (slug: string) => `${slug}-admin`,
+  /** The group and the role of a desa's users. */
+  group: (slug: string) => `desa-${slug}`,
+  /** Where WebDAV is under files.<domain> (Windows Explorer maps https://files.<domain>/dav/). */
+  davPath: '/dav',
+  /** The file count each GiB of the storage quota allows (a 20Gi desa: 200,000 files). */
+  filesPerGiB: 10_000,
 } as const;
 
 /**
@@ -128,5 +145,9 @@ export const DEFAULT_MAILBOX_QUOTA: string = FALLBACK.mailQuota;
  */
 export const webmailHost = (domain: string): string => `webmail.${domain}`;
 
-/** The file space's host (SFTPGo's web client and WebDAV), beside webmail under the Kabupaten's domain. */
+/**
+ * The file space's host (SFTPGo's web client and REST API at /, WebDAV at FILES.davPath), beside webmail
+ * under the Kabupaten's domain; the same in deploy mode and on the local default. Like webmail's, it
+ * shadows a desa whose slug is `files`.
+ */
 export const filesHost = (domain: string): string => `files.${domain}`;

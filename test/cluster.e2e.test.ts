@@ -109,6 +109,8 @@ describe('desa cluster', () => {
       ['roundcube', 'running', undefined],
       // The local ACME CA: its directory.
       ['pebble', 'running', 26810],
+      // The file space (SFTPGo): its web client and API, behind nginx at files.<domain> (issue 13).
+      ['sftpgo', 'running', 26812],
     ]);
     pids.push(...s.services.map((x: { pid: number }) => x.pid));
   }, 60_000);

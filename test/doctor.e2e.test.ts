@@ -39,6 +39,7 @@ describe('desa doctor', () => {
       'mariadb',
       'php-fpm',
       'versitygw',
+      'sftpgo',
       'pebble',
       'go',
       'chromium',
@@ -56,12 +57,13 @@ describe('desa doctor', () => {
     expect(byId['pulumi-language-nodejs']!.required).toBe(false);
     for (const id of CLUSTER_BINARIES) expect(byId[id], id).toMatchObject({ found: true, required: true, source: 'cache' });
     // The local servers: optional (the stacks provision without them), installed by the set-up.
-    for (const id of ['dovecot', 'postfix', 'opendkim', 'roundcube', 'pdns', 'nginx', 'mariadb', 'php-fpm', 'versitygw', 'pebble']) expect(byId[id], id).toMatchObject({ found: true, required: false });
+    for (const id of ['dovecot', 'postfix', 'opendkim', 'roundcube', 'pdns', 'nginx', 'mariadb', 'php-fpm', 'versitygw', 'sftpgo', 'pebble']) expect(byId[id], id).toMatchObject({ found: true, required: false });
     expect(byId.roundcube!.version).toMatch(/^1\.6\./);
     expect(byId.mariadb!.version).toMatch(/^10\.11\./);
     expect(byId['php-fpm']!.version).toMatch(/^8\.2\./);
     expect(byId.versitygw!.version).toBe('v1.8.0');
     expect(byId.pebble!.version).toBe('v2.10.3');
+    expect(byId.sftpgo!.version).toBe('v2.7.5');
     expect(byId.postfix!.version).toMatch(/^3\.\d+/);
     expect(out.cluster).toMatchObject({ kubeconfig: join(ROOT, '.desa/cluster/admin.kubeconfig') });
   }, 120_000);

@@ -17,7 +17,7 @@ describe('the credentials desa check logs in with', () => {
 
 describe('where the probes go on the local default', () => {
   it('the servers\' ports; a server that does not run is named for the service it stands for', () => {
-    const ports = { smtp: 23800, submission: 23801, imap: 23802, dns: 23803, dnsApi: 23804, http: 23805, s3: 23806, dkim: 23807, https: 23808, imaps: 23809, acme: 23810, acmeManagement: 23811, mariadb: 23820 };
+    const ports = { smtp: 23800, submission: 23801, imap: 23802, dns: 23803, dnsApi: 23804, http: 23805, s3: 23806, dkim: 23807, https: 23808, imaps: 23809, acme: 23810, acmeManagement: 23811, files: 23812, webdav: 23813, mariadb: 23820 };
     const w = localWhere({ dir: '/x', ports }, [
       { name: 'dovecot', state: 'running', reason: null },
       { name: 'pdns', state: 'stopped', reason: null },

@@ -47,6 +47,8 @@ describe('gatherSheetData', () => {
       },
       storage: { endpoint: 'http://storage.desa-platform.svc.cluster.local:9000', ...STORAGE, quota: '20Gi' },
       site: { url: 'https://sumberjaya.desa.bekasikab.go.id/', template: 'profil' },
+      // A stack from before the file space's passwords: no files section.
+      files: null,
       // Not on OpenSID: no administrator login.
       opensid: null,
       stack: { name: 'sumberjaya', lastUpdate: '2026-11-22T21:09:01.907Z' },

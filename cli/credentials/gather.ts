@@ -8,7 +8,7 @@ import { AbortError, EXIT } from '../../core/errors.ts';
 import { loadInventory } from '../../core/inventory/load.ts';
 import { type Inventory, PLATFORM_STACK, type Unit } from '../../core/inventory/model.ts';
 import type { SheetData } from './sheet.ts';
-import { webmailHost } from '../../core/contract.ts';
+import { FILES, filesHost, webmailHost } from '../../core/contract.ts';
 
 export interface GatherOptions {
   file: string;
@@ -23,7 +23,7 @@ const desaOutputs = z.object({
   siteTemplate: z.string().nullish(),
   mailboxes: z.array(z.string()).nullish(),
   mailPasswords: z.record(z.string(), z.string()).nullish(),
-  storageCredentials: z.object({ bucket: z.string(), accessKeyId: z.string(), secretAccessKey: z.string() }).nullish(),
+  storageCredentials: z.object({ bucket: z.string(), accessKeyId: z.string(), secretAccessKey: z.string(), filesPassword: z.string().nullish(), filesAdminPassword: z.string().nullish() }).nullish(),
   opensidAdmin: z.object({ url: z.string(), username: z.string(), password: z.string() }).nullish(),
 });
 const platformOutputs = z.object({ mailHost: z.string().nullish(), storageEndpoint: z.string().nullish() });
@@ -84,7 +84,12 @@ export function sheetData(inventory: Inventory, unit: Unit, desa: StackState, pl
     kabupaten: { name: inventory.kabupaten.name, operator: inventory.kabupaten.operator },
     // Quotas are desa.yaml's, which the stack applied (the outputs do not repeat them).
     mail: mailboxes.length ? { host: p.mailHost!, webmail: `https://${webmailHost(inventory.kabupaten.domain)}/`, mailboxes: mailboxes.map((address) => ({ role: roleOf(unit, address), address, password: passwords[address]!, quota: quotaOf(unit, address) })) } : null,
-    storage: creds ? { endpoint: p.storageEndpoint!, ...creds, quota: unit.services.storage.quota } : null,
+    storage: creds ? { endpoint: p.storageEndpoint!, bucket: creds.bucket, accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, quota: unit.services.storage.quota } : null,
+    // The file space's logins, from the same Secret (a stack from before them has none yet: no section).
+    files:
+      creds?.filesPassword && creds.filesAdminPassword
+        ? { url: `https://${filesHost(inventory.kabupaten.domain)}/`, dav: `https://${filesHost(inventory.kabupaten.domain)}${FILES.davPath}/`, login: FILES.user(unit.slug), password: creds.filesPassword, adminLogin: FILES.admin(unit.slug), adminPassword: creds.filesAdminPassword, quota: unit.services.storage.quota }
+        : null,
     site: d.data.url ? { url: d.data.url, template: servingTemplate(d.data.siteTemplate ?? 'profil', desa.siteRunning) } : null,
     opensid: d.data.opensidAdmin ?? null,
     stack: { name: desa.name, lastUpdate: desa.lastUpdate },

@@ -51,6 +51,15 @@ export interface SheetText {
   storageSteps: (bucket: string) => string[];
   internalEndpoint: (office: string) => string;
   localEndpoint: (office: string) => string;
+  /** The file space (SFTPGo): in the browser at files.<domain>, as a Windows network drive at files.<domain>/dav/. */
+  files: string;
+  filesIntro: string;
+  filesAddress: string;
+  filesDrive: string;
+  filesWindows: string;
+  filesWindowsSteps: (dav: string, login: string) => string[];
+  filesAdmin: string;
+  filesAdminIntro: (adminUrl: string) => string;
   site: string;
   siteAddress: string;
   siteKind: string;
@@ -124,6 +133,19 @@ const id: SheetText = {
     `Isi nama pengguna (Access Key ID) dan kata sandi (Secret Access Key), lalu buka ruang ${bucket}.`,
   ],
   internalEndpoint: (office) => `Alamat ini hanya dapat dijangkau dari dalam klaster. Tanyakan kepada ${office} alamat yang dapat dijangkau dari kantor.`,
+  files: 'Berkas desa',
+  filesIntro: 'Ruang berkas desa (arsip, surat, dokumen bersama): dibuka di peramban, atau dipasang sebagai drive di Windows Explorer. Kapasitasnya sama dengan penyimpanan awan desa. Berkas dapat dibagikan dengan tautan yang berkata sandi dan bertanggal kedaluwarsa.',
+  filesAddress: 'Alamat (peramban)',
+  filesDrive: 'Alamat drive jaringan (WebDAV)',
+  filesWindows: 'Memasang sebagai drive di Windows Explorer',
+  filesWindowsSteps: (dav, login) => [
+    'Buka File Explorer, klik kanan "This PC" (PC Ini), pilih "Map network drive…" (Petakan drive jaringan…).',
+    `Pilih huruf drive (misalnya Z:), isi Folder dengan ${dav}, centang "Reconnect at sign-in" (Sambungkan ulang saat masuk) dan "Connect using different credentials" (Sambungkan menggunakan kredensial lain), lalu klik Finish (Selesai).`,
+    `Isi nama pengguna ${login} dan kata sandi di atas, centang "Remember my credentials" (Ingat kredensial saya), lalu OK. Berkas desa muncul sebagai drive Z:.`,
+    'Windows membatasi berkas yang dibuka lewat drive ini sampai 50 MB; berkas yang lebih besar diunggah lewat peramban.',
+  ],
+  filesAdmin: 'Pengelola berkas desa',
+  filesAdminIntro: (adminUrl) => `Akun ini membuat, mengubah dan menghapus akun berkas untuk perangkat desa sendiri (tidak dapat melihat desa lain), di ${adminUrl}.`,
   localEndpoint: (office) => `Ini alamat uji lokal: hanya berlaku di komputer server uji tempat lembar ini dibuat, dan tidak dapat dibuka dari kantor desa. Alamat yang sebenarnya diberikan oleh ${office}.`,
   site: 'Situs web',
   siteAddress: 'Alamat',
@@ -206,6 +228,19 @@ const en: SheetText = {
     `Enter the user name (Access Key ID) and password (Secret Access Key), then open the space ${bucket}.`,
   ],
   internalEndpoint: (office) => `This address is reachable only inside the cluster. Ask ${office} for the address to use from the office.`,
+  files: 'Desa files',
+  filesIntro: "The desa's file space (archives, letters, shared documents): opened in a browser, or mapped as a drive in Windows Explorer. Its capacity is the desa's cloud storage's. Files can be shared with links that have a password and an expiry date.",
+  filesAddress: 'Address (browser)',
+  filesDrive: 'Network drive address (WebDAV)',
+  filesWindows: 'Mapping it as a drive in Windows Explorer',
+  filesWindowsSteps: (dav, login) => [
+    'Open File Explorer, right-click "This PC", choose "Map network drive…".',
+    `Choose a drive letter (e.g. Z:), enter ${dav} as the Folder, tick "Reconnect at sign-in" and "Connect using different credentials", then click Finish.`,
+    `Enter the user name ${login} and the password above, tick "Remember my credentials", then OK. The desa's files show as drive Z:.`,
+    'Windows limits files opened through this drive to 50 MB; upload bigger files in the browser.',
+  ],
+  filesAdmin: "The desa's file administrator",
+  filesAdminIntro: (adminUrl) => `This account creates, changes and deletes file accounts for the desa's own staff (it cannot see other desa), at ${adminUrl}.`,
   localEndpoint: (office) => `This is a local test address: it works only on the test server this sheet was made on, not from the desa office. ${office} gives the real address.`,
   site: 'Website',
   siteAddress: 'Address',

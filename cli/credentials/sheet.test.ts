@@ -45,6 +45,26 @@ describe('renderCredentialSheet', () => {
     for (const s of all) expect(text(html).split(s)).toHaveLength(2);
   });
 
+  it('names the file space: its address, login and password, the drive to map in Windows Explorer, the desa admin; Bahasa Indonesia first (issue 13)', () => {
+    const files = { url: 'https://files.desa.bekasikab.go.id/', dav: 'https://files.desa.bekasikab.go.id/dav/', login: 'sumberjaya', password: randomPassword(), adminLogin: 'sumberjaya-admin', adminPassword: randomPassword(), quota: '20Gi' };
+    const withFiles = renderCredentialSheet({ ...SUMBERJAYA, files }, { generatedAt: AT });
+    const b = section(withFiles, 'berkas');
+    expect(text(b)).toMatch(/^Berkas desa/);
+    expect(text(b)).toMatch(/Alamat \(peramban\)\s*https:\/\/files\.desa\.bekasikab\.go\.id\//);
+    expect(text(b)).toMatch(/Nama pengguna\s*sumberjaya(?!-)/);
+    expect(text(b)).toContain('Map network drive');
+    expect(text(b)).toContain('isi Folder dengan https://files.desa.bekasikab.go.id/dav/');
+    expect(text(b)).toMatch(/Nama pengguna\s*sumberjaya-admin/);
+    expect(text(b)).toContain('https://files.desa.bekasikab.go.id/web/admin');
+    expect(secrets(b)).toEqual([files.password, files.adminPassword]);
+    // Each once on the page, and the sheet without a file space (an older stack) has no such section.
+    for (const s of [files.password, files.adminPassword]) expect(text(withFiles).split(s)).toHaveLength(2);
+    expect(section(html, 'berkas')).toBe('');
+    const en = section(renderCredentialSheet({ ...SUMBERJAYA, files }, { generatedAt: AT, lang: 'en' }), 'berkas');
+    expect(text(en)).toMatch(/^Desa files/);
+    expect(text(en)).toContain('Map network drive');
+  });
+
   it('groups a secret by 4 with spacing that is not text, and sets its digits in bold', () => {
     expect(html).toContain('<span class="secret"><span>Kd<b>0</b>O</span><span><b>1</b>lI-</span><span>_aaa</span><span>a<b>222</b></span>');
   });

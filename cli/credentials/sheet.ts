@@ -23,6 +23,11 @@ export interface SheetData {
   mail: { host: string; webmail: string; mailboxes: SheetMailbox[] } | null;
   /** null: the unit has no storage. */
   storage: { endpoint: string; bucket: string; accessKeyId: string; secretAccessKey: string; quota: string } | null;
+  /**
+   * The desa's file space (SFTPGo), when its stack generated its passwords (absent or null otherwise):
+   * the web address, the WebDAV address Windows Explorer maps, the login and the desa admin's.
+   */
+  files?: { url: string; dav: string; login: string; password: string; adminLogin: string; adminPassword: string; quota: string } | null;
   /** null: nothing is served at the unit's subdomain. `template`: profil, opensid or external. */
   site: { url: string; template: string } | null;
   /** OpenSID's administrator login, for a desa on OpenSID (absent or null otherwise). */
@@ -118,6 +123,7 @@ export function renderCredentialSheet(data: SheetData, opts: SheetOptions): stri
     section('surel', t.mail, data.mail ? mail(data.mail, t, lang, lookAlikeNote(data, t)) : notProvided(t.mail)),
     ...(data.mail ? [section('pengaturan-surel', t.mailSettings, webmail(data.mail, t) + mailSettings(data.mail, t))] : []),
     section('penyimpanan', t.storage, data.storage ? storage(data.storage, t, office) : notProvided(t.storage)),
+    ...(data.files ? [section('berkas', t.files, files(data.files, t))] : []),
     section('situs', t.site, (data.site ? kv([[t.siteAddress, mono(data.site.url)], [t.siteKind, esc(t.template[data.site.template] ?? data.site.template)]]) : notProvided(t.site)) + (data.opensid ? opensid(data.opensid, t) : '')),
     `<div class="closing">${section('keamanan', t.securityTitle, `<div class="rules-box"><ul class="rules">${t.securityItems(office).map((i) => `<li>${esc(i)}</li>`).join('')}</ul></div>`)}${section('serah-terima', t.handover, handover(data, t, unitName))}</div>`,
     `<footer>${esc(t.footer(data.stack.name, data.stack.lastUpdate ? formatMoment(new Date(data.stack.lastUpdate), lang, zone) : null))}</footer>`,
@@ -127,7 +133,7 @@ export function renderCredentialSheet(data: SheetData, opts: SheetOptions): stri
 
 /** How to read the passwords: the current alphabet's rule when every secret on the sheet uses it. */
 function lookAlikeNote(data: SheetData, t: SheetText): string {
-  const secrets = [...(data.mail?.mailboxes.map((b) => b.password) ?? []), ...(data.storage ? [data.storage.secretAccessKey] : [])];
+  const secrets = [...(data.mail?.mailboxes.map((b) => b.password) ?? []), ...(data.storage ? [data.storage.secretAccessKey] : []), ...(data.files ? [data.files.password, data.files.adminPassword] : [])];
   return secrets.every((s) => CURRENT_ALPHABET.test(s)) ? t.alphabet : t.lookAlike;
 }
 
@@ -177,6 +183,28 @@ function storage(s: NonNullable<SheetData['storage']>, t: SheetText, office: str
     '</div>' +
     (where ? `<p class="note">${esc(where)}</p>` : '') +
     `<h3>${esc(t.howToConnect)}</h3><ol class="steps">${t.storageSteps(s.bucket).map((x) => `<li>${esc(x)}</li>`).join('')}</ol>`
+  );
+}
+
+/** The file space: in the browser, and as a network drive in Windows Explorer (WebDAV); the desa's admin. */
+function files(f: NonNullable<SheetData['files']>, t: SheetText): string {
+  return (
+    `<div class="keep"><p>${esc(t.filesIntro)}</p>` +
+    kv([
+      [t.filesAddress, mono(f.url)],
+      [t.userName, mono(f.login)],
+      [t.password, secretBox(f.password)],
+      [t.quota, esc(formatQuota(f.quota))],
+      [t.filesDrive, mono(f.dav)],
+    ]) +
+    '</div>' +
+    `<h3>${esc(t.filesWindows)}</h3><ol class="steps">${t.filesWindowsSteps(f.dav, f.login).map((x) => `<li>${esc(x)}</li>`).join('')}</ol>` +
+    `<article class="account" id="berkas-admin"><h3>${esc(t.filesAdmin)}</h3><p class="note">${esc(t.filesAdminIntro(`${f.url.replace(/\/$/, '')}/web/admin`))}</p>` +
+    kv([
+      [t.userName, mono(f.adminLogin)],
+      [t.password, secretBox(f.adminPassword)],
+    ]) +
+    '</article>'
   );
 }
 

@@ -2,7 +2,7 @@
 // which the sync writes (adding or removing a site needs no reload), and each OpenSID desa's server block
 // (web/opensid/<slug>.conf, to its PHP-FPM pool), and webmail (web/webmail.conf, to Roundcube's pool).
 // SIGHUP re-reads nginx.conf and those blocks.
-import { webmailHost } from '../../core/contract.ts';
+import { FILES, filesHost, webmailHost } from '../../core/contract.ts';
 import type { ConfigFile, ServerContext, ServerSpec } from './spec.ts';
 import { TLS_FILES } from './tls-files.ts';
 import { ROUNDCUBE_PUBLIC, WEB_USER, WEBMAIL_SOCKET, WEBMAIL_UPLOAD_MB } from './web.ts';
@@ -25,13 +25,22 @@ export function webmailSite(ctx: ServerContext): ConfigFile {
   };
 }
 
+/** The file space's server block (files.<domain> → SFTPGo's web client and API, /dav/ → its WebDAV), rendered with nginx.conf. */
+export function filesSite(ctx: ServerContext): ConfigFile {
+  return {
+    path: 'web/files.conf',
+    template: 'files-site.conf',
+    values: { listen: frontDoor(ctx), filesHost: filesHost(ctx.domain), davPath: FILES.davPath, filesPort: ctx.ports.files, webdavPort: ctx.ports.webdav },
+  };
+}
+
 const workerUser = (ctx: ServerContext) => (ctx.root ? `user ${WEB_USER} ${WEB_USER};` : '# (not root: the workers run as the user desa runs as)');
 
 export const nginx: ServerSpec<'nginx'> = {
   name: 'nginx',
   service: 'site',
   title: 'nginx (sites)',
-  purpose: 'the profile pages, OpenSID and webmail',
+  purpose: 'the profile pages, OpenSID, webmail and the file space',
   install: { debian: ['nginx'] },
   requires: [
     { command: 'nginx', package: 'nginx' },
@@ -39,8 +48,8 @@ export const nginx: ServerSpec<'nginx'> = {
   ],
   version: { command: 'nginx', args: ['-v'], pattern: /nginx\/(\S+)/ },
   ports: ['https', 'http'],
-  // It passes requests to the OpenSID pools and to webmail's: it stops first.
-  uses: ['php-fpm', 'roundcube'],
+  // It passes requests to the OpenSID pools, to webmail's and to SFTPGo: it stops first.
+  uses: ['php-fpm', 'roundcube', 'sftpgo'],
   folders: () => ['web', 'web/run', 'web/log', 'web/tmp', 'web/sites', 'web/conf.d', 'web/opensid'].map((path) => ({ path, mode: 0o755 })),
   config: (ctx) => [
     {
@@ -49,6 +58,7 @@ export const nginx: ServerSpec<'nginx'> = {
       values: { dir: `${ctx.dir}/web`, httpPort: ctx.ports.http, httpsPort: ctx.ports.https, cert: `${ctx.dir}/${TLS_FILES.cert}`, key: `${ctx.dir}/${TLS_FILES.key}`, errorLog: `${ctx.dir}/log/nginx.log`, domainRe: ctx.domain.replaceAll('.', '\\.'), workerUser: workerUser(ctx) },
     },
     webmailSite(ctx),
+    filesSite(ctx),
   ],
   launch: (ctx) => {
     const args = ['-p', `${ctx.dir}/web`, '-c', `${ctx.dir}/web/nginx.conf`, '-e', `${ctx.dir}/log/nginx.log`];

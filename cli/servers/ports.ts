@@ -27,7 +27,11 @@ export const PORT_PLAN = {
   acme: 10,
   /** Pebble: its management API (the CA's root and intermediate). */
   acmeManagement: 11,
-  // 12-19: reserved for the servers of another issue (webmail, file sharing).
+  /** SFTPGo: its web client, web admin and REST API (plain HTTP on loopback; nginx serves files.<domain> over HTTPS). */
+  files: 12,
+  /** SFTPGo: WebDAV (plain HTTP on loopback; nginx serves it at files.<domain>/dav/ over HTTPS). */
+  webdav: 13,
+  // 14-19: free.
   /** MariaDB: the OpenSID databases (its admin client uses the unix socket). */
   mariadb: 20,
   // 21-24: reserved for OpenSID's servers (PHP-FPM listens on one unix socket per desa, no port).

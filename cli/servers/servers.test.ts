@@ -8,6 +8,7 @@ import { ACME_PROFILE } from '../services/tls.ts';
 import { describe, expect, it } from 'vitest';
 import { dovecotQuota } from './dovecot.ts';
 import { pebble } from './pebble.ts';
+import { FILES_ADMIN, sftpgo } from './sftpgo.ts';
 import { statusesOf } from './host.ts';
 import { PORT_PLAN, parsePortBase, portsFrom } from './ports.ts';
 import { render, renderTemplate } from './render.ts';
@@ -39,7 +40,7 @@ const rendered = (ctx: ServerContext) => new Map(SERVERS.flatMap((s) => s.config
 describe('local servers', () => {
   it('reads the ports services.sh remembers, S3_PORT included', async () => {
     const env = 'SMTP_PORT=25800\nSUBMISSION_PORT=25801\nIMAP_PORT=25802\nDNS_PORT=25803\nDNS_API_PORT=25804\nHTTP_PORT=25805\nS3_PORT=25806\nDOMAIN=desa.bekasikab.go.id\n';
-    expect(parseServicesEnv(env)).toEqual({ ports: { smtp: 25800, submission: 25801, imap: 25802, dns: 25803, dnsApi: 25804, http: 25805, s3: 25806, dkim: 25807, https: 25808, imaps: 25809, acme: 25810, acmeManagement: 25811, mariadb: 25820 }, domain: D });
+    expect(parseServicesEnv(env)).toEqual({ ports: { smtp: 25800, submission: 25801, imap: 25802, dns: 25803, dnsApi: 25804, http: 25805, s3: 25806, dkim: 25807, https: 25808, imaps: 25809, acme: 25810, acmeManagement: 25811, files: 25812, webdav: 25813, mariadb: 25820 }, domain: D });
     expect(parseServicesEnv(`${env}DKIM_PORT=26000\n`)?.ports.dkim).toBe(26000);
     expect(parseServicesEnv(env.replace('S3_PORT=25806\n', ''))).toBeNull();
     expect(statusesOf(SERVERS, { pids: { dovecot: 12 }, unavailable: { postfix: 'postfix needs root' } })).toEqual([
@@ -53,6 +54,7 @@ describe('local servers', () => {
       { name: 'php-fpm', state: 'stopped', pid: null, reason: null },
       { name: 'roundcube', state: 'stopped', pid: null, reason: null },
       { name: 'pebble', state: 'stopped', pid: null, reason: null },
+      { name: 'sftpgo', state: 'stopped', pid: null, reason: null },
     ]);
   });
 
@@ -97,7 +99,7 @@ describe('local servers', () => {
     // nginx names it as a regular expression (dots escaped).
     const names = (text: string, domain: string) => text.includes(domain) || text.includes(domain.replaceAll('.', '\\.'));
     const naming = [...before].filter(([, text]) => names(text, D)).map(([path]) => path);
-    expect(naming.sort()).toEqual(['mail/dovecot.conf', 'postfix/etc/main.cf', 'roundcube/config/config.inc.php', 'web/nginx.conf', 'web/webmail.conf']);
+    expect(naming.sort()).toEqual(['mail/dovecot.conf', 'postfix/etc/main.cf', 'roundcube/config/config.inc.php', 'web/files.conf', 'web/nginx.conf', 'web/webmail.conf']);
     for (const path of naming) {
       expect(names(after.get(path)!, D), path).toBe(false);
       expect(after.get(path), path).not.toBe(before.get(path));
@@ -171,6 +173,33 @@ describe('local servers', () => {
     // desa's orders name the profile (given none, Pebble picks one at random): 90 days, as Let's Encrypt's.
     const profiles = pebbleConf.pebble.profiles as Record<string, { validityPeriod: number }>;
     expect(profiles[ACME_PROFILE]?.validityPeriod).toBe(90 * 24 * 3600);
+  });
+
+  it('files: SFTPGo on loopback only (web client and API, WebDAV), SFTP and FTP off, its assets from the built piece, bolt; nginx serves files.<domain> and its WebDAV under /dav over HTTPS (issue 13)', () => {
+    const ctx = context(D, false);
+    const conf = JSON.parse(rendered(ctx).get('files/sftpgo.json')!) as Record<string, any>;
+    expect(conf.httpd.bindings).toEqual([expect.objectContaining({ port: 23812, address: '127.0.0.1', enable_web_client: true, enable_rest_api: true, proxy_allowed: ['127.0.0.1'] })]);
+    expect(conf.webdavd.bindings).toEqual([expect.objectContaining({ port: 23813, address: '127.0.0.1' })]);
+    expect(conf.sftpd.bindings).toEqual([{ port: 0 }]);
+    expect(conf.ftpd.bindings).toEqual([{ port: 0 }]);
+    expect(conf.telemetry.bind_port).toBe(0);
+    expect(conf.data_provider).toMatchObject({ driver: 'bolt', name: `${ctx.dir}/files/sftpgo.db`, users_base_dir: `${ctx.dir}/files/homes`, create_default_admin: true, track_quota: 1 });
+    for (const k of ['templates_path', 'static_files_path', 'openapi_path']) expect(conf.httpd[k]).toBe(`/cache/toolchain/sftpgo/bin/../share/${k.replace(/_path$/, '').replace('static_files', 'static')}`);
+    // The first admin's password reaches SFTPGo only through the environment, never its config file.
+    const launch = sftpgo.launch(ctx);
+    expect(launch.env).toEqual({ SFTPGO_DEFAULT_ADMIN_USERNAME: FILES_ADMIN.username, SFTPGO_DEFAULT_ADMIN_PASSWORD: `secret-${FILES_ADMIN.secret}` });
+    expect(rendered(ctx).get('files/sftpgo.json')).not.toContain(`secret-${FILES_ADMIN.secret}`);
+    expect(launch.argv.join(' ')).not.toContain('secret-');
+    expect(sftpgo.config(ctx)[0]!.mode).toBe(0o600);
+    const files = rendered(ctx).get('web/files.conf')!;
+    expect(files).toMatch(/listen 127\.0\.0\.1:23808 ssl;\n\s+server_name files\.desa\.bekasikab\.go\.id;/);
+    expect(files).toMatch(/location \/dav \{\n\s+proxy_pass http:\/\/127\.0\.0\.1:23813;/);
+    expect(files).toMatch(/location \/ \{\n\s+proxy_pass http:\/\/127\.0\.0\.1:23812;/);
+    expect(conf.webdavd.bindings[0].prefix).toBe('/dav');
+    expect(files).toContain('proxy_set_header X-Forwarded-Proto https;');
+    expect(rendered(ctx).get('web/nginx.conf')).toContain(`include ${ctx.dir}/web/files.conf;`);
+    // Ready when it answers through nginx at files.<domain>, the certificate checked.
+    expect(sftpgo.ready(ctx)).toContainEqual(expect.objectContaining({ https: 'https://127.0.0.1:23808/healthz', host: 'files.desa.bekasikab.go.id' }));
   });
 
   it("renders Dovecot's default quota from the inventory's fallback, in Dovecot's units", () => {

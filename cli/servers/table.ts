@@ -10,10 +10,11 @@ import { pebble } from './pebble.ts';
 import { phpFpm } from './php-fpm.ts';
 import { postfix } from './postfix.ts';
 import { roundcube } from './roundcube.ts';
+import { sftpgo } from './sftpgo.ts';
 import type { Service, ServerSpec } from './spec.ts';
 import { versitygw } from './versitygw.ts';
 
-export const SERVERS = [dovecot, postfix, pdns, nginx, versitygw, opendkim, mariadb, phpFpm, roundcube, pebble] as const;
+export const SERVERS = [dovecot, postfix, pdns, nginx, versitygw, opendkim, mariadb, phpFpm, roundcube, pebble, sftpgo] as const;
 
 export type ServerName = (typeof SERVERS)[number]['name'];
 

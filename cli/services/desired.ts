@@ -36,8 +36,11 @@ export interface Bucket {
   bucket: string;
   accessKeyId: string;
   secretAccessKey: string;
-  /** The quota as the desa stack annotated it (20Gi); reported against usage. */
+  /** The quota as the desa stack annotated it (20Gi); reported against usage, enforced by the file space. */
   quota: string;
+  /** The passwords of the desa's file-space login and admin ('' from a claim made before they existed). */
+  filesPassword: string;
+  filesAdminPassword: string;
   /**
    * False for a kept bucket whose desa was offboarded (its access Secret deleted, or its desa gone from
    * desa.yaml): the data stays, the key is revoked.
@@ -91,6 +94,12 @@ function decode(obj: KubeObject, key: string): string {
   const v = obj.data?.[key];
   if (v === undefined) throw new Error(`Secret ${obj.metadata.namespace}/${obj.metadata.name} has no "${key}"`);
   return Buffer.from(v, 'base64').toString('utf8');
+}
+
+/** A key a Secret may lack (made before the key existed): ''. */
+function optional(obj: KubeObject, key: string): string {
+  const v = obj.data?.[key];
+  return v === undefined ? '' : Buffer.from(v, 'base64').toString('utf8');
 }
 
 /** The first label of a host under the zone, or null for a host outside it. */
@@ -159,6 +168,8 @@ export function desiredServices(objects: ClusterObjects, o: DesiredOptions): Des
       bucket: decode(claim, BUCKET.data.bucket),
       accessKeyId: decode(key, BUCKET_ACCESS.data.accessKeyId),
       secretAccessKey: decode(key, BUCKET_ACCESS.data.secretAccessKey),
+      filesPassword: optional(key, BUCKET_ACCESS.data.filesPassword),
+      filesAdminPassword: optional(key, BUCKET_ACCESS.data.filesAdminPassword),
       quota: claim.metadata.annotations?.[k.quota] ?? '',
       active: o.units.has(slug) && grant !== undefined,
     };

@@ -12,6 +12,7 @@ import { serversStatus } from '../servers/supervisor.ts';
 import { kubectlPath, readPins } from '../toolchain/pins.ts';
 import { type ClusterObjects, desiredServices, type KubeObject } from './desired.ts';
 import { applyDns } from './dns.ts';
+import { applyFiles, type FilesReport } from './files.ts';
 import { deleteMaildirs, writeDkimKey, writeMail } from './mail-files.ts';
 import { applyOpensid, opensidInUse, type OpensidReport } from './opensid.ts';
 import type { ReleaseSource } from './opensid-release.ts';
@@ -27,6 +28,8 @@ export interface SyncReport {
   /** The DKIM selector outgoing mail is signed with, or null when nothing signs. */
   dkimSelector: string | null;
   buckets: BucketReport;
+  /** The desas' file space (SFTPGo), when it runs: logins, revoked ones, usage against quota. */
+  files?: FilesReport;
   records: number;
   sites: number;
   /** OpenSID on the local servers, when any desa is (or was) on it. */
@@ -134,12 +137,16 @@ export async function applyServices(objects: ClusterObjects, o: Omit<SyncOptions
   if (up('versitygw')) {
     buckets = await applyBuckets(s, desired.buckets, deleteData, env);
   }
+  // The file space: from the same bucket Secrets (its passwords are the access Secret's), on local disk.
+  let files: FilesReport | undefined;
+  if (up('sftpgo')) files = await applyFiles(s, desired.buckets, deleteData);
   return {
     endpoints: { smtp: s.ports.smtp, submission: s.ports.submission, imap: s.ports.imap, imaps: s.ports.imaps, dns: s.ports.dns, http: s.ports.http, https: s.ports.https, s3: s.ports.s3 },
     mailboxes: desired.mailboxes.length,
     aliases: desired.mailboxes.reduce((n, m) => n + m.aliases.length, 0),
     dkimSelector,
     buckets,
+    ...(files ? { files } : {}),
     records: records.length,
     sites: desired.sites.length,
     ...(opensid ? { opensid } : {}),

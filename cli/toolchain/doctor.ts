@@ -237,7 +237,7 @@ async function serverReports(ctx: ToolchainContext, pins: Pins): Promise<ToolRep
       if ('build' in s.install) {
         const path = builtBinary(ctx.cache, pins, s.install.build);
         const found = isExecutable(path);
-        const fix = `sh toolchain/build.sh services (about 2 min; npm start does)`;
+        const fix = `sh toolchain/build.sh services (about 4 min; npm start does)`;
         return { id: s.name, name: s.title, required: false, found, version: found ? pinnedVersion(pins, s.install.build) : null, path: found ? path : null, source: found ? 'cache' : null, note, ...(found ? {} : { fix }) };
       }
       const path = s.version ? which(s.version.command, sbin) : null;

@@ -21,6 +21,15 @@ describe('servicesLines', () => {
     ]);
   });
 
+  it('names the file space, what offboarding revoked, and the desa nearest its quota (issue 13)', () => {
+    const files = { active: 178, revoked: 2, deleted: 0, changed: 0, usage: [
+      { slug: 'sumberjaya', bytes: 2 ** 20, files: 1, quotaBytes: 2 * 2 ** 20, quotaFiles: 1000 },
+      { slug: 'karangmukti', bytes: 0, files: 0, quotaBytes: 2 * 2 ** 20, quotaFiles: 1000 },
+    ] };
+    expect(servicesLines({ ...report, files })[0]).toContain('178 file space login(s), 2 revoked, fullest: sumberjaya 1.0 MiB of 2.0 MiB (HTTPS 127.0.0.1:23808: files.<domain>, WebDAV files.<domain>/dav/)');
+    expect(servicesLines(report)[0]).not.toContain('file space');
+  });
+
   it('claims nothing for a server that did not run', () => {
     const lines = servicesLines({ ...report, dkimSelector: null, skipped: [{ server: 'postfix', reason: 'postfix needs root' }, { server: 'versitygw', reason: 'stopped' }] });
     expect(lines[0]).toBe('services on this machine: 537 mailbox(es) (IMAPS 127.0.0.1:23809), 191 DNS record set(s) (127.0.0.1:23803), 186 site(s) (HTTPS 127.0.0.1:23808).');

@@ -121,6 +121,14 @@ export function opensidLines(o: NonNullable<SyncReport['opensid']>): string[] {
   return lines;
 }
 
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
+/** The desa that uses the largest share of its file-space quota, when any uses some: ", fullest: <slug> 1.1 MiB of 2.0 MiB". */
+function fullest(usage: readonly { slug: string; bytes: number; quotaBytes: number }[]): string {
+  const top = [...usage].filter((u) => u.bytes > 0).sort((a, b) => b.bytes / b.quotaBytes - a.bytes / a.quotaBytes)[0];
+  return top ? `, fullest: ${top.slug} ${mb(top.bytes)} of ${mb(top.quotaBytes)}` : '';
+}
+
 /** What the local servers now serve, where, and what was skipped. */
 export function servicesLines(r: LocalExtras['services']): string[] {
   if ('error' in r) return [`services: FAILED: ${r.error}`];
@@ -135,6 +143,8 @@ export function servicesLines(r: LocalExtras['services']): string[] {
             `${r.dkimSelector ? `, signed with DKIM selector ${r.dkimSelector}` : ''})`,
         ]),
     ...(skipped.has('versitygw') ? [] : [`${b.active} bucket(s)${b.revoked ? ` + ${b.revoked} kept with access revoked` : ''} (S3 http://${at(r.endpoints.s3)})`]),
+    // The file space (SFTPGo), behind nginx at files.<domain> (WebDAV at /dav/); the fullest desa against its quota.
+    ...(r.files ? [`${r.files.active} file space login(s)${r.files.revoked ? `, ${r.files.revoked} revoked` : ''}${fullest(r.files.usage)} (HTTPS ${at(r.endpoints.https)}: files.<domain>, WebDAV files.<domain>/dav/)`] : []),
     ...(skipped.has('pdns') ? [] : [`${r.records} DNS record set(s) (${at(r.endpoints.dns)})`]),
     ...(skipped.has('nginx') ? [] : [`${r.sites} site(s) (HTTPS ${at(r.endpoints.https)})`]),
   ];

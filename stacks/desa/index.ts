@@ -34,7 +34,7 @@ export class Desa extends pulumi.ComponentResource {
   readonly mailboxes: string[];
   readonly bucket: string | null;
   readonly mailPasswords: pulumi.Output<Record<string, string>>;
-  readonly storageCredentials: pulumi.Output<{ bucket: string; accessKeyId: string; secretAccessKey: string } | null>;
+  readonly storageCredentials: pulumi.Output<{ bucket: string; accessKeyId: string; secretAccessKey: string; filesPassword: string; filesAdminPassword: string } | null>;
   /** OpenSID's administrator login (url, username, password), or null when the desa is not on OpenSID. */
   readonly opensidAdmin: pulumi.Output<{ url: string; username: string; password: string } | null>;
 

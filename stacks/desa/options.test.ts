@@ -60,7 +60,7 @@ describe('Desa resource options', () => {
       'sumberjaya-mail-kepala-desa': ['data.password'],
       'sumberjaya-mail-sekretaris-desa': ['data.password'],
       'sumberjaya-mail-operator': ['data.password'],
-      'sumberjaya-storage-credentials': ['data.secretAccessKey'],
+      'sumberjaya-storage-credentials': ['data.secretAccessKey', 'data.filesPassword', 'data.filesAdminPassword'],
       'sumberjaya-opensid-secret': ['data.password', 'data.adminPassword', 'data.rootPassword'],
       // A copy of the claim's key: it follows the claim, generates nothing.
       'sumberjaya-storage-access': undefined,

@@ -11,7 +11,9 @@ import { BUCKET, BUCKET_ACCESS, CONSUMER, contractKeys } from '../../core/contra
 import { identityLabels } from '../labels.ts';
 import { keepGenerated, secretData, secretValue } from '../secrets.ts';
 
-export const BUCKET_GENERATED = [BUCKET.data.secretAccessKey] as const;
+// The bucket's secret key, and the passwords of the desa's file space (its login and its admin), which
+// share the bucket's lifecycle: granted with the access Secret, rotated together, revoked by offboarding.
+export const BUCKET_GENERATED = [BUCKET.data.secretAccessKey, BUCKET.data.filesPassword, BUCKET.data.filesAdminPassword] as const;
 
 type Metadata = { name: string; namespace: string; labels: Record<string, string>; annotations: Record<string, string> };
 
@@ -57,7 +59,7 @@ export interface StorageSpaceArgs {
 
 export class StorageSpace extends pulumi.ComponentResource {
   readonly bucket: string;
-  readonly credentials: pulumi.Output<{ bucket: string; accessKeyId: string; secretAccessKey: string }>;
+  readonly credentials: pulumi.Output<{ bucket: string; accessKeyId: string; secretAccessKey: string; filesPassword: string; filesAdminPassword: string }>;
 
   constructor(name: string, args: StorageSpaceArgs, opts?: pulumi.ComponentResourceOptions) {
     super('desa:desa:Storage', name, {}, opts);
@@ -78,11 +80,9 @@ export class StorageSpace extends pulumi.ComponentResource {
     );
     this.bucket = plan.bucket;
     this.credentials = pulumi.secret(
-      secretValue(secret.data, BUCKET.data.secretAccessKey).apply((secretAccessKey) => ({
-        bucket: plan.bucket,
-        accessKeyId: plan.bucket,
-        secretAccessKey,
-      })),
+      pulumi
+        .all([secretValue(secret.data, BUCKET.data.secretAccessKey), secretValue(secret.data, BUCKET.data.filesPassword), secretValue(secret.data, BUCKET.data.filesAdminPassword)])
+        .apply(([secretAccessKey, filesPassword, filesAdminPassword]) => ({ bucket: plan.bucket, accessKeyId: plan.bucket, secretAccessKey, filesPassword, filesAdminPassword })),
     );
     this.registerOutputs({ bucket: this.bucket, credentials: this.credentials });
   }

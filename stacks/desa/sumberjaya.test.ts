@@ -95,8 +95,15 @@ describe('Sumberjaya desa stack', () => {
       accessKeyId: bucket.inputs.data.accessKeyId,
       secretAccessKey: bucket.inputs.data.secretAccessKey,
       policy: bucket.inputs.data.policy,
+      filesPassword: bucket.inputs.data.filesPassword,
+      filesAdminPassword: bucket.inputs.data.filesAdminPassword,
     });
     expect(isSecretAt(access.raw, ['data', 'secretAccessKey'])).toBe(true);
+    // The file space's login and admin passwords (issue 13): generated like every password, kept, secret.
+    expect(decode(bucket.inputs.data.filesPassword)).toMatch(/^[2-9a-hjkmnp-z]{40}$/);
+    expect(decode(bucket.inputs.data.filesAdminPassword)).toMatch(/^[2-9a-hjkmnp-z]{40}$/);
+    expect(decode(bucket.inputs.data.filesPassword)).not.toBe(decode(bucket.inputs.data.filesAdminPassword));
+    expect(isSecretAt(access.raw, ['data', 'filesPassword'])).toBe(true);
   });
 
   it('routes sumberjaya.desa.bekasikab.go.id to the profil Service under the wildcard certificate', () => {
