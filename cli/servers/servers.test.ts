@@ -184,7 +184,10 @@ describe('local servers', () => {
     expect(conf.ftpd.bindings).toEqual([{ port: 0 }]);
     expect(conf.telemetry.bind_port).toBe(0);
     expect(conf.data_provider).toMatchObject({ driver: 'bolt', name: `${ctx.dir}/files/sftpgo.db`, users_base_dir: `${ctx.dir}/files/homes`, create_default_admin: true, track_quota: 1 });
-    for (const k of ['templates_path', 'static_files_path', 'openapi_path']) expect(conf.httpd[k]).toBe(`/cache/toolchain/sftpgo/bin/../share/${k.replace(/_path$/, '').replace('static_files', 'static')}`);
+    for (const k of ['templates_path', 'openapi_path']) expect(conf.httpd[k]).toBe(`/cache/toolchain/sftpgo/bin/../share/${k.replace(/_path$/, '')}`);
+    // share/static with the vendor/ folder the Go module lacks, assembled once before the first start.
+    expect(conf.httpd.static_files_path).toBe(`${ctx.dir}/${sftpgo.init!.creates}`);
+    expect(sftpgo.init!.creates).toMatch(/^files\/static-v2\.7\.5-[0-9a-f]{12}$/);
     // The first admin's password reaches SFTPGo only through the environment, never its config file.
     const launch = sftpgo.launch(ctx);
     expect(launch.env).toEqual({ SFTPGO_DEFAULT_ADMIN_USERNAME: FILES_ADMIN.username, SFTPGO_DEFAULT_ADMIN_PASSWORD: `secret-${FILES_ADMIN.secret}` });

@@ -8,10 +8,14 @@
 // from the environment, with a password made once into secrets/ (0600) and never printed.
 import { FILES, filesHost } from '../../core/contract.ts';
 import type { ConfigFile, ServerContext, ServerSpec } from './spec.ts';
+import { assembleStatic, staticFolder } from './sftpgo-static.ts';
 import { TLS_FILES } from './tls-files.ts';
 
 /** SFTPGo's admin desa administers it as (the REST API), and the secret holding its password. */
 export const FILES_ADMIN = { username: 'desa', secret: 'sftpgo-admin-password' } as const;
+
+/** The SFTPGo version toolchain/versions.env pins (its static folder is named after it). */
+const SFTPGO_VERSION = 'v2.7.5';
 
 /** Where SFTPGo keeps things, relative to the services folder. */
 export const FILES_DIRS = { config: 'files', homes: 'files/homes', database: 'files/sftpgo.db', backups: 'files/backups' } as const;
@@ -20,13 +24,14 @@ export const FILES_DIRS = { config: 'files', homes: 'files/homes', database: 'fi
 export function sftpgoSettings(ctx: ServerContext) {
   const share = (f: string) => ctx.built('sftpgo', `../share/${f}`);
   return {
-    version: 'v2.7.5',
+    version: SFTPGO_VERSION,
     httpPort: ctx.ports.files,
     webdavPort: ctx.ports.webdav,
     davPath: FILES.davPath,
     title: `Berkas ${ctx.kabupaten}`,
     templates: share('templates'),
-    static: share('static'),
+    // share/static with the vendor/ folder the Go module lacks (sftpgo-static.ts), assembled once (init).
+    static: `${ctx.dir}/${FILES_DIRS.config}/${staticFolder(SFTPGO_VERSION)}`,
     openapi: share('openapi'),
     // SFTPGo loads its e-mail templates (no SMTP is configured) at start, from here, or fails.
     mailTemplates: share('templates'),
@@ -54,6 +59,10 @@ export const sftpgo: ServerSpec<'sftpgo'> = {
     { path: FILES_DIRS.homes, mode: 0o700 },
     { path: FILES_DIRS.backups, mode: 0o700 },
   ],
+  init: {
+    creates: `${FILES_DIRS.config}/${staticFolder(SFTPGO_VERSION)}`,
+    run: async (ctx, tmp) => assembleStatic(ctx.built('sftpgo', '../share/static'), tmp),
+  },
   config: (ctx): ConfigFile[] => [{ path: `${FILES_DIRS.config}/sftpgo.json`, template: 'sftpgo.json', values: sftpgoSettings(ctx), mode: 0o600 }],
   launch: (ctx) => ({
     // An empty log file path: SFTPGo logs to stdout, which the supervisor keeps in log/sftpgo.log.
