@@ -170,6 +170,31 @@ export interface WebAppsArgs {
   provider: k8s.Provider;
 }
 
+type Child = { parent: pulumi.Resource; provider: k8s.Provider; dependsOn: pulumi.Resource[] };
+
+/** The metadata of one web app's objects: in the platform namespace, labelled with the app's name. */
+const appMeta = (refs: PlatformRefs, app: string) => (n: string) => ({ name: n, namespace: refs.namespace, labels: { ...COMMON_LABELS, 'app.kubernetes.io/name': app } });
+
+/** A web app's data volume: protected, its data outlives a change of the Deployment. */
+function dataClaim(name: string, metadata: ReturnType<ReturnType<typeof appMeta>>, size: string, child: Child): k8s.core.v1.PersistentVolumeClaim {
+  return new k8s.core.v1.PersistentVolumeClaim(`${name}-data`, { metadata, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: size } } } }, { ...child, protect: true });
+}
+
+/** A web app's Service (its named ports) and its Ingress at `host` (the paths to those ports). */
+function frontDoor(name: string, app: string, refs: PlatformRefs, host: string, ports: { name: string; port: number }[], paths: { path: string; port: number }[], child: Child): void {
+  const meta = appMeta(refs, app)(app);
+  new k8s.core.v1.Service(
+    `${name}-service`,
+    {
+      metadata: { ...meta, annotations: { 'pulumi.com/skipAwait': 'true' } },
+      spec: { selector: { 'app.kubernetes.io/name': app }, ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: 'TCP' })) },
+    },
+    child,
+  );
+  const ingress = appIngress(refs, host, paths.map((p) => ({ path: p.path, service: app, port: p.port })));
+  new k8s.networking.v1.Ingress(`${name}-ingress`, { metadata: { ...meta, annotations: ingress.annotations }, spec: ingress.spec }, child);
+}
+
 /** Roundcube (`desa:platform:Webmail`): Secret, ConfigMap, data volume, Deployment, Service, Ingress. */
 export class Webmail extends pulumi.ComponentResource {
   readonly url: string;
@@ -179,28 +204,17 @@ export class Webmail extends pulumi.ComponentResource {
     const { settings, refs, domain, provider } = args;
     const host = webmailHost(domain);
     if (settings.webmail.mode === 'deploy') {
-      const child = { parent: this, provider, dependsOn: [args.platformNamespace] };
-      const meta = (n: string) => ({ name: n, namespace: refs.namespace, labels: { ...COMMON_LABELS, 'app.kubernetes.io/name': WEBMAIL.name } });
+      const child: Child = { parent: this, provider, dependsOn: [args.platformNamespace] };
+      const meta = appMeta(refs, WEBMAIL.name);
       const secret = new k8s.core.v1.Secret(
         `${name}-secret`,
         { metadata: meta(WEBMAIL.secret), type: 'Opaque', data: secretData({}, WEBMAIL_GENERATED, { desKey: () => randomPassword(24) }) },
         { ...child, ignoreChanges: keepGenerated(WEBMAIL_GENERATED) },
       );
       const config = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: meta(WEBMAIL.config), data: { 'desa.php': webmailConfigPhp(settings, refs, domain) } }, child);
-      const pvc = new k8s.core.v1.PersistentVolumeClaim(
-        `${name}-data`,
-        { metadata: meta(WEBMAIL.data), spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: settings.webmail.size } } } },
-        { ...child, protect: true },
-      );
+      const pvc = dataClaim(name, meta(WEBMAIL.data), settings.webmail.size, child);
       new k8s.apps.v1.Deployment(`${name}-server`, { metadata: meta(WEBMAIL.name), spec: webmailDeployment(settings) }, { ...child, dependsOn: [args.platformNamespace, secret, config, pvc] });
-      const service = { ...meta(WEBMAIL.name), annotations: { 'pulumi.com/skipAwait': 'true' } };
-      new k8s.core.v1.Service(
-        `${name}-service`,
-        { metadata: service, spec: { selector: { 'app.kubernetes.io/name': WEBMAIL.name }, ports: [{ name: 'http', port: WEBMAIL.port, targetPort: 'http', protocol: 'TCP' }] } },
-        child,
-      );
-      const ingress = appIngress(refs, host, [{ path: '/', service: WEBMAIL.name, port: WEBMAIL.port }]);
-      new k8s.networking.v1.Ingress(`${name}-ingress`, { metadata: { ...meta(WEBMAIL.name), annotations: ingress.annotations }, spec: ingress.spec }, child);
+      frontDoor(name, WEBMAIL.name, refs, host, [{ name: 'http', port: WEBMAIL.port }], [{ path: '/', port: WEBMAIL.port }], child);
     }
     this.url = `https://${host}/`;
     this.registerOutputs({ url: this.url });
@@ -216,39 +230,17 @@ export class Files extends pulumi.ComponentResource {
     const { settings, refs, domain, provider } = args;
     const host = filesHost(domain);
     if (settings.files.mode === 'deploy') {
-      const child = { parent: this, provider, dependsOn: [args.platformNamespace] };
-      const meta = (n: string) => ({ name: n, namespace: refs.namespace, labels: { ...COMMON_LABELS, 'app.kubernetes.io/name': FILES.name } });
+      const child: Child = { parent: this, provider, dependsOn: [args.platformNamespace] };
+      const meta = appMeta(refs, FILES.name);
       const admin = new k8s.core.v1.Secret(
         `${name}-admin`,
         { metadata: meta(FILES.secret), type: 'Opaque', data: secretData({ username: 'desa-admin' }, FILES_GENERATED) },
         { ...child, ignoreChanges: keepGenerated(FILES_GENERATED) },
       );
-      const pvc = new k8s.core.v1.PersistentVolumeClaim(
-        `${name}-data`,
-        { metadata: meta(FILES.data), spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: settings.files.size } } } },
-        { ...child, protect: true },
-      );
+      const pvc = dataClaim(name, meta(FILES.data), settings.files.size, child);
       new k8s.apps.v1.Deployment(`${name}-server`, { metadata: meta(FILES.name), spec: filesDeployment(settings) }, { ...child, dependsOn: [args.platformNamespace, admin, pvc] });
-      const service = { ...meta(FILES.name), annotations: { 'pulumi.com/skipAwait': 'true' } };
-      new k8s.core.v1.Service(
-        `${name}-service`,
-        {
-          metadata: service,
-          spec: {
-            selector: { 'app.kubernetes.io/name': FILES.name },
-            ports: [
-              { name: 'http', port: FILES.httpPort, targetPort: 'http', protocol: 'TCP' },
-              { name: 'webdav', port: FILES.davPort, targetPort: 'webdav', protocol: 'TCP' },
-            ],
-          },
-        },
-        child,
-      );
-      const ingress = appIngress(refs, host, [
-        { path: '/dav', service: FILES.name, port: FILES.davPort },
-        { path: '/', service: FILES.name, port: FILES.httpPort },
-      ]);
-      new k8s.networking.v1.Ingress(`${name}-ingress`, { metadata: { ...meta(FILES.name), annotations: ingress.annotations }, spec: ingress.spec }, child);
+      const ports = [{ name: 'http', port: FILES.httpPort }, { name: 'webdav', port: FILES.davPort }];
+      frontDoor(name, FILES.name, refs, host, ports, [{ path: '/dav', port: FILES.davPort }, { path: '/', port: FILES.httpPort }], child);
     }
     this.url = `https://${host}/`;
     this.registerOutputs({ url: this.url });
