@@ -114,8 +114,9 @@ describe('two shards at once on the S3 backend', () => {
 
   it('shard 1/2 and 2/2 started together: every desa provisioned once, the platform by shard 1, no lock conflict', async () => {
     const [one, two] = await Promise.all([desa(['up', '--file', file, '--shard', '1/2', '--json'], s3env), desa(['up', '--file', file, '--shard', '2/2', '--json'], s3env)]);
-    expect(one.code, one.stderr.slice(-3000)).toBe(0);
-    expect(two.code, two.stderr.slice(-3000)).toBe(0);
+    // With --json the reason a run failed is in its summary on stdout; show both.
+    expect(one.code, `${one.stderr.slice(-3000)}\n${one.stdout.slice(-3000)}`).toBe(0);
+    expect(two.code, `${two.stderr.slice(-3000)}\n${two.stdout.slice(-3000)}`).toBe(0);
     const a = JSON.parse(one.stdout) as UpJson;
     const b = JSON.parse(two.stdout) as UpJson;
     const desaOf = (j: UpJson) => j.stacks.filter((s) => s.stack !== 'platform').map((s) => s.stack).sort();

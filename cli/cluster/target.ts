@@ -17,6 +17,7 @@ import { readLocalServices } from '../servers/state.ts';
 import { kubectlJson, syncServices, type SyncReport } from '../services/sync.ts';
 import { clusterUp } from './local-cluster.ts';
 import { defaultClassProblem } from './volumes.ts';
+import { log } from '../ui/output.ts';
 import type { ServerFailure } from './servers.ts';
 
 /** What a run on the local cluster adds to its summary (--json: .localKubeconfig, .services). */
@@ -77,6 +78,7 @@ async function sync(r: AfterRun, kubeconfig: string, env: NodeJS.ProcessEnv): Pr
       settings: { platformNamespace: settings.platformNamespace, dnsTtl: settings.dns.ttl, opensid: settings.opensid.source ? { source: settings.opensid.source, sha256: settings.opensid.sha256 } : null },
       env,
       deleteData: r.deleteData,
+      say: (line) => log.step(line),
     });
     // An OpenSID desa that could not be provisioned is not served: the run failed for it.
     return { ok: !report.opensid?.sites.some((x) => x.state === 'failed'), extras: { services: report } };

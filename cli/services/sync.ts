@@ -19,6 +19,8 @@ import type { ReleaseSource } from './opensid-release.ts';
 import { applyBuckets, type BucketReport } from './s3.ts';
 import { writeSites } from './sites.ts';
 import { identity } from '../servers/system.ts';
+import { withPidLock } from '../pid-lock.ts';
+import { join } from 'node:path';
 
 export interface SyncReport {
   /** Endpoints on 127.0.0.1, for people and tests. */
@@ -82,8 +84,17 @@ export function publishable(records: readonly DnsRecord[], opensid: Pick<Opensid
   return records.filter((r) => !(r.type === 'A' && notReady.has(r.name)));
 }
 
-export async function syncServices(o: SyncOptions): Promise<SyncReport> {
-  return applyServices(await readCluster(o.kubeconfig, o.inventory.kabupaten.domain, o.settings.platformNamespace, o.env), o);
+/**
+ * One sync at a time on these servers: two runs that end together (two shards on one machine, two
+ * `desa up`) would otherwise create the same logins twice and write the same files at once. The second
+ * reads the cluster after the first has applied it, so it sees what both runs made.
+ */
+export async function syncServices(o: SyncOptions & { say?: (line: string) => void }): Promise<SyncReport> {
+  return withPidLock(
+    join(o.services.dir, 'sync.lock'),
+    async () => applyServices(await readCluster(o.kubeconfig, o.inventory.kabupaten.domain, o.settings.platformNamespace, o.env), o),
+    { doing: 'applying the stacks to the local servers', ...(o.say ? { say: o.say } : {}) },
+  );
 }
 
 /** The sync's second half: the cluster's objects, as read, applied to the servers. */
