@@ -182,6 +182,35 @@ describe.skipIf(missing)('files: SFTPGo at files.<domain> (WebDAV at /dav/), as 
   it('an upload beyond the quota is refused with a message, and nothing of it is kept', async () => {
     const big = join(dir, 'video-musdes.mp4');
     writeFileSync(big, Buffer.alloc(1_200_000, 'b'));
+    // As the operator meets it: in the web client, the upload dialog takes the file and the page says
+    // it was not uploaded (SFTPGo's web client words every refused upload alike: "Error uploading
+    // files"); the file is not listed, before or after a reload.
+    const p = await login('sumberjaya', creds.sumberjaya!.filesPassword);
+    try {
+      await p.waitForURL(/\/web\/client\/files/, { timeout: 30_000 });
+      await expect.poll(() => p.locator('body').innerText(), { timeout: 30_000 }).toContain('catatan.txt');
+      await p.locator('button[data-bs-target="#modal_upload"]').click();
+      await p.locator('#upload_files').waitFor({ state: 'visible' });
+      const chooser = p.waitForEvent('filechooser');
+      await p.locator('#upload_files').click();
+      await (await chooser).setFiles(big);
+      await p.locator('#upload_files').getByText('video-musdes.mp4').waitFor({ state: 'visible' });
+      await p.waitForTimeout(800);
+      await p.locator('#upload_files_button').click();
+      const error = p.locator('#errorMsg');
+      await error.waitFor({ state: 'visible', timeout: 30_000 });
+      expect(await error.innerText()).toMatch(/Error uploading files/);
+      await p.screenshot({ path: join(dir, 'files-over-quota.png'), fullPage: true });
+      await p.reload({ waitUntil: 'domcontentloaded' });
+      await expect.poll(() => p.locator('body').innerText(), { timeout: 30_000 }).toContain('catatan.txt');
+      expect(await p.locator('body').innerText()).not.toContain('video-musdes.mp4');
+    } catch (e) {
+      await p.screenshot({ path: join(dir, 'files-over-quota-failed.png'), fullPage: true });
+      writeFileSync(join(dir, 'files-over-quota-failed.html'), await p.content());
+      throw e;
+    }
+    await p.context().close();
+    expect(existsSync(join(services, 'files', 'homes', 'sumberjaya', 'video-musdes.mp4'))).toBe(false);
     const r = await dav('sumberjaya', creds.sumberjaya!.filesPassword, 'PUT', '/video-musdes.mp4', ['-T', big]);
     expect(r.status).toBeGreaterThanOrEqual(400);
     expect(existsSync(join(services, 'files', 'homes', 'sumberjaya', 'video-musdes.mp4'))).toBe(false);
