@@ -3,8 +3,8 @@
 // test/files.e2e.test.ts's.
 import { describe, expect, it } from 'vitest';
 import type { Bucket } from './desired.ts';
-import { pbkdf2Sync } from 'node:crypto';
-import { adminBody, DESA_ADMIN_PERMISSIONS, desiredFiles, groupBody, quotaBytes, quotaFiles, userBody, userMatches, userPasswordHash } from './files.ts';
+import { argon2Sync, pbkdf2Sync } from 'node:crypto';
+import { adminBody, DESA_ADMIN_PERMISSIONS, desiredFiles, groupBody, quotaBytes, quotaFiles, userBody, userMatches, userPasswordHash, adminPasswordHash } from './files.ts';
 
 const bucket = (slug: string, over: Partial<Bucket> = {}): Bucket => ({
   slug,
@@ -74,5 +74,16 @@ describe('the desas\' file space (issue 13)', () => {
     expect(pbkdf2Sync('rahasia-desa', Buffer.from(salt!, 'base64'), Number(iterations), 32, 'sha256').toString('base64')).toBe(hash);
     expect(h).not.toContain('rahasia-desa');
     expect(userPasswordHash('rahasia-desa')).not.toBe(h);
+  });
+
+  it("sends an admin's password hashed (argon2id, in the form SFTPGo takes pre-hashed for admins), never in clear", () => {
+    const h = adminPasswordHash('rahasia-admin');
+    const m = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/.exec(h);
+    expect(m, h).not.toBeNull();
+    const [, memory, passes, parallelism, salt, key] = m!;
+    const again = argon2Sync('argon2id', { message: 'rahasia-admin', nonce: Buffer.from(salt!, 'base64'), memory: Number(memory), passes: Number(passes), parallelism: Number(parallelism), tagLength: 32 });
+    expect(again.toString('base64').replace(/=+$/, '')).toBe(key);
+    expect(h).not.toContain('rahasia-admin');
+    expect(adminPasswordHash('rahasia-admin')).not.toBe(h);
   });
 });

@@ -21,6 +21,7 @@ import { writeSites } from './sites.ts';
 import { identity } from '../servers/system.ts';
 import { withPidLock } from '../pid-lock.ts';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 
 export interface SyncReport {
   /** Endpoints on 127.0.0.1, for people and tests. */
@@ -39,6 +40,8 @@ export interface SyncReport {
   /** Servers not running (not installed, or Postfix without root): their part was skipped. */
   skipped: { server: string; reason: string }[];
   changed: { mail: boolean; dns: number; sites: number };
+  /** Wall milliseconds of each part that ran (mail, dkim, opensid, dns, sites, buckets, files). */
+  timings: Record<string, number>;
 }
 
 /** What the sync takes from the stacks' configuration (the platform stack's settings, as it ran). */
@@ -112,23 +115,32 @@ export async function applyServices(objects: ClusterObjects, o: Omit<SyncOptions
   };
   const deleteData = new Set(o.deleteData ?? []);
   const mail = { services: s, domain, env };
+  const timings: Record<string, number> = {};
+  const timed = async <T>(part: string, work: () => Promise<T> | T): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings[part] = Math.round(performance.now() - t0);
+    }
+  };
 
   // Dovecot alone gives IMAP logins; Postfix (root only) adds submission and delivery.
   let mailChanged = false;
   const dovecot = up('dovecot');
   const postfix = up('postfix');
-  if (dovecot || postfix) mailChanged = (await writeMail(mail, desired.mailboxes)).changed;
+  if (dovecot || postfix) mailChanged = (await timed('mail', () => writeMail(mail, desired.mailboxes))).changed;
   for (const slug of deleteData) deleteMaildirs(s, domain, slug);
   let dkimSelector: string | null = null;
   if (desired.dkim && postfix && up('opendkim')) {
-    await writeDkimKey(mail, desired.dkim);
+    await timed('dkim', () => writeDkimKey(mail, desired.dkim!));
     dkimSelector = desired.dkim.selector;
   }
   // OpenSID before DNS: a desa's name is published only once its OpenSID is seeded and provisioned.
   let opensid: OpensidReport | undefined;
   if (opensidInUse(s.dir, desired.opensid)) {
     if (up('mariadb') && up('php-fpm') && up('nginx')) {
-      opensid = await applyOpensid({ services: s, domain, env, release: o.settings.opensid ?? null, sites: desired.opensid, deleteData, identity: identity() });
+      opensid = await timed('opensid', () => applyOpensid({ services: s, domain, env, release: o.settings.opensid ?? null, sites: desired.opensid, deleteData, identity: identity() }));
     } else {
       opensid = { release: null, sites: desired.opensid.map((x) => ({ slug: x.slug, host: x.host, state: 'failed', seeded: false, error: 'the OpenSID servers (mariadb, php-fpm, nginx) are not all running here' })), kept: [], deleted: [] };
     }
@@ -136,21 +148,21 @@ export async function applyServices(objects: ClusterObjects, o: Omit<SyncOptions
   const records = publishable(desired.records, opensid);
   let dnsChanged = 0;
   if (up('pdns')) {
-    const r = await applyDns({ url: `http://127.0.0.1:${s.ports.dnsApi}`, apiKey: readServiceSecret(s.dir, 'dns-api-key') }, desired.zone, records);
+    const r = await timed('dns', () => applyDns({ url: `http://127.0.0.1:${s.ports.dnsApi}`, apiKey: readServiceSecret(s.dir, 'dns-api-key') }, desired.zone, records));
     dnsChanged = r.changed + r.deleted;
   }
   let sitesChanged = 0;
   if (up('nginx')) {
-    const r = writeSites(s, desired.sites);
+    const r = await timed('sites', () => writeSites(s, desired.sites));
     sitesChanged = r.changed + r.removed;
   }
   let buckets: BucketReport = { active: 0, revoked: 0, deleted: 0, usage: [] };
   if (up('versitygw')) {
-    buckets = await applyBuckets(s, desired.buckets, deleteData, env);
+    buckets = await timed('buckets', () => applyBuckets(s, desired.buckets, deleteData, env));
   }
   // The file space: from the same bucket Secrets (its passwords are the access Secret's), on local disk.
   let files: FilesReport | undefined;
-  if (up('sftpgo')) files = await applyFiles(s, desired.buckets, deleteData);
+  if (up('sftpgo')) files = await timed('files', () => applyFiles(s, desired.buckets, deleteData));
   return {
     endpoints: { smtp: s.ports.smtp, submission: s.ports.submission, imap: s.ports.imap, imaps: s.ports.imaps, dns: s.ports.dns, http: s.ports.http, https: s.ports.https, s3: s.ports.s3 },
     mailboxes: desired.mailboxes.length,
@@ -163,5 +175,6 @@ export async function applyServices(objects: ClusterObjects, o: Omit<SyncOptions
     ...(opensid ? { opensid } : {}),
     skipped,
     changed: { mail: mailChanged, dns: dnsChanged, sites: sitesChanged },
+    timings,
   };
 }

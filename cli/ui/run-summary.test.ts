@@ -12,6 +12,7 @@ const report: SyncReport = {
   sites: 186,
   skipped: [],
   changed: { mail: false, dns: 0, sites: 0 },
+  timings: {},
 };
 
 describe('servicesLines', () => {
