@@ -7,8 +7,8 @@
 // an upload is refused; the other desa's login does not see the file; a share link with a password and an
 // expiry opens the file without a login, and not with a wrong password or after its expiry; WebDAV
 // (curl, as Windows Explorer speaks it: PROPFIND, GET) lists and reads it; `desa rotate` reaches the
-// login; offboarding removes the login at once and keeps the files, until --delete-data. The tests build
-// on each other, in order.
+// login; offboarding removes the login at once and keeps the files, until --delete-data; `desa report`
+// shows the usage against the quota as SFTPGo measures it. The tests build on each other, in order.
 import { execa } from 'execa';
 import { createHash, X509Certificate } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -222,6 +222,33 @@ describe.skipIf(missing)('files: SFTPGo at files.<domain> (WebDAV at /dav/), as 
     expect(res.status).toBe(413);
     expect(res.body).toMatch(/denying write due to space limit/);
     expect(existsSync(join(services, 'files', 'homes', 'sumberjaya', 'video-musdes.mp4'))).toBe(false);
+  }, 120_000);
+
+  it("desa report shows the desa's file space used against its quota, read live from SFTPGo", async () => {
+    const json = await desa(['report', '--file', file, '--format', 'json']);
+    expect(json.code, json.stderr).toBe(0);
+    expect(json.stderr).not.toMatch(/not measured/);
+    const r = JSON.parse(json.stdout) as { storageUsage: { source: string; measured: number; bytes: number; quotaBytes: number; nearQuota: unknown[] }; units: { slug: string; storageUsage: { bytes: number; files: number; quotaBytes: number; quotaFiles: number; bytesPercent: number } | null }[] };
+    const usage = (slug: string) => r.units.find((u) => u.slug === slug)!.storageUsage!;
+    // What is in the desa's home (the 1,200,000 bytes uploaded over WebDAV, and the note when the web
+    // client's upload went through), as SFTPGo counted it, against the 2Mi quota and its 1000 files.
+    const home = join(services, 'files', 'homes', 'sumberjaya');
+    const stored = readdirSync(home).map((f) => statSync(join(home, f)).size);
+    expect(usage('sumberjaya').bytes).toBeGreaterThanOrEqual(content.length);
+    expect(usage('sumberjaya')).toMatchObject({ bytes: stored.reduce((a, b) => a + b, 0), files: stored.length, quotaBytes: 2 * 2 ** 20, quotaFiles: 1000 });
+    expect(usage('sumberjaya').bytesPercent).toBeGreaterThan(50);
+    expect(usage('karangmukti')).toMatchObject({ bytes: 0, files: 0, quotaBytes: 2 * 2 ** 20 });
+    expect(r.storageUsage).toMatchObject({ source: 'sftpgo', measured: 2, quotaBytes: 4 * 2 ** 20 });
+    expect(r.storageUsage.bytes).toBe(usage('sumberjaya').bytes);
+    const md = await desa(['report', '--file', file, '--format', 'markdown']);
+    expect(md.code, md.stderr).toBe(0);
+    console.log(`[files] the report's file space: ${md.stdout.slice(md.stdout.indexOf('## Ruang berkas'), md.stdout.indexOf('## Kesiapan')).trim().replace(/\n+/g, ' / ')}`);
+    expect(md.stdout).toContain('## Ruang berkas desa (SFTPGo)');
+    expect(md.stdout).toMatch(new RegExp(`\\| Sumberjaya \\| [^|]+ \\| 1,1 MiB dari 2 MiB \\(5\\d(,\\d)?%\\) \\| ${stored.length} dari 1\\.000 \\(0,${stored.length}%\\) \\|`));
+    expect(md.stdout).toMatch(/\| Karangmukti \| [^|]+ \| 0 B dari 2 MiB \(0%\) \|/);
+    // --no-state does not read it.
+    const plan = await desa(['report', '--file', file, '--format', 'json', '--no-state']);
+    expect(JSON.parse(plan.stdout).storageUsage).toBeNull();
   }, 120_000);
 
   it("another desa's login does not see the file, and its admin sees only its own desa's users", async () => {

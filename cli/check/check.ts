@@ -12,7 +12,7 @@ import type { Unit } from '../../core/inventory/model.ts';
 import { PLATFORM_STACK } from '../../core/inventory/model.ts';
 import { pool } from '../engine/run-loop.ts';
 import { selectStacks } from '../engine/selection.ts';
-import { readStackConfigFile } from '../engine/stack-config-file.ts';
+import { otherCluster, readStackConfigFile } from '../engine/stack-config-file.ts';
 import { readStates } from '../engine/state.ts';
 import { stateDirs, type StateDirs } from '../paths.ts';
 import { readLocalServices, type LocalServices } from '../servers/state.ts';
@@ -54,16 +54,6 @@ export function localWhere(s: LocalServices, statuses: readonly { name: string; 
     scheme: 'https',
     down,
   };
-}
-
-/** The stacks were applied to a cluster other than the local one (--kubeconfig/--context): its name, else null. */
-function otherCluster(dirs: StateDirs): string | null {
-  const config = readStackConfigFile(dirs, PLATFORM_STACK);
-  const kubeconfig = config['kubernetes:kubeconfig'];
-  const context = config['kubernetes:context'];
-  if (typeof context === 'string' && context) return `context ${context}`;
-  if (typeof kubeconfig === 'string' && kubeconfig && kubeconfig !== dirs.kubeconfig) return kubeconfig;
-  return null;
 }
 
 function platformNamespace(dirs: StateDirs): string {
@@ -109,7 +99,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckDocument> {
   const stacks = new Set(selectStacks(inventory, o.only));
   const units: Unit[] = inventory.units.filter((u) => stacks.has(u.stack));
   const dirs = stateDirs(o.file, o.env);
-  const other = otherCluster(dirs);
+  const other = otherCluster(dirs, PLATFORM_STACK);
   if (other) {
     throw new AbortError(`desa check probes the local servers of the embedded cluster; these stacks were applied to ${other}.`, {
       exitCode: EXIT.operationFailed,

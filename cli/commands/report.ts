@@ -30,7 +30,10 @@ indented on a terminal and compact in a pipe or a file (jq . indents it).
 Services of the desa whose stack is provisioned come from its outputs (source "stacks", read from the
 state as \`desa status\` does); the others are desa.yaml's plan (source "inventory"). Each desa's
 readiness is what the last \`desa check\` found (.desa/check.json, with its time), or "not checked".
---no-state: the plan only, and no readiness.
+Each desa's file space against its quota (size and files) is read live from the local SFTPGo when the
+local servers run (one listing, 5 s at most; a warning and "not measured" if it does not answer); the
+desa at 80% or more of a quota are named. A deploy-mode cluster's SFTPGo is not read yet.
+--no-state: the plan only, no readiness and no usage.
 
 pdf is the html printed by headless Chromium (Debian's chromium package, or $DESA_CHROMIUM): A4, page
 numbers, and a signature block for the approving official (--approver, --approver-title,
@@ -48,17 +51,20 @@ Examples:
     )
     .action(async (flags: Record<string, unknown>) => {
       const opts = parseReportOptions(flags, { stdoutIsTTY: Boolean(process.stdout.isTTY) });
-      const [{ loadInventoryCached, inventoryCacheDir }, { buildReport }, { renderReport }, { readProvisioned, readReadiness }] = await Promise.all([
+      const [{ loadInventoryCached, inventoryCacheDir }, { buildReport }, { renderReport }, { readProvisioned, readReadiness }, { readStorageUsage }] = await Promise.all([
         import('../../core/inventory/cache.ts'),
         import('../report/model.ts'),
         import('../report/render.ts'),
         import('../report/provisioned.ts'),
+        import('../report/storage-usage.ts'),
       ]);
       const terminal = opts.format === 'terminal' ? (await import('../report/render-terminal.ts')).renderTerminal : undefined;
       const { inventory } = loadInventoryCached(opts.file, inventoryCacheDir(cacheDir()));
-      const provisioned = opts.state ? await readProvisioned(opts.file, inventory.units, process.env) : undefined;
-      const readiness = opts.state ? await readReadiness(opts.file, process.env) : undefined;
-      const data = buildReport(inventory, { asOf: opts.asOf, today: opts.today, ...(provisioned ? { provisioned } : {}), ...(readiness ? { readiness } : {}) });
+      // The stack state, the last check and SFTPGo's usage are read side by side (SFTPGo may take up to 5 s).
+      const [provisioned, readiness, storageUsage] = opts.state
+        ? await Promise.all([readProvisioned(opts.file, inventory.units, process.env), readReadiness(opts.file, process.env), readStorageUsage(opts.file, process.env)])
+        : [];
+      const data = buildReport(inventory, { asOf: opts.asOf, today: opts.today, ...(provisioned ? { provisioned } : {}), ...(readiness ? { readiness } : {}), ...(storageUsage ? { storageUsage } : {}) });
       const text = renderReport(data, opts.format, { lang: opts.lang, columns: process.stdout.columns, approver: opts.approver, pretty: !opts.out && Boolean(process.stdout.isTTY), ...(terminal ? { terminal } : {}) });
       if (!opts.out) return emit(text);
       if (opts.format === 'pdf') await (await import('../report/pdf.ts')).printPdf(text, opts.out, process.env);

@@ -13,3 +13,17 @@ export function readStackConfigFile(dirs: StateDirs, stack: string): Record<stri
   const doc = parse(readFileSync(file, 'utf8')) as { config?: Record<string, unknown> } | null;
   return { ...doc?.config };
 }
+
+/**
+ * The cluster the stacks were applied to when it is not the embedded local one (a context, or another
+ * kubeconfig, in the platform stack's settings); null for the local cluster. Its servers are not the
+ * local ones, so what those hold says nothing about it.
+ */
+export function otherCluster(dirs: StateDirs, platformStack: string): string | null {
+  const config = readStackConfigFile(dirs, platformStack);
+  const kubeconfig = config['kubernetes:kubeconfig'];
+  const context = config['kubernetes:context'];
+  if (typeof context === 'string' && context) return `context ${context}`;
+  if (typeof kubeconfig === 'string' && kubeconfig && kubeconfig !== dirs.kubeconfig) return kubeconfig;
+  return null;
+}

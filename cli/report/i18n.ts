@@ -120,6 +120,21 @@ const id = {
   technology: { fibre: 'serat optik', radio: 'radio', '4g': '4G', vsat: 'VSAT', adsl: 'ADSL', cable: 'kabel', other: 'lainnya' } satisfies Record<Technology, string>,
   kinds: { desa: 'desa', kelurahan: 'kelurahan' } satisfies Record<Kind, string>,
   off: 'nonaktif',
+  storageUsage: 'Ruang berkas desa (SFTPGo)',
+  usageNotMeasured:
+    'Pemakaian ruang berkas belum diukur: angkanya dibaca langsung dari SFTPGo lokal saat server lokal berjalan (tidak dengan --no-state, dan belum dari klaster mode deploy).',
+  usageMeasured: (when: string, n: N) => `Diukur langsung dari SFTPGo lokal pada ${when}; ${n} desa terukur.`,
+  usageTotal: (used: string, quota: string, pct: string) => `Terpakai ${used} dari kuota ${quota} (${pct}).`,
+  usageFilesTotal: (files: N, quota: N) => `${files} dari ${quota} berkas yang diizinkan.`,
+  usageUnmeasured: (n: N) => `${n} unit dengan penyimpanan aktif tidak terukur (belum ada login di SFTPGo; jalankan desa up).`,
+  nearQuota: (p: N) => `Memakai ${p}% kuota atau lebih — perlu tambahan kuota atau dirapikan`,
+  nearQuotaNone: (p: N) => `Tidak ada desa yang memakai ${p}% kuota atau lebih.`,
+  usageFullest: (n: N) => `Pemakaian terbesar (${n} desa)`,
+  usageMore: (n: N) => `… dan ${n} desa lainnya (daftar lengkap: --format html, json atau csv)`,
+  usedH: 'Terpakai / kuota',
+  filesH: 'Berkas / kuota',
+  of: 'dari',
+  notMeasured: 'belum diukur',
   readiness: 'Kesiapan layanan',
   readinessH: 'Kesiapan',
   readinessState: { ready: 'siap', 'not-ready': 'belum siap', 'not-checked': 'belum diperiksa' } satisfies Record<(typeof READINESS_STATES)[number], string>,
@@ -253,6 +268,21 @@ const en: Strings = {
   technology: { fibre: 'fibre', radio: 'radio', '4g': '4G', vsat: 'VSAT', adsl: 'ADSL', cable: 'cable', other: 'other' },
   kinds: { desa: 'desa', kelurahan: 'kelurahan' },
   off: 'off',
+  storageUsage: 'Desa file space (SFTPGo)',
+  usageNotMeasured:
+    'File-space usage not measured: it is read live from the local SFTPGo while the local servers run (not with --no-state, and not yet from a deploy-mode cluster).',
+  usageMeasured: (when, n) => `Measured live from the local SFTPGo at ${when}; ${n} desa measured.`,
+  usageTotal: (used, quota, pct) => `${used} used of a ${quota} quota (${pct}).`,
+  usageFilesTotal: (files, quota) => `${files} of the ${quota} files allowed.`,
+  usageUnmeasured: (n) => `${units(n)} with storage enabled not measured (no login on SFTPGo yet; run desa up).`,
+  nearQuota: (p) => `At ${p}% of a quota or more — give more quota or tidy up`,
+  nearQuotaNone: (p) => `No desa uses ${p}% of a quota or more.`,
+  usageFullest: (n) => `Largest usage (${n} desa)`,
+  usageMore: (n) => `… and ${n} more desa (full list: --format html, json or csv)`,
+  usedH: 'Used / quota',
+  filesH: 'Files / quota',
+  of: 'of',
+  notMeasured: 'not measured',
   readiness: 'Service readiness',
   readinessH: 'Readiness',
   readinessState: { ready: 'ready', 'not-ready': 'not ready', 'not-checked': 'not checked' },
@@ -289,7 +319,11 @@ export interface Messages {
   pct: (p: number | null) => string;
   /** "desa dan kelurahan" */
   scope: (kinds: readonly Kind[]) => string;
+  /** Bytes in binary units with at most one decimal: "1,2 GiB", "512 B". */
+  size: (bytes: number) => string;
 }
+
+const SIZE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
 
 export function messages(lang: Lang): Messages {
   const t = lang === 'en' ? en : id;
@@ -306,5 +340,15 @@ export function messages(lang: Lang): Messages {
     num: (n) => nf.format(n),
     pct: (p) => (p === null ? t.none : `${nf.format(p)}%`),
     scope: (kinds) => kinds.map((k) => t.kinds[k]).join(` ${t.and} `),
+    size: (bytes) => {
+      let i = 0;
+      let v = bytes;
+      // 1023.96 KiB would print as "1024 KiB": move up a unit once the rounded value reaches 1024.
+      while (i < SIZE_UNITS.length - 1 && Math.round(v * 10) / 10 >= 1024) {
+        v /= 1024;
+        i++;
+      }
+      return `${nf.format(v)} ${SIZE_UNITS[i]}`;
+    },
   };
 }

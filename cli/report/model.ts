@@ -8,8 +8,10 @@ import {
   type KecamatanRow,
   type ProvisionedServices,
   type QualityFlag,
+  NEAR_QUOTA_PERCENT,
   type ReportData,
   type StatusNote,
+  type StorageUsage,
   type UnitRow,
   type UnitReadiness,
   type UnitServicesRow,
@@ -39,6 +41,19 @@ export interface BuildOptions {
   provisioned?: ReadonlyMap<string, ProvisionedServices>;
   /** What the last `desa check` found, by slug (cli/check/last-check.ts); a unit it lacks was not checked. */
   readiness?: ReadonlyMap<string, CheckedUnit>;
+  /**
+   * The file space's usage as the local SFTPGo measured it (storage-usage.ts), by slug, and when. Without
+   * it the usage is not known (null), never zero.
+   */
+  storageUsage?: { measuredAt: string; units: ReadonlyMap<string, MeasuredUsage> };
+}
+
+/** One desa's file space as SFTPGo counts it, with the quotas it enforces (null: none). */
+export interface MeasuredUsage {
+  bytes: number;
+  files: number;
+  quotaBytes: number | null;
+  quotaFiles: number | null;
 }
 
 /** One unit as the last `desa check` left it. */
@@ -105,6 +120,7 @@ export function buildReport(inv: Inventory, opts: BuildOptions): ReportData {
     },
     services: servicesSummary(rows, opts.provisioned ? 'stacks' : 'inventory'),
     readiness: readinessSummary(rows),
+    storageUsage: opts.storageUsage ? storageUsageSummary(rows, opts.storageUsage.measuredAt) : null,
     units: rows,
   };
 }
@@ -197,6 +213,41 @@ function unitRow(u: Unit, opts: BuildOptions): UnitRow {
     qualityFlags: qualityFlags(c.quality.uptimePercent, c.quality.outages),
     services: provisioned ? { source: 'stacks', ...provisioned } : inventoryServices(u),
     readiness: readinessOf(opts.readiness?.get(u.slug)),
+    storageUsage: usageOf(opts.storageUsage?.units.get(u.slug)),
+  };
+}
+
+/** A share of a quota, rounded to two decimals, that may pass 100; null without a quota. */
+const ofQuota = (n: number, quota: number | null): number | null => (quota ? Math.round((10_000 * n) / quota) / 100 : null);
+
+function usageOf(u: MeasuredUsage | undefined): StorageUsage | null {
+  if (!u) return null;
+  return { bytes: u.bytes, files: u.files, quotaBytes: u.quotaBytes, quotaFiles: u.quotaFiles, bytesPercent: ofQuota(u.bytes, u.quotaBytes), filesPercent: ofQuota(u.files, u.quotaFiles) };
+}
+
+/** Usage against quota over the measured units, and those at or above NEAR_QUOTA_PERCENT of either quota. */
+export function storageUsageSummary(rows: readonly UnitRow[], measuredAt: string): NonNullable<ReportData['storageUsage']> {
+  const measured = rows.filter((r): r is UnitRow & { storageUsage: StorageUsage } => Boolean(r.storageUsage));
+  const sum = (f: (u: StorageUsage) => number | null) => measured.reduce((n, r) => n + (f(r.storageUsage) ?? 0), 0);
+  const fullest = (u: StorageUsage) => Math.max(u.bytesPercent ?? 0, u.filesPercent ?? 0);
+  const bytes = sum((u) => u.bytes);
+  const quotaBytes = sum((u) => u.quotaBytes);
+  return {
+    source: 'sftpgo',
+    measuredAt,
+    measured: measured.length,
+    notMeasured: rows.filter((r) => !r.storageUsage && r.services.storage.enabled).length,
+    bytes,
+    quotaBytes,
+    files: sum((u) => u.files),
+    quotaFiles: sum((u) => u.quotaFiles),
+    // Over the units that have a size quota: one without adds bytes to no quota.
+    bytesPercent: ofQuota(sum((u) => (u.quotaBytes ? u.bytes : 0)), quotaBytes),
+    nearQuotaPercent: NEAR_QUOTA_PERCENT,
+    nearQuota: measured
+      .filter((r) => fullest(r.storageUsage) >= NEAR_QUOTA_PERCENT)
+      .sort((a, b) => fullest(b.storageUsage) - fullest(a.storageUsage))
+      .map((r) => ({ ...ref(r), bytesPercent: r.storageUsage.bytesPercent, filesPercent: r.storageUsage.filesPercent })),
   };
 }
 

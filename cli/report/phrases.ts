@@ -1,7 +1,7 @@
 // Sentences and groupings shared by the human-readable renderers (terminal, markdown, html), so the
 // three say the same thing in the same words.
 import type { Messages } from './i18n.ts';
-import type { ReportData, StatusNote, TargetRow, UnitRow } from './schema.ts';
+import type { ReportData, StatusNote, StorageUsage, TargetRow, UnitRow } from './schema.ts';
 
 export interface TargetText {
   /** "terhubung-2023: 100% desa dan kelurahan terhubung paling lambat 31 Desember 2023" */
@@ -134,5 +134,56 @@ export function readinessSummaryText(data: ReportData, m: Messages): { counts: s
   return {
     counts: m.t.readinessCounts(m.num(r.ready), m.num(r.notReady), m.num(r.notChecked)),
     when: r.checkedAt ? m.t.readinessWhen(checkedAtText(r.checkedAt, m)) : m.t.readinessNever,
+  };
+}
+
+/** Measured desa listed in the terminal and markdown (every one near its quota is listed too). */
+export const USAGE_LIST_LIMIT = 10;
+
+/** "1,2 MiB dari 2 MiB (57,2%)"; without a quota, the size alone. */
+export function usageBytesText(u: StorageUsage, m: Messages): string {
+  return u.quotaBytes === null ? m.size(u.bytes) : `${m.size(u.bytes)} ${m.t.of} ${m.size(u.quotaBytes)} (${m.pct(u.bytesPercent)})`;
+}
+
+/** "2 dari 1.000 (0,2%)"; without a quota, the count alone. */
+export function usageFilesText(u: StorageUsage, m: Messages): string {
+  return u.quotaFiles === null ? m.num(u.files) : `${m.num(u.files)} ${m.t.of} ${m.num(u.quotaFiles)} (${m.pct(u.filesPercent)})`;
+}
+
+export interface UsageListRow {
+  name: string;
+  kecamatan: string;
+  used: string;
+  files: string;
+  /** At or above the near-quota share of either quota. */
+  near: boolean;
+}
+
+/**
+ * The file-space section: its sentences (when measured, the totals, and who is near the quota, by name),
+ * and the desa to list: the fullest first, USAGE_LIST_LIMIT of them or every one near its quota.
+ */
+export function storageUsageText(data: ReportData, m: Messages): { lines: string[]; near: string | null; nearAny: boolean; listTitle: string | null; rows: UsageListRow[]; more: number } {
+  const { t } = m;
+  const s = data.storageUsage;
+  if (!s) return { lines: [t.usageNotMeasured], near: null, nearAny: false, listTitle: null, rows: [], more: 0 };
+  const lines = [
+    t.usageMeasured(checkedAtText(s.measuredAt, m), m.num(s.measured)),
+    t.usageTotal(m.size(s.bytes), m.size(s.quotaBytes), m.pct(s.bytesPercent)),
+    t.usageFilesTotal(m.num(s.files), m.num(s.quotaFiles)),
+  ];
+  if (s.notMeasured > 0) lines.push(t.usageUnmeasured(m.num(s.notMeasured)));
+  const nearSlugs = new Set(s.nearQuota.map((u) => u.slug));
+  const near = s.nearQuota.length ? `${t.nearQuota(m.num(s.nearQuotaPercent))}: ${s.nearQuota.map((u) => `${u.name} (${m.pct(Math.max(u.bytesPercent ?? 0, u.filesPercent ?? 0))})`).join(', ')}` : t.nearQuotaNone(m.num(s.nearQuotaPercent));
+  const fullest = (u: StorageUsage) => Math.max(u.bytesPercent ?? 0, u.filesPercent ?? 0);
+  const measured = data.units.filter((r): r is UnitRow & { storageUsage: StorageUsage } => Boolean(r.storageUsage)).sort((a, b) => fullest(b.storageUsage) - fullest(a.storageUsage) || b.storageUsage.bytes - a.storageUsage.bytes);
+  const shown = measured.slice(0, Math.max(USAGE_LIST_LIMIT, nearSlugs.size));
+  return {
+    lines,
+    near,
+    nearAny: s.nearQuota.length > 0,
+    listTitle: shown.length ? t.usageFullest(m.num(shown.length)) : null,
+    rows: shown.map((r) => ({ name: r.name, kecamatan: r.kecamatan, used: usageBytesText(r.storageUsage, m), files: usageFilesText(r.storageUsage, m), near: nearSlugs.has(r.slug) })),
+    more: measured.length - shown.length,
   };
 }

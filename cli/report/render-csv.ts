@@ -38,6 +38,13 @@ export const CSV_COLUMNS: readonly [string, (r: UnitRow) => Cell][] = [
   ['readiness', (r) => r.readiness.state],
   ['readinessCheckedAt', (r) => r.readiness.checkedAt],
   ['readinessFailing', (r) => r.readiness.failing.join(';')],
+  // Measured live from SFTPGo; empty when not measured (never 0 for unknown).
+  ['storageUsedBytes', (r) => r.storageUsage?.bytes ?? null],
+  ['storageQuotaBytes', (r) => r.storageUsage?.quotaBytes ?? null],
+  ['storageUsedPercent', (r) => r.storageUsage?.bytesPercent ?? null],
+  ['storageUsedFiles', (r) => r.storageUsage?.files ?? null],
+  ['storageQuotaFiles', (r) => r.storageUsage?.quotaFiles ?? null],
+  ['storageFilesPercent', (r) => r.storageUsage?.filesPercent ?? null],
 ];
 
 /** One RFC 4180 field. */

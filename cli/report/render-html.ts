@@ -4,7 +4,7 @@ import { esc, kecamatanChart, legend, targetLegend, timelineChart } from './html
 import { CSS, htmlPage } from './html-style.ts';
 import type { Messages } from './i18n.ts';
 import type { Approver } from './options.ts';
-import { asOfNotes, byMonth, projectionText, readinessSummaryText, readinessText, servicesText, sitesText, targetText, unknownFieldsText } from './phrases.ts';
+import { asOfNotes, byMonth, projectionText, readinessSummaryText, readinessText, servicesText, sitesText, storageUsageText, targetText, unknownFieldsText, usageBytesText } from './phrases.ts';
 import type { ReportData, UnitRow, UnknownField } from './schema.ts';
 
 type Align = 'l' | 'r';
@@ -31,6 +31,7 @@ export function renderHtml(data: ReportData, m: Messages, approver: Approver = {
     section('percontohan', t.pilots, pilots(data, m)),
     section('kualitas', t.quality, quality(data, m)),
     section('layanan', t.services, services(data, m)),
+    section('ruang-berkas', t.storageUsage, storageUsage(data, m)),
     section('kesiapan', t.readiness, readiness(data, m)),
     section('data-belum-diketahui', t.unknownData, unknowns(data, m)),
     signature(data, m, approver),
@@ -143,6 +144,19 @@ function services(data: ReportData, m: Messages): string {
   ], { cls: 'narrow' }) + `<p class="note">${esc(t.servicesSource[s.source])}</p>`;
 }
 
+function storageUsage(data: ReportData, m: Messages): string {
+  const { t } = m;
+  const u = storageUsageText(data, m);
+  const lines = u.lines.map((l, i) => `<p${i === 0 || !data.storageUsage ? ' class="note"' : ''}>${esc(l)}</p>`).join('');
+  const near = u.near ? `<p${u.nearAny ? ' class="caveat" id="near-quota"' : ''}>${esc(u.near)}</p>` : '';
+  const list = u.rows.length
+    ? `<h3>${esc(u.listTitle ?? '')}</h3>` +
+      table([t.name, t.kecamatan, t.usedH, t.filesH], ['l', 'l', 'r', 'r'], u.rows.map((r) => [r.near ? `<span class="flag">${esc(r.name)}</span>` : esc(r.name), esc(r.kecamatan), esc(r.used), esc(r.files)]), { id: 'storage-usage', cls: 'narrow' }) +
+      (u.more > 0 ? `<p class="note">${esc(t.usageMore(m.num(u.more)))}</p>` : '')
+    : '';
+  return lines + near + list;
+}
+
 /** A unit's readiness in the list: "siap"; "belum siap" and the failing checks; "kesiapan ?" when not checked (not known yet). */
 function readinessCell(r: UnitRow, m: Messages): string {
   const { t } = m;
@@ -196,7 +210,8 @@ function units(data: ReportData, m: Messages): string {
       link,
       r.qualityFlags.length ? `<span class="flag">${esc(qual)}</span>` : esc(qual),
       esc(svc.email),
-      esc(svc.storage),
+      // The quota, and under it the usage SFTPGo measured (or nothing when it was not measured).
+      r.storageUsage ? `${esc(svc.storage)}<br><span class="note">${esc(usageBytesText(r.storageUsage, m))}</span>` : esc(svc.storage),
       // Readiness under the site and its name: a column of its own would not fit the A4 width.
       `${esc(svc.site)}<br><span class="host">${breakable(svc.subdomain)}</span><br>${readinessCell(r, m)}`,
     ];

@@ -1,7 +1,7 @@
 // The report as GitHub/GitLab-flavoured Markdown, sized for a CI job summary: headings, tables and
 // lists, no HTML. Inventory text is escaped so a name cannot break a table or inject markup.
 import type { Messages } from './i18n.ts';
-import { asOfNotes, byMonth, projectionText, readinessSummaryText, readinessText, sitesText, targetText } from './phrases.ts';
+import { asOfNotes, byMonth, projectionText, readinessSummaryText, readinessText, sitesText, storageUsageText, targetText } from './phrases.ts';
 import type { ReportData } from './schema.ts';
 
 /** Escapes Markdown syntax (and table pipes) in text that comes from the inventory. */
@@ -101,6 +101,15 @@ export function renderMarkdown(data: ReportData, m: Messages): string {
     ]),
   );
   add(`_${t.servicesSource[s.source]}_`);
+
+  const usage = storageUsageText(data, m);
+  add(`## ${t.storageUsage}`, ...usage.lines.map((l) => `- ${l}`));
+  if (usage.near) add(usage.nearAny ? `⚠️ **${md(usage.near)}**` : md(usage.near));
+  if (usage.listTitle) {
+    add(`### ${usage.listTitle}`);
+    add(table([t.name, t.kecamatan, t.usedH, t.filesH], ['l', 'l', 'r', 'r'], usage.rows.map((u) => [`${u.near ? '⚠️ ' : ''}${md(u.name)}`, md(u.kecamatan), u.used, u.files])));
+    if (usage.more > 0) add(`_${t.usageMore(m.num(usage.more))}_`);
+  }
 
   const r = readinessSummaryText(data, m);
   add(`## ${t.readiness}`, r.counts);

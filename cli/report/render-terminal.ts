@@ -4,7 +4,7 @@ import { Box, renderToString, Text } from 'ink';
 import React from 'react';
 import type { ReactNode } from 'react';
 import type { Messages } from './i18n.ts';
-import { asOfNotes, byMonth, projectionText, readinessSummaryText, readinessText, sitesText, targetText } from './phrases.ts';
+import { asOfNotes, byMonth, projectionText, readinessSummaryText, readinessText, sitesText, storageUsageText, targetText } from './phrases.ts';
 import type { ReportData } from './schema.ts';
 
 const h = React.createElement;
@@ -31,6 +31,7 @@ export function TerminalReport({ data, m, columns = 100 }: { data: ReportData; m
     h(Unknowns, { data, m }),
     h(Quality, { data, m }),
     h(Services, { data, m }),
+    h(StorageUsage, { data, m }),
     h(Readiness, { data, m }),
   );
 }
@@ -215,6 +216,21 @@ function Services({ data, m }: P): ReactNode {
     h(Row, { widths: w, cells: [t.subdomain, `${m.num(s.subdomain.units)} ${t.unit.toLowerCase()}`] }),
     h(Row, { widths: w, cells: [t.site, sitesText(data, m)] }),
     h(Text, { dimColor: true }, t.servicesSource[s.source]),
+  );
+}
+
+function StorageUsage({ data, m }: P): ReactNode {
+  const { t } = m;
+  const u = storageUsageText(data, m);
+  const w = [22, 18, -28, -28];
+  return h(
+    Section,
+    { title: t.storageUsage },
+    ...u.lines.map((l, i) => h(Text, { key: `l${i}`, dimColor: !data.storageUsage }, l)),
+    u.near ? h(Text, { color: u.nearAny ? 'yellow' : 'green' }, `${u.nearAny ? '! ' : ''}${u.near}`) : null,
+    u.rows.length ? h(Row, { bold: true, widths: w, cells: [t.name, t.kecamatan, t.usedH, t.filesH] }) : null,
+    ...u.rows.map((r, i) => h(Row, { key: `r${i}`, widths: w, cells: [`${r.near ? '! ' : ''}${r.name}`, r.kecamatan, r.used, r.files] })),
+    u.more > 0 ? h(Text, { dimColor: true }, t.usageMore(m.num(u.more))) : null,
   );
 }
 

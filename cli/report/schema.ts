@@ -23,6 +23,23 @@ export const READINESS_STATES = ['ready', 'not-ready', 'not-checked'] as const;
 /** Why a unit's status on asOf is not the one desa.yaml records (README.md, "As of a date"). */
 export const STATUS_NOTES = ['connected-later', 'in-progress-since-unknown', 'connected-date-unknown'] as const;
 
+/** A share of a quota in percent, rounded to two decimals; above 100 when a quota was lowered below what is stored; null without a quota. */
+const usagePercent = z.number().min(0).nullable();
+
+/** Usage at or above this share of either quota (size or files) is named in the report: time to ask for more. */
+export const NEAR_QUOTA_PERCENT = 80;
+
+export const storageUsage = z
+  .strictObject({
+    bytes: count.describe('Bytes stored in the desa login\'s home, as SFTPGo counts them'),
+    files: count,
+    quotaBytes: count.nullable().describe('The size quota SFTPGo enforces; null when it enforces none'),
+    quotaFiles: count.nullable().describe('The file-count quota SFTPGo enforces; null when it enforces none'),
+    bytesPercent: usagePercent,
+    filesPercent: usagePercent,
+  })
+  .describe("The file space's usage against its quota, read live from the local SFTPGo (storageUsage.measuredAt)");
+
 const statusCounts = z.strictObject({ connected: count, inProgress: count, notConnected: count, unknown: count });
 
 export const unitServices = z.strictObject({
@@ -71,6 +88,10 @@ export const unitRow = z.strictObject({
   qualityFlags: z.array(z.enum(QUALITY_FLAGS)),
   services: unitServices,
   readiness: unitReadiness,
+  storageUsage: storageUsage
+    .nullable()
+    .optional()
+    .describe('Usage of its file space against the quota; null when not measured (no local SFTPGo running, --no-state, no login there)'),
 });
 
 export const kecamatanRow = z.strictObject({
@@ -177,6 +198,25 @@ export const reportSchema = z.strictObject({
     notReady: count,
     notChecked: count,
   }),
+  storageUsage: z
+    .strictObject({
+      source: z.literal('sftpgo').describe("The local SFTPGo's REST API (the embedded default; a deploy-mode cluster's is not read)"),
+      measuredAt: z.string().describe('When it was read (ISO 8601)'),
+      measured: count.describe('Units whose usage was measured'),
+      notMeasured: count.describe('Units with storage enabled whose usage is not known (no login on SFTPGo)'),
+      bytes: count,
+      quotaBytes: count.describe('The size quotas of the measured units, added up'),
+      files: count,
+      quotaFiles: count,
+      bytesPercent: usagePercent,
+      nearQuotaPercent: z.number().describe('The share of either quota at or above which a unit is listed in nearQuota'),
+      nearQuota: z
+        .array(unitRef.extend({ bytesPercent: usagePercent, filesPercent: usagePercent }))
+        .describe('Units at or above nearQuotaPercent of their size or file quota, the fullest first: those to give more quota'),
+    })
+    .nullable()
+    .optional()
+    .describe('File-space usage against quota, from the local SFTPGo; null when not measured'),
   units: z.array(unitRow),
 });
 
@@ -190,5 +230,6 @@ export type UnknownField = (typeof UNKNOWN_FIELDS)[number];
 export type QualityFlag = (typeof QUALITY_FLAGS)[number];
 export type StatusNote = (typeof STATUS_NOTES)[number];
 export type UnitReadiness = z.infer<typeof unitReadiness>;
+export type StorageUsage = z.infer<typeof storageUsage>;
 /** What a stack reports as provisioned for one unit (provisioned.ts reads it from the stack outputs). */
 export type ProvisionedServices = Omit<UnitServicesRow, 'source'>;

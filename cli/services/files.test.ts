@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Bucket } from './desired.ts';
 import { argon2Sync, pbkdf2Sync } from 'node:crypto';
-import { adminBody, DESA_ADMIN_PERMISSIONS, desiredFiles, groupBody, quotaBytes, quotaFiles, userBody, userMatches, userPasswordHash, adminPasswordHash } from './files.ts';
+import { adminBody, adminPasswordHash, DESA_ADMIN_PERMISSIONS, desaUsage, desiredFiles, groupBody, quotaBytes, quotaFiles, userBody, userMatches, userPasswordHash } from './files.ts';
 
 const bucket = (slug: string, over: Partial<Bucket> = {}): Bucket => ({
   slug,
@@ -85,5 +85,21 @@ describe('the desas\' file space (issue 13)', () => {
     expect(again.toString('base64').replace(/=+$/, '')).toBe(key);
     expect(h).not.toContain('rahasia-admin');
     expect(adminPasswordHash('rahasia-admin')).not.toBe(h);
+  });
+
+  it("reads each desa's usage from SFTPGo's user list: the desa's login only, with the quota SFTPGo enforces", () => {
+    const [d] = desiredFiles([bucket('sumberjaya', { quota: '2Mi' })], '/h');
+    const users = [
+      { ...userBody(d!), used_quota_size: 1_200_015, used_quota_files: 2 },
+      // A user the desa's admin added: its own quota, not the desa's.
+      { username: 'staf-sumberjaya', role: 'desa-sumberjaya', quota_size: 0, used_quota_size: 999 },
+      // A login left from before roles, and one with no quota (0: unlimited) and nothing used yet.
+      { username: 'lama', quota_size: 10 },
+      { username: 'karangmukti', role: 'desa-karangmukti', quota_size: 0, quota_files: 0 },
+    ];
+    expect(desaUsage(users)).toEqual([
+      { slug: 'karangmukti', bytes: 0, files: 0, quotaBytes: null, quotaFiles: null },
+      { slug: 'sumberjaya', bytes: 1_200_015, files: 2, quotaBytes: 2 * 2 ** 20, quotaFiles: 1000 },
+    ]);
   });
 });

@@ -113,7 +113,7 @@ export function adminPasswordHash(password: string, salt: Buffer = randomBytes(1
 
 const digest = (password: string) => createHash('sha256').update(password).digest('hex');
 
-interface SftpgoUser {
+export interface SftpgoUser {
   username: string;
   role?: string;
   home_dir?: string;
@@ -157,13 +157,13 @@ export interface FilesReport {
   usage: FilesUsage[];
 }
 
-/** SFTPGo's REST API, as desa's admin (a token per sync). */
-export function filesApi(port: number, adminPassword: string) {
+/** SFTPGo's REST API, as desa's admin (a token per sync); each request gives up after `timeoutMs`. */
+export function filesApi(port: number, adminPassword: string, timeoutMs = 30_000) {
   const base = `http://127.0.0.1:${port}/api/v2`;
   let token: string | null = null;
   const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
     if (!token) {
-      const r = await fetch(`${base}/token`, { headers: { authorization: `Basic ${Buffer.from(`${FILES_ADMIN.username}:${adminPassword}`).toString('base64')}` }, signal: AbortSignal.timeout(30_000) });
+      const r = await fetch(`${base}/token`, { headers: { authorization: `Basic ${Buffer.from(`${FILES_ADMIN.username}:${adminPassword}`).toString('base64')}` }, signal: AbortSignal.timeout(timeoutMs) });
       if (!r.ok) throw new Error(`SFTPGo refused desa's admin login (HTTP ${r.status})`);
       token = ((await r.json()) as { access_token: string }).access_token;
     }
@@ -171,7 +171,7 @@ export function filesApi(port: number, adminPassword: string) {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(30_000),
+      signal: AbortSignal.timeout(timeoutMs),
     });
     const text = await r.text();
     if (!r.ok && !(method === 'DELETE' && r.status === 404)) {
@@ -293,4 +293,35 @@ export async function applyFiles(s: LocalServices, buckets: readonly Bucket[], d
     return { slug: d.slug, bytes: u?.used_quota_size ?? 0, files: u?.used_quota_files ?? 0, quotaBytes: d.quotaSize, quotaFiles: d.quotaFiles };
   });
   return { active: want.length, revoked, deleted, changed, usage };
+}
+
+/** One desa's usage as SFTPGo measures it, with the quota it enforces (null: none). */
+export interface FilesMeasured {
+  slug: string;
+  bytes: number;
+  files: number;
+  quotaBytes: number | null;
+  quotaFiles: number | null;
+}
+
+/**
+ * The usage of every desa's login among SFTPGo's users (REST /users): the login whose role is its desa's
+ * (username FILES.user(slug), role FILES.group(slug)); logins a desa's admin added have quotas of their
+ * own and are left out. The quota is the one SFTPGo enforces; null when it has none (0: unlimited).
+ */
+export function desaUsage(users: readonly SftpgoUser[]): FilesMeasured[] {
+  return users
+    .filter((u) => u.role !== undefined && u.role === FILES.group(u.username))
+    .map((u) => ({ slug: u.username, bytes: u.used_quota_size ?? 0, files: u.used_quota_files ?? 0, quotaBytes: u.quota_size || null, quotaFiles: u.quota_files || null }))
+    .sort((a, b) => a.slug.localeCompare(b.slug));
+}
+
+/**
+ * Reads, changing nothing, the usage of every desa login from a running SFTPGo: one listing of its users
+ * as desa's admin. Throws when SFTPGo does not answer a request within `timeoutMs` (the caller decides
+ * what an unknown usage means); no message carries the admin password.
+ */
+export async function readFilesUsage(s: LocalServices, timeoutMs = 5_000): Promise<FilesMeasured[]> {
+  const api = filesApi(s.ports.files, readServiceSecret(s.dir, FILES_ADMIN.secret), timeoutMs);
+  return desaUsage(await api.list<SftpgoUser>('/users'));
 }
