@@ -152,9 +152,11 @@ describe.skipIf(missing)('files: SFTPGo at files.<domain> (WebDAV at /dav/), as 
       // person sees the file in the dialog first.
       await p.locator('#upload_files').getByText('catatan.txt').waitFor({ state: 'visible' });
       await p.waitForTimeout(800);
+      // Once every file is up, the web client reloads the page itself: wait for that load (a reload of
+      // our own would race it), then the listing, as served anew, must hold the file.
+      const reloaded = p.waitForEvent('load', { timeout: 60_000 });
       await p.locator('#upload_files_button').click();
-      await expect.poll(() => p.locator('body').innerText(), { timeout: 30_000 }).toContain('catatan.txt');
-      await p.reload({ waitUntil: 'domcontentloaded' });
+      await reloaded;
       await expect.poll(() => p.locator('body').innerText(), { timeout: 30_000 }).toContain('catatan.txt');
       const text = await p.locator('body').innerText();
       expect(text).toContain(name);
