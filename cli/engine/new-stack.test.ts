@@ -36,6 +36,8 @@ describe('the passphrase the engine reads', () => {
     writeFileSync(file, Buffer.from([0x73, 0xff, 0x0a]));
     expect(enginePassphrase({ PULUMI_CONFIG_PASSPHRASE_FILE: file })).toBeNull();
     expect(enginePassphrase({})).toBeNull();
+    expect(enginePassphrase({ PULUMI_CONFIG_PASSPHRASE_FILE: join(dir, 'absent') })).toBeNull();
+    expect(enginePassphrase({ PULUMI_CONFIG_PASSPHRASE_FILE: 'relative/p' })).toBeNull();
   });
 });
 

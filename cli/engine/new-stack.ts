@@ -19,7 +19,7 @@
 // per-stack salt would hide (a salt only stops precomputation across passphrases).
 import { createCipheriv, createDecipheriv, createHash, pbkdf2, randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 
@@ -71,13 +71,20 @@ const GO_TRIM = new RegExp(`^[${GO_SPACE}]+|[${GO_SPACE}]+$`, 'g');
 /**
  * The passphrase the Pulumi CLI reads from its environment (pkg/secrets/passphrase readPassphrase):
  * PULUMI_CONFIG_PASSPHRASE as it is, else PULUMI_CONFIG_PASSPHRASE_FILE's content trimmed of white space.
- * Null when neither is set or the file is not valid UTF-8 (then the CLI creates the stack).
+ * Null when neither is set, or the file is not an absolute path, readable, valid UTF-8 (then the CLI
+ * creates the stack, and says what is wrong).
  */
 export function enginePassphrase(env: Record<string, string | undefined>): string | null {
   if (env.PULUMI_CONFIG_PASSPHRASE !== undefined) return env.PULUMI_CONFIG_PASSPHRASE;
   const file = env.PULUMI_CONFIG_PASSPHRASE_FILE;
-  if (!file) return null;
-  const raw = readFileSync(file);
+  // A relative path is the CLI's, from its own working directory: left to it, as an unreadable file is.
+  if (!file || !isAbsolute(file)) return null;
+  let raw: Buffer;
+  try {
+    raw = readFileSync(file);
+  } catch {
+    return null;
+  }
   const text = raw.toString('utf8');
   if (!Buffer.from(text, 'utf8').equals(raw)) return null;
   return text.replace(GO_TRIM, '');
