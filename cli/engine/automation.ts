@@ -6,12 +6,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import type * as pulumi from '@pulumi/pulumi';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { EngineEvent, PulumiCommand, PulumiFn, Stack } from '@pulumi/pulumi/automation/index.js';
 import { AbortError, EXIT } from '../../core/errors.ts';
 import { cacheDir, PROJECT, type StateDirs } from '../paths.ts';
 import { backendAt, type Deployment, managedResources } from './checkpoint.ts';
 import type { BackendStore } from './backend-store.ts';
 import { latestIn, lockHoldersIn, staleHolders } from './backend-state.ts';
+import { canCreateDirectly, enginePassphrase, initialCheckpoint, newEncryptionSalt, writeNewCheckpoint } from './new-stack.ts';
 import { causeOf, type Diagnostic, protectedDeletes, type Step, stepOf } from './diagnostics.ts';
 import type { Changes, Operation } from './progress.ts';
 import { defaultContext, engineTools, verdict } from '../toolchain/doctor.ts';
@@ -66,9 +68,10 @@ export interface OpenOptions {
   /** Added to the engine's environment for this stack's operations only (a rotation's PULUMI_K8S_ENABLE_SECRET_MUTABLE). */
   extraEnv?: Record<string, string>;
   /**
-   * Whether the backend already holds the stack, when the caller read it: a new stack is created with
-   * one `pulumi stack init`, without the `stack select` that fails first (a CLI process, about 0.3 s of
-   * CPU, per new desa). Unknown: select, then create.
+   * Whether the backend already holds the stack, when the caller read it. Known: no `pulumi stack select`
+   * (a CLI process, about 0.15 s of CPU, that only checks what the caller read), and a new stack of a file
+   * backend is created by desa (new-stack.ts: about 0.4 s of CPU per new desa, one key derivation per run
+   * instead), else with one `pulumi stack init`. Unknown: select, then create.
    */
   exists?: boolean;
 }
@@ -144,13 +147,15 @@ export async function openStack(o: OpenOptions): Promise<Stack> {
     envVars: { ...engineEnv(o.dirs, o.engine, env, { generatePassphrase: true }), ...o.extraEnv },
   };
   let stack: Stack;
-  if (o.exists === false) {
+  if (o.exists === true || (o.exists === false && (await createDirectly(o, opts)))) {
+    stack = await selectKnown(args, opts);
+  } else if (o.exists === false) {
     try {
       stack = await LocalWorkspace.createStack(args, opts);
     } catch (e) {
       // Created meanwhile by another runner: select it, as when it was known.
       if (!/already exists/.test(e instanceof Error ? e.message : String(e))) throw e;
-      stack = await LocalWorkspace.selectStack(args, opts);
+      stack = await selectKnown(args, opts);
     }
   } else {
     stack = await LocalWorkspace.createOrSelectStack(args, opts);
@@ -159,6 +164,49 @@ export async function openStack(o: OpenOptions): Promise<Stack> {
   // processes, about 1.3 s of CPU per stack, for results desa does not use (the changes come from the
   // engine's summary event; outputs are read from the state when asked for). Skip them.
   return Object.assign(stack, { outputs: async () => ({}), info: async () => undefined });
+}
+
+type StackArgs = { stackName: string; projectName: string; program: PulumiFn };
+type WorkspaceOptions = { workDir: string; pulumiCommand: PulumiCommand; projectSettings: pulumi.automation.ProjectSettings; envVars: Record<string, string> };
+
+/**
+ * A stack the backend is known to hold, without `pulumi stack select`: a CLI process (about 0.15 s of CPU)
+ * that only checks the stack is there and makes it the workspace's current one, which desa never uses:
+ * every command the Automation API runs for a Stack names it (`--stack`).
+ */
+async function selectKnown(args: StackArgs, opts: WorkspaceOptions): Promise<Stack> {
+  const { LocalWorkspace, Stack } = (await sdk()).automation;
+  const ws = await LocalWorkspace.create({ ...opts, program: args.program });
+  ws.selectStack = async () => {};
+  return Stack.select(args.stackName, ws);
+}
+
+/** The encryption salt of the stacks this process creates, per passphrase (new-stack.ts): one key derivation per run. */
+const salts = new Map<string, Promise<string>>();
+
+/**
+ * Creates a new stack of a file backend as `pulumi stack init` would, without it (new-stack.ts): its
+ * checkpoint and its settings file's encryption salt. False when that is not exactly reproducible here
+ * (another backend or layout, compressed state, a settings file that already has a salt, an unknown CLI
+ * version or passphrase) or another runner created the stack meanwhile: the caller runs the CLI, or selects.
+ */
+async function createDirectly(o: OpenOptions, opts: WorkspaceOptions): Promise<boolean> {
+  const backend = backendAt(o.dirs.backend, o.env ?? process.env);
+  const engineSees = { ...process.env, ...opts.envVars };
+  const version = opts.pulumiCommand.version;
+  if (backend.kind !== 'file' || !version || !canCreateDirectly(backend.dir, engineSees)) return false;
+  const phrase = enginePassphrase(engineSees);
+  if (phrase === null) return false;
+  const settingsFile = join(opts.workDir, `Pulumi.${o.stack}.yaml`);
+  const settings = existsSync(settingsFile) ? ((parseYaml(readFileSync(settingsFile, 'utf8')) ?? {}) as Record<string, unknown>) : {};
+  if (settings.encryptionsalt || settings.secretsprovider || settings.encryptedkey) return false;
+  const id = createHash('sha256').update(phrase).digest('hex');
+  if (!salts.has(id)) salts.set(id, newEncryptionSalt(phrase));
+  const salt = await salts.get(id)!;
+  const body = initialCheckpoint({ project: PROJECT, stack: o.stack, salt, version: version.toString() });
+  if (!writeNewCheckpoint(backend.dir, PROJECT, o.stack, body)) return true; // created meanwhile: select it
+  writeFileSync(settingsFile, stringifyYaml({ encryptionsalt: salt, ...settings }));
+  return true;
 }
 
 /** A workspace for listing and exporting stacks of any backend (no program runs in it). */
