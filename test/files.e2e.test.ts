@@ -12,7 +12,7 @@
 import { execa } from 'execa';
 import { createHash, X509Certificate } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLocalServices, type ServicePorts } from '../cli/servers/state.ts';
@@ -118,6 +118,21 @@ describe.skipIf(missing)('files: SFTPGo at files.<domain> (WebDAV at /dav/), as 
     return p;
   }
 
+  /**
+   * As a person uploads: "Upload Files" opens the dialog, its drop zone the file chooser; the file shows
+   * in the dialog, and Submit is pressed after SFTPGo's 500 ms guard ("the upload queue is not ready").
+   */
+  async function uploadInDialog(p: Page, file: string): Promise<void> {
+    await p.locator('button[data-bs-target="#modal_upload"]').click();
+    await p.locator('#upload_files').waitFor({ state: 'visible' });
+    const chooser = p.waitForEvent('filechooser');
+    await p.locator('#upload_files').click();
+    await (await chooser).setFiles(file);
+    await p.locator('#upload_files').getByText(basename(file)).waitFor({ state: 'visible' });
+    await p.waitForTimeout(800);
+    await p.locator('#upload_files_button').click();
+  }
+
   it('files.<domain> (and its WebDAV) is served over HTTPS with the local CA\'s certificate', async () => {
     expect((await httpsGet(ports.https, `files.${D}`, [ca], '/healthz')).status).toBe(200);
     // WebDAV asks for a login (Basic, over TLS only).
@@ -142,20 +157,10 @@ describe.skipIf(missing)('files: SFTPGo at files.<domain> (WebDAV at /dav/), as 
       await expect.poll(() => p.locator('body').innerText(), { timeout: 30_000 }).toContain(name);
       const note = join(dir, 'catatan.txt');
       writeFileSync(note, 'notulen musdes\n');
-      // "Upload Files" opens the upload dialog; its drop zone opens the file chooser.
-      await p.locator('button[data-bs-target="#modal_upload"]').click();
-      await p.locator('#upload_files').waitFor({ state: 'visible' });
-      const chooser = p.waitForEvent('filechooser');
-      await p.locator('#upload_files').click();
-      await (await chooser).setFiles(note);
-      // SFTPGo refuses a Submit within 500 ms of the last file added ("the upload queue is not ready"): a
-      // person sees the file in the dialog first.
-      await p.locator('#upload_files').getByText('catatan.txt').waitFor({ state: 'visible' });
-      await p.waitForTimeout(800);
       // Once every file is up, the web client reloads the page itself: wait for that load (a reload of
       // our own would race it), then the listing, as served anew, must hold the file.
       const reloaded = p.waitForEvent('load', { timeout: 60_000 });
-      await p.locator('#upload_files_button').click();
+      await uploadInDialog(p, note);
       await reloaded;
       await expect.poll(() => p.locator('body').innerText(), { timeout: 30_000 }).toContain('catatan.txt');
       const text = await p.locator('body').innerText();
@@ -191,14 +196,7 @@ describe.skipIf(missing)('files: SFTPGo at files.<domain> (WebDAV at /dav/), as 
     try {
       await p.waitForURL(/\/web\/client\/files/, { timeout: 30_000 });
       await expect.poll(() => p.locator('body').innerText(), { timeout: 30_000 }).toContain('catatan.txt');
-      await p.locator('button[data-bs-target="#modal_upload"]').click();
-      await p.locator('#upload_files').waitFor({ state: 'visible' });
-      const chooser = p.waitForEvent('filechooser');
-      await p.locator('#upload_files').click();
-      await (await chooser).setFiles(big);
-      await p.locator('#upload_files').getByText('video-musdes.mp4').waitFor({ state: 'visible' });
-      await p.waitForTimeout(800);
-      await p.locator('#upload_files_button').click();
+      await uploadInDialog(p, big);
       const error = p.locator('#errorMsg');
       await error.waitFor({ state: 'visible', timeout: 30_000 });
       expect(await error.innerText()).toMatch(/Error uploading files/);
