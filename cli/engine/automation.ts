@@ -10,7 +10,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { EngineEvent, PulumiCommand, PulumiFn, Stack } from '@pulumi/pulumi/automation/index.js';
 import { AbortError, EXIT } from '../../core/errors.ts';
 import { cacheDir, PROJECT, type StateDirs } from '../paths.ts';
-import { backendAt, type Deployment, managedResources } from './checkpoint.ts';
+import { backendAt } from './checkpoint.ts';
 import type { BackendStore } from './backend-store.ts';
 import { latestIn, lockHoldersIn, staleHolders } from './backend-state.ts';
 import { canCreateDirectly, enginePassphrase, initialCheckpoint, newEncryptionSalt, writeNewCheckpoint } from './new-stack.ts';
@@ -289,51 +289,6 @@ export async function recover(stack: Stack, store: BackendStore | null, signal?:
     done.push(`refreshed to clear ${pending} operation(s) it left pending`);
   }
   return done.length > 0 ? done.join('; ') : null;
-}
-
-/** A resource of a stack's state, as exported: its URN, type, protection and outputs. */
-export interface StateResource {
-  urn: string;
-  type: string;
-  protect?: boolean;
-  outputs?: Record<string, unknown>;
-}
-
-/** The resources of the stack's state (`pulumi stack export`: any backend). */
-export async function stateResources(stack: Stack): Promise<StateResource[]> {
-  const state = await stack.exportStack();
-  return ((state.deployment as { resources?: StateResource[] }).resources ?? []);
-}
-
-/**
- * Marks the protected resources `which` selects unprotected in the stack's state (every one before
- * `destroy --delete-data`; the named or empty ones a change would delete). Returns their URNs.
- */
-export async function unprotect(stack: Stack, which: (r: StateResource) => boolean): Promise<string[]> {
-  const state = await stack.exportStack();
-  const resources = (state.deployment as { resources?: StateResource[] }).resources ?? [];
-  const chosen = resources.filter((r) => r.protect && which(r));
-  if (chosen.length === 0) return [];
-  for (const r of chosen) r.protect = false;
-  await stack.importStack(state);
-  return chosen.map((r) => r.urn);
-}
-
-/** Marks every resource of the stack unprotected (before `destroy --delete-data`). */
-export async function unprotectAll(stack: Stack): Promise<number> {
-  return (await unprotect(stack, () => true)).length;
-}
-
-/** Reads these resources again from the cluster into the state (a targeted refresh). */
-export async function refreshResources(stack: Stack, urns: readonly string[], signal?: AbortSignal): Promise<void> {
-  await stack.refresh({ target: [...urns], ...(signal ? { signal } : {}) });
-}
-
-/** The resources a stack holds besides its root and providers, and how many of those are protected. */
-export async function heldResources(stack: Stack): Promise<{ total: number; protected: number }> {
-  const state = await stack.exportStack();
-  const resources = managedResources((state.deployment as Deployment).resources ?? []);
-  return { total: resources.length, protected: resources.filter((r) => r.protect).length };
 }
 
 export type Outcome =

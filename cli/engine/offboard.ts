@@ -3,7 +3,8 @@
 // --delete-data; `desa plan` previews every stack, saying what `up` would destroy.
 import { AbortError, EXIT } from '../../core/errors.ts';
 import { PLATFORM_STACK } from '../../core/inventory/model.ts';
-import { heldResources, openStack, unprotectAll } from './automation.ts';
+import { openStack } from './automation.ts';
+import { heldResources, unprotectAll } from './state-resources.ts';
 import { backendFor, readFileBackend } from './checkpoint.ts';
 import { type Context, type EngineOptions, existingStacks, finish, latestState, open, operate, type OperateExtra, prepare, staleCluster, warned, withTarget } from './context.ts';
 import { type CertificateBudget, certificateBudget, DEFAULT_WEEKLY_SHARE, issuedFromState, ordersFromSteps } from './certificate-budget.ts';

@@ -5,7 +5,7 @@
 // is released without asking, after its state is refreshed from the cluster to be sure. Pure but for
 // the two functions at the end, which go through the Automation API adapter.
 import type { Stack } from '@pulumi/pulumi/automation/index.js';
-import { refreshResources, stateResources, type StateResource, unprotect } from './automation.ts';
+import { refreshResources, stateResources, type StateResource, unprotect } from './state-resources.ts';
 import { resourceOf } from './diagnostics.ts';
 
 /** A protected resource a change would delete, as the user is told about it. */

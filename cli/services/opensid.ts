@@ -6,7 +6,7 @@
 // exists), then provision.php sets the identity, the generated administrator password and telemetry
 // off. Only then is the desa "ready", and the sync publishes its name. A desa that goes keeps a dump of
 // its database and its files until destroy --delete-data.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
@@ -23,6 +23,9 @@ import type { OpensidSite } from './desired.ts';
 import { type DbAdmin, dbAdmin } from './opensid-db.ts';
 import { configPhp, databasePhp, poolConf, serverConf, type SiteLayout, siteLayout, WRITABLE } from './opensid-files.ts';
 import { prepareRelease, type Release, type ReleaseSource } from './opensid-release.ts';
+import { fingerprint, knownSites, readSiteState, type SiteState, writeSiteState } from './opensid-state.ts';
+
+export { knownSites } from './opensid-state.ts';
 
 export const PROVISION_PHP = join(ROOT, 'templates', 'opensid', 'provision.php');
 
@@ -48,36 +51,6 @@ export interface OpensidOptions {
   sites: readonly OpensidSite[];
   deleteData: ReadonlySet<string>;
   identity: { root: boolean; self: { user: string } };
-}
-
-/** What the sync last applied to a desa (opensid/state/<slug>.json, 0600): hashes, never a password. */
-interface SiteState {
-  slug: string;
-  username: string;
-  database: string;
-  release: string | null;
-  password: string | null;
-  admin: string | null;
-  provisioned: boolean;
-  offboarded: string | null;
-}
-
-const fingerprint = (slug: string, secret: string) => createHash('sha256').update(`${slug}\0${secret}`).digest('hex');
-
-function readSiteState(file: string): SiteState | null {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as SiteState;
-  } catch {
-    return null;
-  }
-}
-
-const writeSiteState = (file: string, s: SiteState) => writeIfChanged(file, `${JSON.stringify(s, null, 2)}\n`, 0o600);
-
-/** The slugs the sync has provisioned here before (their state files). */
-export function knownSites(dir: string): string[] {
-  const d = join(dir, 'opensid', 'state');
-  return existsSync(d) ? readdirSync(d).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)) : [];
 }
 
 async function ensureSystemUser(name: string, slug: string, env: NodeJS.ProcessEnv): Promise<void> {
