@@ -118,6 +118,17 @@ describe.skipIf(missing)('files: SFTPGo at files.<domain> (WebDAV at /dav/), as 
     return p;
   }
 
+  /** Runs `work` on the page; on failure keeps a screenshot and the HTML as `<name>-failed.*` in the test folder. */
+  async function keepOnFailure(p: Page, name: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (e) {
+      await p.screenshot({ path: join(dir, `${name}-failed.png`), fullPage: true });
+      writeFileSync(join(dir, `${name}-failed.html`), await p.content());
+      throw e;
+    }
+  }
+
   /**
    * As a person uploads: "Upload Files" opens the dialog, its drop zone the file chooser; the file shows
    * in the dialog, and Submit is pressed after SFTPGo's 500 ms guard ("the upload queue is not ready").
@@ -151,7 +162,7 @@ describe.skipIf(missing)('files: SFTPGo at files.<domain> (WebDAV at /dav/), as 
 
   it('the operator logs in to the web client, sees the file listed and the usage against the quota, and uploads another', async () => {
     const p = await login('sumberjaya', creds.sumberjaya!.filesPassword);
-    try {
+    await keepOnFailure(p, 'files', async () => {
       await p.waitForURL(/\/web\/client\/files/, { timeout: 30_000 });
       // The listing is fetched after the page has loaded ("Loading...").
       await expect.poll(() => p.locator('body').innerText(), { timeout: 30_000 }).toContain(name);
@@ -177,11 +188,7 @@ describe.skipIf(missing)('files: SFTPGo at files.<domain> (WebDAV at /dav/), as 
       expect(usageText).toMatch(/\d+%/);
       await p.screenshot({ path: join(dir, 'files-list.png'), fullPage: true });
       console.log(`[files] web client screenshot: ${join(dir, 'files-list.png')}`);
-    } catch (e) {
-      await p.screenshot({ path: join(dir, 'files-failed.png'), fullPage: true });
-      writeFileSync(join(dir, 'files-failed.html'), await p.content());
-      throw e;
-    }
+    });
     await p.context().close();
     expect(existsSync(join(services, 'files', 'homes', 'sumberjaya', 'catatan.txt'))).toBe(true);
   }, 120_000);
@@ -193,7 +200,7 @@ describe.skipIf(missing)('files: SFTPGo at files.<domain> (WebDAV at /dav/), as 
     // it was not uploaded (SFTPGo's web client words every refused upload alike: "Error uploading
     // files"); the file is not listed, before or after a reload.
     const p = await login('sumberjaya', creds.sumberjaya!.filesPassword);
-    try {
+    await keepOnFailure(p, 'files-over-quota', async () => {
       await p.waitForURL(/\/web\/client\/files/, { timeout: 30_000 });
       await expect.poll(() => p.locator('body').innerText(), { timeout: 30_000 }).toContain('catatan.txt');
       await uploadInDialog(p, big);
@@ -204,11 +211,7 @@ describe.skipIf(missing)('files: SFTPGo at files.<domain> (WebDAV at /dav/), as 
       await p.reload({ waitUntil: 'domcontentloaded' });
       await expect.poll(() => p.locator('body').innerText(), { timeout: 30_000 }).toContain('catatan.txt');
       expect(await p.locator('body').innerText()).not.toContain('video-musdes.mp4');
-    } catch (e) {
-      await p.screenshot({ path: join(dir, 'files-over-quota-failed.png'), fullPage: true });
-      writeFileSync(join(dir, 'files-over-quota-failed.html'), await p.content());
-      throw e;
-    }
+    });
     await p.context().close();
     expect(existsSync(join(services, 'files', 'homes', 'sumberjaya', 'video-musdes.mp4'))).toBe(false);
     const r = await dav('sumberjaya', creds.sumberjaya!.filesPassword, 'PUT', '/video-musdes.mp4', ['-T', big]);
