@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { stripVTControlCharacters } from 'node:util';
 import { AbortError, EXIT } from '../../core/errors.ts';
 import { FORMATS, parseReportOptions } from '../report/options.ts';
@@ -51,7 +51,7 @@ Examples:
     )
     .action(async (flags: Record<string, unknown>) => {
       const opts = parseReportOptions(flags, { stdoutIsTTY: Boolean(process.stdout.isTTY) });
-      const [{ loadInventoryCached, inventoryCacheDir }, { buildReport }, { renderReport }, { readProvisioned, readReadiness }, { readStorageUsage }] = await Promise.all([
+      const [{ loadInventoryCached, inventoryCacheDir }, { buildReport }, { renderReportChunks }, { readProvisioned, readReadiness }, { readStorageUsage }] = await Promise.all([
         import('../../core/inventory/cache.ts'),
         import('../report/model.ts'),
         import('../report/render.ts'),
@@ -65,12 +65,21 @@ Examples:
         ? await Promise.all([readProvisioned(opts.file, inventory.units, process.env), readReadiness(opts.file, process.env), readStorageUsage(opts.file, process.env)])
         : [];
       const data = buildReport(inventory, { asOf: opts.asOf, today: opts.today, ...(provisioned ? { provisioned } : {}), ...(readiness ? { readiness } : {}), ...(storageUsage ? { storageUsage } : {}) });
-      const text = renderReport(data, opts.format, { lang: opts.lang, columns: process.stdout.columns, approver: opts.approver, pretty: !opts.out && Boolean(process.stdout.isTTY), ...(terminal ? { terminal } : {}) });
-      if (!opts.out) return emit(text);
-      if (opts.format === 'pdf') await (await import('../report/pdf.ts')).printPdf(text, opts.out, process.env);
+      const chunks = renderReportChunks(data, opts.format, { lang: opts.lang, columns: process.stdout.columns, approver: opts.approver, pretty: !opts.out && Boolean(process.stdout.isTTY), ...(terminal ? { terminal } : {}) });
+      if (!opts.out) {
+        // Piece by piece (a pipe or a file takes each as it comes); emit ends the text with a newline.
+        chunks.forEach((chunk, i) => (i === chunks.length - 1 ? emit(chunk) : process.stdout.write(chunk)));
+        return;
+      }
+      if (opts.format === 'pdf') await (await import('../report/pdf.ts')).printPdf(chunks.join(''), opts.out, process.env);
       else {
         try {
-          writeFileSync(opts.out, opts.format === 'terminal' ? stripVTControlCharacters(text) : text);
+          const fd = openSync(opts.out, 'w');
+          try {
+            for (const chunk of chunks) writeSync(fd, opts.format === 'terminal' ? stripVTControlCharacters(chunk) : chunk);
+          } finally {
+            closeSync(fd);
+          }
         } catch (e) {
           throw new AbortError(`cannot write ${opts.out}: ${(e as Error).message}`, { exitCode: EXIT.usage, nextStep: 'Check that the directory exists and is writable.' });
         }

@@ -5,8 +5,8 @@ import { AS_OF, realInventory, scenario, scenarioTargets, withConnectivity } fro
 import { messages } from './i18n.ts';
 import { reportJsonSchema } from './json-schema.ts';
 import { buildReport } from './model.ts';
-import { renderReport } from './render.ts';
-import { reportSchema } from './schema.ts';
+import { renderReport, renderReportChunks, UNITS_PER_CHUNK } from './render.ts';
+import { type ReportData, reportSchema } from './schema.ts';
 
 const shipped = buildReport(realInventory(), { asOf: '2024-04-09' });
 const KECAMATAN = realInventory().kecamatan.map((k) => k.name);
@@ -148,5 +148,30 @@ describe('dates and numbers', () => {
     expect(messages('en').date('2023-12-31')).toBe('31 December 2023');
     expect(messages('id').pct(12.5)).toBe('12,5%');
     expect(messages('en').pct(12.5)).toBe('12.5%');
+  });
+});
+
+describe('json in pieces (a pipe or a file)', () => {
+  // A report larger than one piece, with names outside Latin-1 in some pieces and not others.
+  const many = Array.from({ length: 2 * UNITS_PER_CHUNK + 17 }, (_, i) => ({ ...shipped.units[i % shipped.units.length]!, name: i % 700 === 5 ? `Regapu’u ${i}` : `Desa ${i}` }));
+  const big = { ...shipped, units: many };
+
+  it('is the same bytes as one JSON text, in one piece per 1,000 units', () => {
+    const chunks = renderReportChunks(big, 'json', { lang: 'id' });
+    expect(chunks.length).toBe(2 + 3); // the head, three pieces of units, the end
+    expect(chunks.join('')).toBe(`${JSON.stringify(big)}\n`);
+    expect(JSON.parse(chunks.join('')).units).toHaveLength(many.length);
+    expect(renderReport(big, 'json', { lang: 'id' })).toBe(chunks.join(''));
+  });
+
+  it('keeps the key order of data whose units are not last (one piece), and of an empty inventory', () => {
+    const reordered = { ...big, extra: 1 } as unknown as ReportData;
+    expect(renderReportChunks(reordered, 'json', { lang: 'id' })).toEqual([`${JSON.stringify(reordered)}\n`]);
+    const empty = { ...shipped, units: [] };
+    expect(renderReportChunks(empty, 'json', { lang: 'id' }).join('')).toBe(`${JSON.stringify(empty)}\n`);
+  });
+
+  it('is indented, whole, for a person at a terminal', () => {
+    expect(renderReportChunks(big, 'json', { lang: 'id', pretty: true })).toEqual([`${JSON.stringify(big, null, 2)}\n`]);
   });
 });

@@ -23,6 +23,23 @@ describe('the inventory cache of the read-only commands', () => {
     expect(second.inventory.units).toHaveLength(187);
   });
 
+  it('gives the same from the cache when slugs are worked out from the whole file and text is outside ASCII', () => {
+    // No slug pinned: each is derived here (the cache keeps them, since a slug depends on the whole file).
+    const text = noted('jaringan “baru” – Regapu’u 😀').replace(/^ {4}slug: .*\n/gm, '');
+    const { file } = tempInventory(text);
+    const dir = cacheIn();
+    loadInventoryCached(file, dir);
+    const hit = loadInventoryCached(file, dir);
+    expect(hit.hit).toBe(true);
+    const full = loadInventory(file).inventory;
+    expect(hit.inventory).toEqual(full);
+    expect(new Set(full.units.map((u) => u.slug)).size).toBe(187);
+    expect(hit.inventory.units.find((u) => u.code === '32.16.06.2010')?.notes).toBe('jaringan “baru” – Regapu’u 😀');
+    // Written in ASCII, so that it reads back one byte per character.
+    const [entry] = readdirSync(dir);
+    expect(readFileSync(join(dir, entry!), 'utf8')).toMatch(/^[\x00-\x7e]*$/);
+  });
+
   it('reads an edited file afresh: the edit shows at once', () => {
     const { file } = tempInventory();
     const dir = cacheIn();

@@ -2,8 +2,10 @@
 // Reading the national inventory (83,762 units) costs about 2 s: the YAML parse, the official list, the
 // schema, the checks and the resolution. An entry holds the validated file (the schema's output, before
 // resolution: a third of the size of the resolved inventory, so it reads back faster than that would)
-// and the one fact resolution takes from the official list (each unit's kabupaten/kota); a hit only
-// resolves, which is pure and quick. An entry is keyed by everything
+// and what resolution takes from the official list (each unit's kabupaten/kota) and works out from the
+// whole file (each unit's slug); a hit only resolves each unit, which is pure and quick. The entry is
+// written in ASCII (other characters as \u escapes): a text with one name such as "Regapu’u" would
+// otherwise be read back two bytes per character, and parse slower. An entry is keyed by everything
 // the result depends on: the file's bytes and path, the source of this package (a changed rule is a
 // changed key), and it names the official list it was checked against, with that list's hash, which
 // is checked on every hit. A file that fails validation is never cached: every run reports it afresh.
@@ -19,15 +21,17 @@ import type { InventoryFile } from './schema.ts';
 
 /** Entries kept; the oldest are removed beyond this. */
 const KEEP = 8;
-const FORMAT = 2;
+const FORMAT = 3;
 
 interface Entry {
   format: number;
   official: { path: string; sha256: string };
   /** The validated file. */
   raw: InventoryFile;
-  /** code -> kabupaten/kota, for the units whose official entry names one. */
-  kabupatenKota: Record<string, string>;
+  /** Each unit's slug, in the order of raw.units. */
+  slugs: string[];
+  /** Each unit's kabupaten/kota from its official entry (null: none), in the order of raw.units. */
+  kabupatenKota: (string | null)[];
 }
 
 let codeHash: string | undefined;
@@ -62,8 +66,14 @@ export function loadInventoryCached(file: string, dir: string | undefined, opts:
       key = sha256(`${FORMAT}\0${sourceHash()}\0${resolve(file)}\0${file}\0${opts.maxBytes ?? process.env.DESA_MAX_INVENTORY_MB ?? ''}\0${sha256(readFileSync(file))}`);
       const entry = JSON.parse(readFileSync(join(dir, `${key}.json`), 'utf8')) as Entry;
       if (entry.format === FORMAT && sha256(readFileSync(entry.official.path)) === entry.official.sha256) {
-        const units = new Map(Object.entries(entry.kabupatenKota).map(([code, k]) => [code, { kabupatenKota: k } as OfficialUnit]));
-        return { inventory: resolveInventory(entry.raw, { units, kecamatan: new Map() } as OfficialList, file), hit: true };
+        const units = new Map<string, OfficialUnit>();
+        const slugs = new Map<string, string>();
+        entry.raw.units.forEach((u, i) => {
+          const k = entry.kabupatenKota[i];
+          if (k) units.set(u.code, { kabupatenKota: k } as OfficialUnit);
+          slugs.set(u.code, entry.slugs[i]!);
+        });
+        return { inventory: resolveInventory(entry.raw, { units, kecamatan: new Map() } as OfficialList, file, slugs), hit: true };
       }
     } catch {
       // no entry, a stale one, or an unreadable file: load it properly (which reports what is wrong)
@@ -73,15 +83,25 @@ export function loadInventoryCached(file: string, dir: string | undefined, opts:
   if (dir && key) {
     try {
       const officialPath = resolve(dirname(file), loaded.raw.kabupaten.officialCodes.file);
-      const kabupatenKota: Record<string, string> = {};
-      for (const u of loaded.inventory.units) if (u.kabupatenKota) kabupatenKota[u.code] = u.kabupatenKota;
-      const entry: Entry = { format: FORMAT, official: { path: officialPath, sha256: sha256(readFileSync(officialPath)) }, raw: loaded.raw, kabupatenKota };
-      store(dir, key, JSON.stringify(entry));
+      const units = loaded.inventory.units;
+      const entry: Entry = {
+        format: FORMAT,
+        official: { path: officialPath, sha256: sha256(readFileSync(officialPath)) },
+        raw: loaded.raw,
+        slugs: units.map((u) => u.slug),
+        kabupatenKota: units.map((u) => u.kabupatenKota ?? null),
+      };
+      store(dir, key, asciiJson(entry));
     } catch {
       // a cache that cannot be written (read-only home, full disk) only costs time
     }
   }
   return { inventory: loaded.inventory, hit: false };
+}
+
+/** JSON with every character outside ASCII written as a \u escape: the same value, read back one byte per character. */
+export function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function store(dir: string, key: string, data: string): void {

@@ -43,8 +43,7 @@ export function mergeServices(defaults: ServicesEntry, own: ServicesEntry | unde
   };
 }
 
-export function resolveServices(s: ServicesEntry, slug: string, domain: string): UnitServices {
-  const names = derivedNames(slug, domain);
+export function resolveServices(s: ServicesEntry, slug: string, domain: string, names = derivedNames(slug, domain)): UnitServices {
   const mailQuota = s.email?.quota ?? FALLBACK.mailQuota;
   const accounts: MailAccount[] = (s.email?.accounts ?? []).map((a) => {
     const spec = typeof a === 'string' ? { role: a } : a;
@@ -79,7 +78,7 @@ export function resolveUnit(u: UnitEntry, slug: string, raw: InventoryFile, offi
     namespace: names.namespace,
     stack: names.stack,
     programmes: u.programmes ?? [],
-    services: resolveServices(mergeServices(raw.kabupaten.defaults[u.kind], u.services), slug, domain),
+    services: resolveServices(mergeServices(raw.kabupaten.defaults[u.kind], u.services), slug, domain, names),
     contacts: { ...u.contacts },
     connectivity: resolveConnectivity(u.connectivity),
   };
@@ -89,16 +88,11 @@ export function resolveUnit(u: UnitEntry, slug: string, raw: InventoryFile, offi
   return unit;
 }
 
-export function resolveInventory(raw: InventoryFile, official: OfficialList, file: string): Inventory {
-  const slugs = assignSlugs(
-    raw.units.map((u) => ({
-      code: u.code,
-      name: u.name,
-      kecamatan: u.kecamatan,
-      kabupatenKota: official.units.get(u.code)?.kabupatenKota,
-      slug: u.slug,
-    })),
-  );
+/**
+ * `slugs`: the slug of every unit by code, as assignSlugs gave them for this same file and official list
+ * before (the inventory cache keeps them); otherwise they are assigned here.
+ */
+export function resolveInventory(raw: InventoryFile, official: OfficialList, file: string, slugs: ReadonlyMap<string, string> = slugsOf(raw, official)): Inventory {
   const units = raw.units.map((u) => resolveUnit(u, slugs.get(u.code)!, raw, official));
   const kecamatan = new Map<string, string>();
   for (const u of units) kecamatan.set(u.kecamatanCode, u.kecamatan);
@@ -127,4 +121,16 @@ export function resolveInventory(raw: InventoryFile, official: OfficialList, fil
     kecamatan: [...kecamatan].map(([code, name]) => ({ code, name })).sort((a, b) => (a.code < b.code ? -1 : 1)),
     units,
   };
+}
+
+export function slugsOf(raw: InventoryFile, official: OfficialList): Map<string, string> {
+  return assignSlugs(
+    raw.units.map((u) => ({
+      code: u.code,
+      name: u.name,
+      kecamatan: u.kecamatan,
+      kabupatenKota: official.units.get(u.code)?.kabupatenKota,
+      slug: u.slug,
+    })),
+  );
 }
