@@ -19,9 +19,9 @@ Examples:
   desa validate --file other/desa.yaml --json`,
     )
     .action(async (opts: { file: string; json?: boolean }) => {
-      const [{ loadInventory }, { summarize }] = await Promise.all([import('../../core/inventory/load.ts'), import('../../core/inventory/summary.ts')]);
-      const { inventory } = loadInventory(opts.file);
-      const summary = summarize(inventory);
+      const [{ checkInventoryFile }, { summarize }] = await Promise.all([import('../../core/inventory/load.ts'), import('../../core/inventory/summary.ts')]);
+      // Every check, without resolving the file: nothing here needs the derived names.
+      const summary = summarize(checkInventoryFile(opts.file));
       if (opts.json) return emitJson({ ok: true, file: opts.file, ...summary });
       for (const w of summary.warnings) log.warn(w);
       log.success(

@@ -253,6 +253,22 @@ describe('bad input is reported with file, line, field and what to do', () => {
     expect(problems.every((p) => typeof p.line === 'number')).toBe(true);
   });
 
+  it('refuses a mailbox whose address is longer than mail allows, for each account the unit gets', () => {
+    const long = `sumberjaya-${'x'.repeat(47)}`; // 58 characters: the longest slug a namespace takes
+    const problems = problemsOf(edit(text, 'slug: sumberjaya', `slug: ${long}`));
+    expect(problems.map((p) => [p.path.join('.'), p.message])).toEqual([
+      ['units.48.services.email.accounts.0', `the address ${long}.kepala-desa@desa.bekasikab.go.id has a local part of 70 characters; mail allows 64`],
+      ['units.48.services.email.accounts.1', `the address ${long}.sekretaris-desa@desa.bekasikab.go.id has a local part of 74 characters; mail allows 64`],
+      ['units.48.services.email.accounts.2', `the address ${long}.operator@desa.bekasikab.go.id has a local part of 67 characters; mail allows 64`],
+    ]);
+    expect(problems[0]!.line).toBe(lineOf(text, 'name: Sumberjaya') - 1);
+    expect(problems[0]!.hint).toMatch(/shorter `slug:`/);
+    // The unit's own accounts replace its kind's: one short role fits.
+    const own = edit(edit(text, 'slug: sumberjaya', `slug: ${long}`), '    connectivity:', '    services: { email: { accounts: [op] } }\n    connectivity:', SUMBERJAYA);
+    const { file } = tempInventory(own);
+    expect(loadInventory(file).inventory.units[48]!.services.email.accounts.map((a) => a.address)).toEqual([`${long}.op@desa.bekasikab.go.id`]);
+  });
+
   it('stops a YAML alias bomb before it expands', () => {
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]'];
     for (const [prev, cur] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f'], ['f', 'g'], ['g', 'h']]) {

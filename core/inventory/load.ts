@@ -8,10 +8,10 @@ import { AbortError, EXIT, InvalidInputError } from '../errors.ts';
 import { checkInventory } from './checks.ts';
 import { loadOfficialList, OfficialListError, type OfficialList } from './official.ts';
 import { Locator, zodProblems, type Problem } from './problems.ts';
-import { resolveInventory } from './resolve.ts';
+import { mergeServices, resolveInventory, slugsOf } from './resolve.ts';
 import { z } from 'zod';
 import { inventoryFile, kabupaten, programme, target, unit, type InventoryFile, type UnitEntry } from './schema.ts';
-import type { Inventory } from './model.ts';
+import { derivedNames, type Inventory } from './model.ts';
 
 /** Larger files are refused before parsing. The national inventory (83,762 units) is about 13 MiB. */
 export const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
@@ -138,34 +138,56 @@ function mib(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-export interface Loaded {
-  inventory: Inventory;
+/** A file that passed every check, not yet resolved: what `desa validate` needs. */
+export interface Checked {
   raw: InventoryFile;
   parsed: ParsedYaml;
   official: OfficialList;
+  /** Each unit's slug by code (pinned, or derived from the whole file). */
+  slugs: Map<string, string>;
+}
+
+export interface Loaded extends Checked {
+  inventory: Inventory;
 }
 
 /** Loads, validates and resolves an inventory. Throws InvalidInputError listing every problem. */
 export function loadInventory(file: string, opts: LoadOptions = {}): Loaded {
+  return resolveChecked(checkInventoryFile(file, opts), file);
+}
+
+/**
+ * Reads and checks an inventory without resolving it: every check loadInventory makes, at half the
+ * cost on a national file (resolution builds every derived name of every unit). Throws as it does.
+ */
+export function checkInventoryFile(file: string, opts: LoadOptions = {}): Checked {
   const envMax = Number(process.env.DESA_MAX_INVENTORY_MB);
   const maxBytes = opts.maxBytes ?? (envMax > 0 ? envMax * 1024 * 1024 : undefined);
-  const parsed = readYaml(file, maxBytes ? { maxBytes } : {});
-  return validateParsed(parsed, file);
+  return checkParsed(readYaml(file, maxBytes ? { maxBytes } : {}), file);
 }
 
 /** `given`: the official list to check against, when it is not (yet) the file desa.yaml names (desa init). */
 export function validateParsed(parsed: ParsedYaml, file: string, given?: OfficialList): Loaded {
+  return resolveChecked(checkParsed(parsed, file, given), file);
+}
+
+function resolveChecked(checked: Checked, file: string): Loaded {
+  return { ...checked, inventory: resolveInventory(checked.raw, checked.official, file, checked.slugs) };
+}
+
+function checkParsed(parsed: ParsedYaml, file: string, given?: OfficialList): Checked {
   const at = parsed.locator;
   const officialListOf = given ? () => given : readOfficialList;
   const result = inventoryFile.safeParse(parsed.data, { reportInput: true });
   if (result.success) {
-    const official = officialListOf(result.data, file, at);
-    const problems = checkInventory(result.data, result.data.units, official, at);
+    const raw = result.data;
+    const official = officialListOf(raw, file, at);
+    const problems = checkInventory(raw, raw.units, official, at);
     if (problems.length) throw new InvalidInputError(file, problems);
-    const inventory = resolveInventory(result.data, official, file);
-    const late = checkResolved(inventory, at);
+    const slugs = slugsOf(raw, official);
+    const late = checkMailAddresses(raw, slugs, at);
     if (late.length) throw new InvalidInputError(file, late);
-    return { inventory, raw: result.data, parsed, official };
+    return { raw, parsed, official, slugs };
   }
   // Report everything in one run: the schema's problems, and the cross-entry checks on every unit
   // that is itself well-formed (when the kabupaten section is readable enough to run them).
@@ -220,18 +242,25 @@ function readOfficialList(raw: InventoryFile, file: string, at: Locator): Offici
   }
 }
 
-/** Checks on derived names, which exist only after resolution. */
-function checkResolved(inv: Inventory, at: Locator): Problem[] {
+/**
+ * Checks on derived names, which need each unit's slug: a mailbox is <slug>.<role>@<domain>
+ * (model.ts, derivedNames), for each account of the unit's services merged over its kind's defaults.
+ */
+function checkMailAddresses(raw: InventoryFile, slugs: ReadonlyMap<string, string>, at: Locator): Problem[] {
   const problems: Problem[] = [];
-  inv.units.forEach((u, i) => {
-    for (const [j, a] of u.services.email.accounts.entries()) {
-      const local = a.address.split('@')[0]!;
+  raw.units.forEach((u, i) => {
+    const slug = slugs.get(u.code)!;
+    const accounts = mergeServices(raw.kabupaten.defaults[u.kind], u.services).email?.accounts ?? [];
+    accounts.forEach((a, j) => {
+      const role = typeof a === 'string' ? a : a.role;
+      const local = `${slug}.${role}`;
       if (local.length > 64) {
+        const address = derivedNames(slug, raw.kabupaten.domain).mailAddress(role);
         problems.push(
-          at.at(['units', i, 'services', 'email', 'accounts', j], `the address ${a.address} has a local part of ${local.length} characters; mail allows 64`, 'Pin a shorter `slug:` for this desa or use a shorter role.'),
+          at.at(['units', i, 'services', 'email', 'accounts', j], `the address ${address} has a local part of ${local.length} characters; mail allows 64`, 'Pin a shorter `slug:` for this desa or use a shorter role.'),
         );
       }
-    }
+    });
   });
   return problems;
 }
