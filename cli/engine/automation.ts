@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import type * as pulumi from '@pulumi/pulumi';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { EngineEvent, PulumiCommand, PulumiFn, Stack } from '@pulumi/pulumi/automation/index.js';
@@ -132,7 +133,22 @@ function pulumiCommand(root: string): Promise<PulumiCommand> {
   return command;
 }
 
+/**
+ * A run that opens stacks lives for minutes and makes garbage steadily (engine events, gRPC messages), of
+ * which little stays live. V8's default lets the old generation grow fourfold between full collections,
+ * so the process held 620 MiB by 120 desa, four fifths of it garbage. Growing it by 30% instead holds it
+ * at 370 MiB at the same speed. Only here: a short command that keeps what it allocates (a national
+ * report) is a third slower with it.
+ */
+let heapTuned = false;
+function tuneHeapForLongRun(): void {
+  if (heapTuned) return;
+  heapTuned = true;
+  setFlagsFromString('--heap-growing-percent=30');
+}
+
 export async function openStack(o: OpenOptions): Promise<Stack> {
+  tuneHeapForLongRun();
   const env = o.env ?? process.env;
   const workDir = join(o.dirs.work, o.stack);
   mkdirSync(workDir, { recursive: true });
