@@ -4,6 +4,7 @@
 // change would have to delete, and what a person must know about some of those steps (a mailbox that
 // goes keeps its mail on the server). Pure: events in, plain data out.
 import { MAILBOX } from '../../core/contract.ts';
+import { mailAddress } from '../../core/inventory/model.ts';
 
 /** A resource as a person names it: its kind (`PersistentVolumeClaim`) and its name. */
 export interface ResourceRef {
@@ -131,7 +132,7 @@ export function stepWarnings(steps: readonly Step[], o: { slug: string; domain: 
     .filter((s) => s.op === 'delete' && s.kind === 'Secret' && s.object?.name.startsWith(prefix))
     .map((s) => {
       const role = s.object!.name.slice(prefix.length);
-      const address = `${o.slug}.${role}@${o.domain}`;
+      const address = mailAddress(o.slug, role, o.domain);
       return (
         `${o.planned ? '`desa up` removes' : 'removed'} the mailbox ${address}: it ${o.planned ? 'will no longer log' : 'no longer logs'} in or receive${o.planned ? '' : 's'} mail. ` +
         `Its Maildir, with the mail in it, is kept on the mail server (adding the role back gives it back, with a new password); ` +

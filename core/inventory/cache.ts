@@ -100,7 +100,7 @@ export function loadInventoryCached(file: string, dir: string | undefined, opts:
 }
 
 /** JSON with every character outside ASCII written as a \u escape: the same value, read back one byte per character. */
-export function asciiJson(value: unknown): string {
+function asciiJson(value: unknown): string {
   return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

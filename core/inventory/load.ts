@@ -11,7 +11,7 @@ import { Locator, zodProblems, type Problem } from './problems.ts';
 import { mergeServices, resolveInventory, slugsOf } from './resolve.ts';
 import { z } from 'zod';
 import { inventoryFile, kabupaten, programme, target, unit, type InventoryFile, type UnitEntry } from './schema.ts';
-import { derivedNames, type Inventory } from './model.ts';
+import { mailAddress, mailLocalPart, type Inventory } from './model.ts';
 
 /** Larger files are refused before parsing. The national inventory (83,762 units) is about 13 MiB. */
 export const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
@@ -243,8 +243,8 @@ function readOfficialList(raw: InventoryFile, file: string, at: Locator): Offici
 }
 
 /**
- * Checks on derived names, which need each unit's slug: a mailbox is <slug>.<role>@<domain>
- * (model.ts, derivedNames), for each account of the unit's services merged over its kind's defaults.
+ * Checks on derived names, which need each unit's slug: a mailbox's local part (model.ts, mailLocalPart)
+ * for each account of the unit's services merged over its kind's defaults.
  */
 function checkMailAddresses(raw: InventoryFile, slugs: ReadonlyMap<string, string>, at: Locator): Problem[] {
   const problems: Problem[] = [];
@@ -253,9 +253,9 @@ function checkMailAddresses(raw: InventoryFile, slugs: ReadonlyMap<string, strin
     const accounts = mergeServices(raw.kabupaten.defaults[u.kind], u.services).email?.accounts ?? [];
     accounts.forEach((a, j) => {
       const role = typeof a === 'string' ? a : a.role;
-      const local = `${slug}.${role}`;
+      const local = mailLocalPart(slug, role);
       if (local.length > 64) {
-        const address = derivedNames(slug, raw.kabupaten.domain).mailAddress(role);
+        const address = mailAddress(slug, role, raw.kabupaten.domain);
         problems.push(
           at.at(['units', i, 'services', 'email', 'accounts', j], `the address ${address} has a local part of ${local.length} characters; mail allows 64`, 'Pin a shorter `slug:` for this desa or use a shorter role.'),
         );

@@ -95,12 +95,16 @@ export interface Inventory {
 export const PLATFORM_STACK = 'platform';
 
 /** Names derived from a slug; one place so the CLI, the stacks and the tests agree. */
+/** A desa mailbox's address: <slug>.<role>@<domain>; its local part is what mail limits to 64 characters. */
+export const mailLocalPart = (slug: string, role: string) => `${slug}.${role}`;
+export const mailAddress = (slug: string, role: string, domain: string) => `${mailLocalPart(slug, role)}@${domain}`;
+
 export function derivedNames(slug: string, domain: string) {
   return {
     host: `${slug}.${domain}`,
     namespace: `desa-${slug}`,
     stack: slug,
     bucket: `desa-${slug}`,
-    mailAddress: (role: string) => `${slug}.${role}@${domain}`,
+    mailAddress: (role: string) => mailAddress(slug, role, domain),
   };
 }
