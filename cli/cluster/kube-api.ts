@@ -11,6 +11,8 @@ export interface KubeApi {
   call(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
   /** Streams the events of a watch (one JSON object a line) until it ends or `signal` aborts. */
   watch(path: string, onEvent: (e: { type: string; object: unknown }) => void, signal: AbortSignal): Promise<void>;
+  /** Closes its kept-alive connections (a short-lived client: else they hold the process open). */
+  close(): void;
 }
 
 interface KubeConfig {
@@ -23,7 +25,9 @@ const b64 = (s: string | undefined, what: string) => {
   return Buffer.from(s, 'base64');
 };
 
-export function kubeApi(kubeconfigFile: string): KubeApi {
+/** `timeoutMs`: how long a call may wait for its answer (30 s). */
+export function kubeApi(kubeconfigFile: string, o: { timeoutMs?: number } = {}): KubeApi {
+  const timeoutMs = o.timeoutMs ?? 30_000;
   const kc = parse(readFileSync(kubeconfigFile, 'utf8')) as KubeConfig;
   const cluster = kc.clusters?.[0]?.cluster;
   const user = kc.users?.[0]?.user;
@@ -62,7 +66,7 @@ export function kubeApi(kubeconfigFile: string): KubeApi {
           resolve({ status: res.statusCode ?? 0, body: parsed });
         });
       });
-      req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${path}: no answer in 30 s`)));
+      req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${path}: no answer in ${timeoutMs / 1000} s`)));
       req.on('error', reject);
       req.end(data);
     });
@@ -92,5 +96,5 @@ export function kubeApi(kubeconfigFile: string): KubeApi {
       req.end();
     });
 
-  return { server, call, watch };
+  return { server, call, watch, close: () => agent.destroy() };
 }

@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { AbortError, EXIT, OperationFailedError } from '../../core/errors.ts';
 import { cacheDir, ROOT, stateDirs } from '../paths.ts';
-import { kubectlPath, missingClusterBinaries, readPins, which } from '../toolchain/pins.ts';
+import { missingClusterBinaries, readPins, which } from '../toolchain/pins.ts';
 import { attempt } from '../process.ts';
 import { log } from '../ui/output.ts';
 import type { ServerStatus } from '../servers/supervisor.ts';
@@ -15,9 +15,9 @@ import { removeServersFolder } from '../servers/place.ts';
 import { TLS_FILES } from '../servers/tls-files.ts';
 import { type ServerFailure, serversWithPorts, servicesWanted, startLocalServers, stopLocalServers } from './servers.ts';
 import { type ClusterIdentity, readLocalIdentity, writeLocalIdentity } from '../engine/identity.ts';
-import { readClusterIdentity } from './identity.ts';
+import { type KubeApi, kubeApi } from './kube-api.ts';
 import { withStartLock } from './start-lock.ts';
-import { apiUrl, type ClusterStatus, parseComponents, parsePortsEnv, type Ports, portsFromBase, summarizeNodes } from './state.ts';
+import { apiUrl, type ClusterStatus, type Component, COMPONENTS, componentFrom, parsePortsEnv, type Ports, portsFromBase, summarizeNodes } from './state.ts';
 
 export type { ClusterStatus } from './state.ts';
 
@@ -53,6 +53,22 @@ function ports(dir: string, env: NodeJS.ProcessEnv): Ports {
 /** Runs a toolchain script whose output is progress for the user (to stderr as it comes); a build takes as long as it takes. */
 const script = (what: string, args: string[], env: NodeJS.ProcessEnv) => attempt('sh', args, { env, output: 'stderr', timeout: 0, what });
 
+/** Which of cluster.sh's processes run, from their pid files and /proc (as its `status` says, without its two dozen processes). */
+function readComponents(dir: string): Component[] {
+  const read = (file: string) => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch {
+      return null;
+    }
+  };
+  return COMPONENTS.map((name) => {
+    const pidFile = read(join(dir, 'run', `${name}.pid`));
+    const pid = Number(pidFile?.trim());
+    return componentFrom(name, pidFile, Number.isInteger(pid) && pid > 0 ? read(`/proc/${pid}/cmdline`) : null, dir);
+  });
+}
+
 export async function clusterStatus(where: Where): Promise<ClusterStatus> {
   const { dir, kubeconfig } = locate(where);
   const created = existsSync(dir);
@@ -63,14 +79,13 @@ export async function clusterStatus(where: Where): Promise<ClusterStatus> {
     created,
     apiServer: apiUrl(p),
     kubeconfig,
-    components: parseComponents(''),
+    components: COMPONENTS.map((name) => ({ name, running: false, pid: null })),
     nodes: null,
     problem: 'not started yet',
   };
   // cluster.sh creates the folder it is given, so ask it only about one that exists.
   if (!created) return status;
-  const r = await attempt('sh', [CLUSTER_SH, 'status', dir], { env: where.env, timeout: 30_000 });
-  status.components = parseComponents(r.stdout);
+  status.components = readComponents(dir);
   const stopped = status.components.filter((c) => !c.running).map((c) => c.name);
   if (stopped.length === status.components.length) {
     status.problem = 'stopped';
@@ -78,15 +93,9 @@ export async function clusterStatus(where: Where): Promise<ClusterStatus> {
   }
   let apiProblem: string | null = null; // a stopped kube-apiserver is already named in `stopped`
   if (status.components.find((c) => c.name === 'kube-apiserver')?.running) {
-    const kubectl = kubectlPath(cacheDir(where.env), readPins(ROOT));
-    const args = ['--kubeconfig', kubeconfig, '--request-timeout=5s', 'get', 'nodes', '-o', 'json'];
-    const k = await attempt(kubectl, args, { env: where.env, timeout: 20_000, what: 'kubectl get nodes' });
-    try {
-      if (k.ok) status.nodes = summarizeNodes(JSON.parse(k.stdout));
-    } catch {
-      // unreadable answer: reported below like no answer
-    }
-    if (!status.nodes) apiProblem = `the API server does not answer: ${k.error?.message.replace(/^kubectl get nodes: /, '') ?? 'an unreadable answer'}`;
+    const nodes = await askApi(kubeconfig, (api) => api.call('GET', '/api/v1/nodes'));
+    if (nodes.ok && nodes.value.status === 200) status.nodes = summarizeNodes(nodes.value.body);
+    else apiProblem = `the API server does not answer: ${nodes.ok ? `HTTP ${nodes.value.status} for GET /api/v1/nodes` : nodes.error}`;
   }
   status.running = stopped.length === 0 && status.nodes !== null;
   status.services = serversWithPorts(locate(where).services, where.env);
@@ -154,11 +163,37 @@ async function checkPorts(status: ClusterStatus, p: Ports): Promise<void> {
 }
 
 /**
+ * One request to the local cluster's API server, in this process (cli/cluster/kube-api.ts): its
+ * kubeconfig is self-contained (certificates inline), so no kubectl process is needed, which took about
+ * 0.1 s at the start of every run. Never throws: an unreadable kubeconfig or no answer is an error line.
+ */
+async function askApi<T>(kubeconfig: string, ask: (api: KubeApi) => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: string }> {
+  let api: KubeApi | null = null;
+  try {
+    api = kubeApi(kubeconfig, { timeoutMs: 5_000 });
+    return { ok: true, value: await ask(api) };
+  } catch (e) {
+    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+  } finally {
+    api?.close();
+  }
+}
+
+/** The local cluster's identity: its API server's URL and the UID of kube-system (cli/cluster/identity.ts reads any other cluster's through kubectl). */
+async function readLocalClusterIdentity(kubeconfig: string): Promise<{ identity: ClusterIdentity | null; problem?: string }> {
+  const r = await askApi(kubeconfig, async (api) => ({ server: api.server, answer: await api.call('GET', '/api/v1/namespaces/kube-system') }));
+  if (!r.ok) return { identity: null, problem: r.error };
+  const uid = (r.value.answer.body as { metadata?: { uid?: unknown } } | null)?.metadata?.uid;
+  if (r.value.answer.status !== 200 || typeof uid !== 'string' || !uid) return { identity: null, problem: `kube-system: HTTP ${r.value.answer.status}, no UID` };
+  return { identity: { server: r.value.server, uid } };
+}
+
+/**
  * The running local cluster's identity (cli/engine/identity.ts), recorded in its data folder: a reset
  * deletes it with the rest, so `desa status` knows the stacks' objects are gone.
  */
 async function recordIdentity(where: Where, kubeconfig: string): Promise<ClusterIdentity | null> {
-  const { identity, problem } = await readClusterIdentity({ kubeconfig }, where.env);
+  const { identity, problem } = await readLocalClusterIdentity(kubeconfig);
   if (!identity) {
     log.warn(`could not read the local cluster's identity (${problem}); every stack runs, none is skipped as unchanged.`);
     return null;

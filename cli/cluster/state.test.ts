@@ -1,17 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { type ClusterStatus, formatStatus, parseComponents, parsePortsEnv, portsFromBase, summarizeNodes } from './state.ts';
+import { type ClusterStatus, formatStatus, componentFrom, parsePortsEnv, portsFromBase, summarizeNodes } from './state.ts';
 
-describe('parseComponents', () => {
-  it('reads cluster.sh status lines; components it omits are stopped', () => {
-    const text = 'etcd running (pid 12)\nkube-apiserver running (pid 13)\nkube-scheduler stopped\nnoise\n';
-    expect(parseComponents(text)).toEqual([
-      { name: 'etcd', running: true, pid: 12 },
-      { name: 'kube-apiserver', running: true, pid: 13 },
-      { name: 'kube-controller-manager', running: false, pid: null },
-      { name: 'kube-scheduler', running: false, pid: null },
-      { name: 'kwok', running: false, pid: null },
-      { name: 'volume-provisioner', running: false, pid: null },
-    ]);
+describe('a component of the local cluster', () => {
+  const dir = '/home/u/desa/.desa/cluster';
+  it('runs when its pid file names a live process whose command line names the cluster folder', () => {
+    const cmdline = ['/cache/bin/etcd', '--data-dir', `${dir}/etcd`, ''].join('\0');
+    expect(componentFrom('etcd', '12\n', cmdline, dir)).toEqual({ name: 'etcd', running: true, pid: 12 });
+  });
+  it('is stopped without a pid file, with a dead pid, or when the pid now belongs to another process', () => {
+    expect(componentFrom('kwok', null, null, dir)).toEqual({ name: 'kwok', running: false, pid: null });
+    expect(componentFrom('kwok', '12\n', null, dir)).toEqual({ name: 'kwok', running: false, pid: null });
+    expect(componentFrom('kwok', '12\n', ['/usr/bin/vim', '/home/u/notes.txt', ''].join('\0'), dir)).toEqual({ name: 'kwok', running: false, pid: null });
+    // Another cluster's folder that only starts with this one's name.
+    expect(componentFrom('kwok', '12', ['/cache/bin/kwok', `--kubeconfig=${dir}-old/admin.kubeconfig`].join('\0'), dir).running).toBe(false);
+    expect(componentFrom('kwok', 'garbage', '', dir)).toEqual({ name: 'kwok', running: false, pid: null });
   });
 });
 
@@ -45,7 +47,7 @@ describe('formatStatus', () => {
       created: true,
       apiServer: 'https://127.0.0.1:23793',
       kubeconfig: '/p/.desa/cluster/admin.kubeconfig',
-      components: parseComponents('etcd running (pid 7)'),
+      components: [{ name: 'etcd', running: true, pid: 7 }, ...['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'volume-provisioner'].map((name) => ({ name, running: false, pid: null }))],
       nodes: null,
       problem: 'partly running (kwok stopped)',
     };

@@ -24,14 +24,16 @@ export interface Nodes {
 
 export const DEFAULT_PORT_BASE = 23790;
 
-/** `cluster.sh status` lines ("etcd running (pid 12)", "kwok stopped"); components it omits count as stopped. */
-export function parseComponents(text: string): Component[] {
-  const seen = new Map<string, Component>();
-  for (const line of text.split('\n')) {
-    const m = /^(\S+) (running|stopped)(?: \(pid (\d+)\))?\s*$/.exec(line.trim());
-    if (m) seen.set(m[1]!, { name: m[1]!, running: m[2] === 'running', pid: m[3] ? Number(m[3]) : null });
-  }
-  return COMPONENTS.map((name) => seen.get(name) ?? { name, running: false, pid: null });
+/**
+ * A component as toolchain/cluster.sh's `running` decides it: the pid its run/<name>.pid names is a live
+ * process whose command line names the cluster's folder (a pid reused by another process does not count).
+ * `pidFile` and `cmdline` are the files' contents (cmdline NUL-separated), null when absent.
+ */
+export function componentFrom(name: string, pidFile: string | null, cmdline: string | null, dir: string): Component {
+  const pid = pidFile === null ? NaN : Number(pidFile.trim());
+  if (!Number.isInteger(pid) || pid <= 0) return { name, running: false, pid: null };
+  const running = cmdline !== null && cmdline.replaceAll('\0', ' ').includes(`${dir}/`);
+  return { name, running, pid: running ? pid : null };
 }
 
 /** DIR/ports.env, written by cluster.sh at first start; null when absent or incomplete. */

@@ -167,12 +167,11 @@ export async function openStack(o: OpenOptions): Promise<Stack> {
   if (url.startsWith('file://')) mkdirSync(url.slice('file://'.length), { recursive: true });
   const { LocalWorkspace } = (await sdk()).automation;
   const args = { stackName: o.stack, projectName: PROJECT, program: o.program };
-  const opts = {
-    workDir,
-    pulumiCommand: await pulumiCommand(sessionRoot(o.engine, env)),
-    projectSettings: { name: PROJECT, runtime: 'nodejs' as const, backend: { url } },
-    envVars: { ...engineEnv(o.dirs, o.engine, env, { generatePassphrase: true }), ...o.extraEnv },
-  };
+  const envVars = { ...engineEnv(o.dirs, o.engine, env, { generatePassphrase: true }), ...o.extraEnv };
+  // The first stack of a run waits for `pulumi version`, and a new one for its salt's key: side by side.
+  const command = pulumiCommand(sessionRoot(o.engine, env));
+  if (o.exists === false && url.startsWith('file://')) void runSalt({ ...process.env, ...envVars })?.catch(() => {});
+  const opts = { workDir, pulumiCommand: await command, projectSettings: { name: PROJECT, runtime: 'nodejs' as const, backend: { url } }, envVars };
   let stack: Stack;
   if (o.exists === true || (o.exists === false && (await createDirectly(o, opts)))) {
     stack = await selectKnown(args, opts);
@@ -211,6 +210,15 @@ async function selectKnown(args: StackArgs, opts: WorkspaceOptions): Promise<Sta
 /** The encryption salt of the stacks this process creates, per passphrase (new-stack.ts): one key derivation per run. */
 const salts = new Map<string, Promise<string>>();
 
+/** This run's salt for the passphrase the engine will read (made on first use), or null when it has none. */
+function runSalt(engineSees: NodeJS.ProcessEnv): Promise<string> | null {
+  const phrase = enginePassphrase(engineSees);
+  if (phrase === null) return null;
+  const id = createHash('sha256').update(phrase).digest('hex');
+  if (!salts.has(id)) salts.set(id, newEncryptionSalt(phrase));
+  return salts.get(id)!;
+}
+
 /**
  * Creates a new stack of a file backend as `pulumi stack init` would, without it (new-stack.ts): its
  * checkpoint and its settings file's encryption salt. False when that is not exactly reproducible here
@@ -222,14 +230,11 @@ async function createDirectly(o: OpenOptions, opts: WorkspaceOptions): Promise<b
   const engineSees = { ...process.env, ...opts.envVars };
   const version = opts.pulumiCommand.version;
   if (backend.kind !== 'file' || !version || !canCreateDirectly(backend.dir, engineSees)) return false;
-  const phrase = enginePassphrase(engineSees);
-  if (phrase === null) return false;
   const settingsFile = join(opts.workDir, `Pulumi.${o.stack}.yaml`);
   const settings = existsSync(settingsFile) ? ((parseYaml(readFileSync(settingsFile, 'utf8')) ?? {}) as Record<string, unknown>) : {};
   if (settings.encryptionsalt || settings.secretsprovider || settings.encryptedkey) return false;
-  const id = createHash('sha256').update(phrase).digest('hex');
-  if (!salts.has(id)) salts.set(id, newEncryptionSalt(phrase));
-  const salt = await salts.get(id)!;
+  const salt = await runSalt(engineSees);
+  if (salt === null) return false;
   const body = initialCheckpoint({ project: PROJECT, stack: o.stack, salt, version: version.toString() });
   if (!writeNewCheckpoint(backend.dir, PROJECT, o.stack, body)) return true; // created meanwhile: select it
   writeFileSync(settingsFile, stringifyYaml({ encryptionsalt: salt, ...settings }));

@@ -110,7 +110,7 @@ async function nodeReports(ctx: ToolchainContext): Promise<ToolReport[]> {
   return [project, path];
 }
 
-async function pulumiReports(ctx: ToolchainContext, pins: Pins): Promise<ToolReport[]> {
+async function pulumiReports(ctx: ToolchainContext, pins: Pins, o: { probe: boolean } = { probe: true }): Promise<ToolReport[]> {
   const pinned = pins.PULUMI_VERSION ?? '';
   const env = { ...ctx.env, PULUMI_SKIP_UPDATE_CHECK: 'true' };
   const onPath = which('pulumi', ctx.env);
@@ -121,7 +121,7 @@ async function pulumiReports(ctx: ToolchainContext, pins: Pins): Promise<ToolRep
     name: 'Pulumi CLI',
     required: true,
     found: cli !== null,
-    version: cli ? await probeVersion(cli, ['version'], SEMVER, env) : null,
+    version: cli && o.probe ? await probeVersion(cli, ['version'], SEMVER, env) : null,
     path: cli,
     source: cli === null ? null : onPath ? 'PATH' : 'cache',
   };
@@ -248,8 +248,13 @@ async function serverReports(ctx: ToolchainContext, pins: Pins): Promise<ToolRep
 }
 
 /** What the engine needs, and only that (the Pulumi CLI, the kubernetes plugin): what `desa up` looks for. */
+/**
+ * The engine's tools, found but not run: whoever runs the engine learns its version then (the Automation
+ * API's PulumiCommand runs `pulumi version` itself), so asking here too was a second engine process
+ * (about 0.15 s) at the start of every run that opens a stack.
+ */
 export async function engineTools(ctx: ToolchainContext = defaultContext()): Promise<ToolReport[]> {
-  return pulumiReports(ctx, readPins(ctx.root));
+  return pulumiReports(ctx, readPins(ctx.root), { probe: false });
 }
 
 /** Everything desa looks for, in the order `desa doctor` lists it. */
