@@ -170,24 +170,26 @@ describe('two shards at once on the S3 backend', () => {
 
   it('a run killed mid-update on the S3 backend: the next one cancels its lock and goes on', async () => {
     writeFileSync(file, edit(readFileSync(file, 'utf8'), 'slug: setia-asih\n', 'slug: setia-asih\n    programmes: [desa-digital-2022]\n'));
+    const store = await s3Store(s3env.PULUMI_BACKEND_URL!, s3env);
+    const locks = async () => (await store.list('.pulumi/locks/')).map((o) => o.key).filter((k) => k.includes('/setia-asih/'));
     const p = execa(DESA_BIN, ['up', '--file', file, '--concurrency', '1'], { env: { ...ENV, ...s3env }, extendEnv: true, reject: false, stdin: 'ignore', timeout: 300_000 });
     let seen = '';
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`setia-asih never started updating; saw:\n${seen}`)), 120_000);
-      p.stderr!.on('data', (d: Buffer) => {
-        seen += d.toString();
-        if (/\[setia-asih\] updating/.test(seen)) (clearTimeout(timer), resolve());
-      });
-    });
-    await new Promise((r) => setTimeout(r, 1500));
+    let ended = false;
+    p.stderr!.on('data', (d: Buffer) => (seen += d.toString()));
+    void p.finally(() => (ended = true));
+    // Mid-update is while the engine holds the stack's lock: an update takes about a second, so look often.
+    const deadline = Date.now() + 120_000;
+    while ((await locks()).length === 0) {
+      if (Date.now() > deadline || ended) throw new Error(`setia-asih was never seen locked mid-update; saw:\n${seen}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
     // Like a machine that loses power: freeze the whole tree until no new child appears, then kill it all.
     const signal = (pids: number[], sig: NodeJS.Signals) => pids.forEach((pid) => { try { process.kill(pid, sig); } catch { /* gone */ } });
     let frozen: number[] = [];
     for (let pids = tree(p.pid!); pids.length > frozen.length; pids = tree(p.pid!)) (signal(pids, 'SIGSTOP'), (frozen = pids));
     signal(frozen, 'SIGKILL');
     await p;
-    const store = await s3Store(s3env.PULUMI_BACKEND_URL!, s3env);
-    expect((await store.list('.pulumi/locks/')).map((o) => o.key).filter((k) => k.includes('/setia-asih/'))).toHaveLength(1);
+    expect(await locks()).toHaveLength(1);
     const r = await desa(['up', '--file', file], s3env);
     expect(r.code, r.stderr.slice(-3000)).toBe(0);
     expect(r.stderr).toMatch(/\[setia-asih\].*cancelled the lock left by a run that was killed/);
