@@ -62,11 +62,7 @@ function readComponents(dir: string): Component[] {
       return null;
     }
   };
-  return COMPONENTS.map((name) => {
-    const pidFile = read(join(dir, 'run', `${name}.pid`));
-    const pid = Number(pidFile?.trim());
-    return componentFrom(name, pidFile, Number.isInteger(pid) && pid > 0 ? read(`/proc/${pid}/cmdline`) : null, dir);
-  });
+  return COMPONENTS.map((name) => componentFrom(name, read(join(dir, 'run', `${name}.pid`)), (pid) => read(`/proc/${pid}/cmdline`), dir));
 }
 
 export async function clusterStatus(where: Where): Promise<ClusterStatus> {

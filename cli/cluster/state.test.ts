@@ -5,15 +5,15 @@ describe('a component of the local cluster', () => {
   const dir = '/home/u/desa/.desa/cluster';
   it('runs when its pid file names a live process whose command line names the cluster folder', () => {
     const cmdline = ['/cache/bin/etcd', '--data-dir', `${dir}/etcd`, ''].join('\0');
-    expect(componentFrom('etcd', '12\n', cmdline, dir)).toEqual({ name: 'etcd', running: true, pid: 12 });
+    expect(componentFrom('etcd', '12\n', () => cmdline, dir)).toEqual({ name: 'etcd', running: true, pid: 12 });
   });
   it('is stopped without a pid file, with a dead pid, or when the pid now belongs to another process', () => {
-    expect(componentFrom('kwok', null, null, dir)).toEqual({ name: 'kwok', running: false, pid: null });
-    expect(componentFrom('kwok', '12\n', null, dir)).toEqual({ name: 'kwok', running: false, pid: null });
-    expect(componentFrom('kwok', '12\n', ['/usr/bin/vim', '/home/u/notes.txt', ''].join('\0'), dir)).toEqual({ name: 'kwok', running: false, pid: null });
+    expect(componentFrom('kwok', null, () => null, dir)).toEqual({ name: 'kwok', running: false, pid: null });
+    expect(componentFrom('kwok', '12\n', () => null, dir)).toEqual({ name: 'kwok', running: false, pid: null });
+    expect(componentFrom('kwok', '12\n', () => ['/usr/bin/vim', '/home/u/notes.txt', ''].join('\0'), dir)).toEqual({ name: 'kwok', running: false, pid: null });
     // Another cluster's folder that only starts with this one's name.
-    expect(componentFrom('kwok', '12', ['/cache/bin/kwok', `--kubeconfig=${dir}-old/admin.kubeconfig`].join('\0'), dir).running).toBe(false);
-    expect(componentFrom('kwok', 'garbage', '', dir)).toEqual({ name: 'kwok', running: false, pid: null });
+    expect(componentFrom('kwok', '12', () => ['/cache/bin/kwok', `--kubeconfig=${dir}-old/admin.kubeconfig`].join('\0'), dir).running).toBe(false);
+    expect(componentFrom('kwok', 'garbage', () => '', dir)).toEqual({ name: 'kwok', running: false, pid: null });
   });
 });
 

@@ -27,11 +27,12 @@ export const DEFAULT_PORT_BASE = 23790;
 /**
  * A component as toolchain/cluster.sh's `running` decides it: the pid its run/<name>.pid names is a live
  * process whose command line names the cluster's folder (a pid reused by another process does not count).
- * `pidFile` and `cmdline` are the files' contents (cmdline NUL-separated), null when absent.
+ * `pidFile` is that file's content, null when absent; `cmdlineOf` reads /proc/<pid>/cmdline (NUL-separated), null when gone.
  */
-export function componentFrom(name: string, pidFile: string | null, cmdline: string | null, dir: string): Component {
+export function componentFrom(name: string, pidFile: string | null, cmdlineOf: (pid: number) => string | null, dir: string): Component {
   const pid = pidFile === null ? NaN : Number(pidFile.trim());
   if (!Number.isInteger(pid) || pid <= 0) return { name, running: false, pid: null };
+  const cmdline = cmdlineOf(pid);
   const running = cmdline !== null && cmdline.replaceAll('\0', ' ').includes(`${dir}/`);
   return { name, running, pid: running ? pid : null };
 }

@@ -141,7 +141,7 @@ function pulumiCommand(root: string): Promise<PulumiCommand> {
  *   620 MiB by 120 desa, four fifths of it garbage. Growing it by 30% instead holds it at 370 MiB at the
  *   same speed. Only here: a short command that keeps what it allocates (a national report) is a third
  *   slower with it.
- * - The SDK's debug messages: its runtime logs about eight per resource ("Registering resource …",
+ * - The SDK's debug messages: its runtime logs about six per resource ("Registering resource …",
  *   "RegisterResource RPC prepared", "… finished", …), and sends each to the engine as a gRPC call, one
  *   at a time for all the stacks of the process; the engine turns each into an event and sends it back.
  *   They are shown only by `pulumi up --debug`, which desa never runs, and nothing here reads them.
